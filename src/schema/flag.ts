@@ -1,0 +1,107 @@
+/**
+ * The flag file format (SPEC 1.2). zod is the single source of truth: the
+ * `Flag` type used everywhere is inferred from these schemas.
+ * Objects are strict: an unknown field is a finding, never silently dropped.
+ * Checks that span fields (value vs type, duplicate ids, weights, operator
+ * value shapes, regex, semver) live in checks.ts so each has a name and a path.
+ */
+import { z } from 'zod';
+
+export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export const FLAG_TYPES = ['boolean', 'string', 'number', 'json'] as const;
+export type FlagType = (typeof FLAG_TYPES)[number];
+
+export const OPERATORS = [
+  'equals',
+  'not_equals',
+  'contains',
+  'not_contains',
+  'in',
+  'not_in',
+  'gt',
+  'lt',
+  'gte',
+  'lte',
+  'regex',
+  'semver_gt',
+  'semver_lt',
+  'semver_eq',
+  'semver_gte',
+  'semver_lte',
+  'exists',
+  'not_exists',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const JsonValueSchema: z.ZodType<JsonValue> = z.json();
+
+/** 0–100; the two-decimal limit is a named check (checks.ts) so it gets its own code. */
+export const PercentageSchema = z.number().min(0).max(100);
+
+export const ConditionSchema = z.strictObject({
+  attribute: z.string().min(1),
+  operator: z.enum(OPERATORS),
+  // Required for every operator but exists/not_exists; the shape per operator is checked in checks.ts.
+  value: JsonValueSchema.optional(),
+});
+
+export const RuleSchema = z.strictObject({
+  id: z.string().min(1),
+  description: z.string().optional(),
+  conditions: z.array(ConditionSchema),
+  percentage: PercentageSchema.optional(),
+  value: JsonValueSchema,
+});
+
+export const FallthroughSchema = z.strictObject({
+  percentage: PercentageSchema.optional(),
+  value: JsonValueSchema,
+});
+
+export const VariantSchema = z.strictObject({
+  key: z.string().min(1),
+  name: z.string(),
+  value: JsonValueSchema,
+  weight: PercentageSchema,
+});
+
+export const EnvironmentSchema = z.strictObject({
+  enabled: z.boolean(),
+  value: JsonValueSchema.optional(),
+});
+
+const TimestampSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+export const FlagSchema = z.strictObject({
+  key: z.string().regex(KEY_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'),
+  name: z.string(),
+  description: z.string(),
+  type: z.enum(FLAG_TYPES),
+  defaultValue: JsonValueSchema,
+  enabled: z.boolean(),
+  rules: z.array(RuleSchema),
+  fallthrough: FallthroughSchema.optional(),
+  variants: z.array(VariantSchema).optional(),
+  tags: z.array(z.string()),
+  owner: z.string(),
+  killSwitch: z.boolean().default(false),
+  environments: z.record(z.string(), EnvironmentSchema).optional(),
+  createdAt: TimestampSchema.optional(),
+  updatedAt: TimestampSchema.optional(),
+});
+
+/** The list form of a flag file: `flags: [ ... ]`. Items are validated one by one. */
+export const FlagListFileSchema = z.strictObject({ flags: z.array(z.unknown()) });
+
+export type Flag = z.infer<typeof FlagSchema>;
+export type FlagInput = z.input<typeof FlagSchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type Condition = z.infer<typeof ConditionSchema>;
+export type Variant = z.infer<typeof VariantSchema>;
+export type Fallthrough = z.infer<typeof FallthroughSchema>;
+export type EnvironmentOverride = z.infer<typeof EnvironmentSchema>;
+
+/** The field names of a flag, in the order the README documents them. */
+export const FLAG_FIELDS = Object.keys(FlagSchema.shape) as (keyof Flag)[];
