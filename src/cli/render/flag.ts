@@ -1,0 +1,67 @@
+/** Human rendering of flags and values. */
+import type { ChalkInstance } from 'chalk';
+import type { Condition, Flag } from '../../schema/flag.js';
+
+export function renderValue(value: unknown): string {
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+export function renderCondition(c: Condition): string {
+  return c.value === undefined ? `${c.attribute} ${c.operator}` : `${c.attribute} ${c.operator} ${renderValue(c.value)}`;
+}
+
+/** Fills in the schema's defaults so `--json` shows every field of SPEC 1.2. */
+export function withDefaults(flag: Flag): Flag {
+  return { ...flag, killSwitch: flag.killSwitch ?? false };
+}
+
+export function renderFlagDetails(flag: Flag, chalk: ChalkInstance): string {
+  const lines: string[] = [];
+  const label = (s: string) => chalk.bold(s.padEnd(14));
+  const state = flag.killSwitch
+    ? chalk.red('KILLED (kill switch on: always serves defaultValue)')
+    : flag.enabled
+      ? chalk.green('enabled')
+      : chalk.yellow('disabled');
+  lines.push(chalk.bold(flag.key) + (flag.name && flag.name !== flag.key ? `  ${flag.name}` : ''));
+  if (flag.description) lines.push(flag.description);
+  lines.push('');
+  lines.push(`${label('state')}${state}`);
+  lines.push(`${label('type')}${flag.type}`);
+  lines.push(`${label('default')}${renderValue(flag.defaultValue)}`);
+  lines.push(`${label('owner')}${flag.owner || '-'}`);
+  lines.push(`${label('tags')}${flag.tags.length ? flag.tags.join(', ') : '-'}`);
+  if (flag.createdAt) lines.push(`${label('created')}${flag.createdAt}`);
+  if (flag.updatedAt) lines.push(`${label('updated')}${flag.updatedAt}`);
+
+  lines.push('');
+  if (flag.rules.length === 0) lines.push(`${chalk.bold('rules')}  none`);
+  else lines.push(chalk.bold('rules (first match wins)'));
+  flag.rules.forEach((r, i) => {
+    const rollout = r.percentage === undefined ? '' : `  for ${r.percentage}% of matching contexts`;
+    lines.push(`  ${i + 1}. ${chalk.cyan(r.id)} → ${renderValue(r.value)}${rollout}`);
+    if (r.description) lines.push(`     ${chalk.dim(r.description)}`);
+    if (r.conditions.length === 0) lines.push('     when: every context');
+    r.conditions.forEach((c, j) => lines.push(`     ${j === 0 ? 'when' : ' and'}: ${renderCondition(c)}`));
+  });
+  if (flag.variants?.length) {
+    lines.push('');
+    lines.push(chalk.bold('variants (A/B split)'));
+    for (const v of flag.variants) lines.push(`  ${chalk.cyan(v.key)} ${v.weight}%  → ${renderValue(v.value)}${v.name && v.name !== v.key ? `  (${v.name})` : ''}`);
+  }
+  if (flag.fallthrough) {
+    lines.push('');
+    const p = flag.fallthrough.percentage;
+    lines.push(`${chalk.bold('fallthrough')}  ${renderValue(flag.fallthrough.value)}${p === undefined ? ' for every other context' : ` for ${p}% of other contexts (the rest get the default)`}`);
+  }
+  const envs = Object.entries(flag.environments ?? {});
+  if (envs.length) {
+    lines.push('');
+    lines.push(chalk.bold('environments'));
+    for (const [name, o] of envs) {
+      const what = !o.enabled ? 'disabled (serves the default)' : o.value !== undefined ? `serves ${renderValue(o.value)}` : 'enabled (normal evaluation)';
+      lines.push(`  ${name.padEnd(12)} ${what}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,232 @@
+/**
+ * Cross-field checks zod cannot express (SPEC 1.3), as a named list of small
+ * pure functions over one schema-valid flag. Each reports a path inside the
+ * flag; validate.ts turns paths into file:line:col.
+ */
+import { RE2JS } from 're2js';
+import semver from 'semver';
+import type { DiagnosticCode, Severity } from '../errors.js';
+import type { Flag, FlagType, Operator } from './flag.js';
+import type { PathSegment } from './locate.js';
+
+export interface Finding {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  path: PathSegment[];
+  /** Point at the mapping key instead of its value. */
+  atKey?: boolean;
+}
+
+export type FlagCheck = (flag: Flag) => Finding[];
+
+const WEIGHT_TOLERANCE = 1e-9;
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+export function valueMatchesType(type: FlagType, value: unknown): boolean {
+  switch (type) {
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'json':
+      return value !== undefined;
+  }
+}
+
+/** Why an RE2 pattern is rejected, or null when it compiles. RE2 matching is linear-time by construction. */
+export function regexProblem(pattern: string): string | null {
+  try {
+    RE2JS.compile(pattern);
+    return null;
+  } catch (e) {
+    return (e as Error).message.replace(/^error parsing regexp: /, '');
+  }
+}
+
+/**
+ * Parses a version as the evaluator does: node-semver (leading `v` allowed),
+ * after completing the partial forms `1` and `1.2` to `1.0.0` and `1.2.0`.
+ */
+export function parseSemverValue(value: string): semver.SemVer | null {
+  const v = value.trim();
+  const partial = /^v?(\d+)(?:\.(\d+))?$/.exec(v);
+  const full = partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : v;
+  return semver.parse(full);
+}
+
+function hasAtMostTwoDecimals(p: number): boolean {
+  return Math.abs(p * 100 - Math.round(p * 100)) < 1e-6;
+}
+
+const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** Every value a flag can return must be of its type. */
+export const checkValueTypes: FlagCheck = (flag) => {
+  const out: Finding[] = [];
+  const check = (value: unknown, path: PathSegment[], what: string) => {
+    if (value !== undefined && !valueMatchesType(flag.type, value)) {
+      out.push({
+        code: 'VALUE_TYPE_MISMATCH',
+        severity: 'error',
+        message: `${what} is ${describeValue(value)}, but the flag's type is ${flag.type}`,
+        path,
+      });
+    }
+  };
+  check(flag.defaultValue, ['defaultValue'], 'defaultValue');
+  flag.rules.forEach((r, i) => check(r.value, ['rules', i, 'value'], `the value of rule "${r.id}"`));
+  if (flag.fallthrough) check(flag.fallthrough.value, ['fallthrough', 'value'], 'the fallthrough value');
+  flag.variants?.forEach((v, i) => check(v.value, ['variants', i, 'value'], `the value of variant "${v.key}"`));
+  for (const [env, o] of Object.entries(flag.environments ?? {})) check(o.value, ['environments', env, 'value'], `the value for environment "${env}"`);
+  return out;
+};
+
+export const checkDuplicateIds: FlagCheck = (flag) => {
+  const out: Finding[] = [];
+  const seen = (items: { id?: string; key?: string }[], field: 'id' | 'key', list: string, code: DiagnosticCode) => {
+    const first = new Map<string, number>();
+    items.forEach((item, i) => {
+      const id = item[field] as string;
+      const j = first.get(id);
+      if (j === undefined) first.set(id, i);
+      else out.push({ code, severity: 'error', message: `${list} ${field} "${id}" is used twice (also at ${list} ${j + 1})`, path: [list === 'rule' ? 'rules' : 'variants', i, field] });
+    });
+  };
+  seen(flag.rules, 'id', 'rule', 'DUPLICATE_RULE_ID');
+  seen(flag.variants ?? [], 'key', 'variant', 'DUPLICATE_VARIANT_KEY');
+  return out;
+};
+
+export const checkWeights: FlagCheck = (flag) => {
+  if (!flag.variants) return [];
+  const sum = flag.variants.reduce((s, v) => s + v.weight, 0);
+  if (Math.abs(sum - 100) <= WEIGHT_TOLERANCE) return [];
+  return [{ code: 'WEIGHTS_NOT_100', severity: 'error', message: `variant weights sum to ${+sum.toFixed(6)}, not 100`, path: ['variants'], atKey: true }];
+};
+
+/** Percentages and weights have at most two decimals (bucketing resolves 0.01%). Range is zod's. */
+export const checkPercentagePrecision: FlagCheck = (flag) => {
+  const out: Finding[] = [];
+  const check = (p: number | undefined, path: PathSegment[]) => {
+    if (p !== undefined && !hasAtMostTwoDecimals(p)) {
+      out.push({ code: 'INVALID_PERCENTAGE', severity: 'error', message: `${p} has more than two decimals (rollouts resolve 0.01%)`, path });
+    }
+  };
+  flag.rules.forEach((r, i) => check(r.percentage, ['rules', i, 'percentage']));
+  check(flag.fallthrough?.percentage, ['fallthrough', 'percentage']);
+  flag.variants?.forEach((v, i) => check(v.weight, ['variants', i, 'weight']));
+  return out;
+};
+
+type ValueShape = 'scalar' | 'string' | 'list' | 'number' | 'regex' | 'semver' | 'none';
+const OPERATOR_SHAPE: Record<Operator, ValueShape> = {
+  equals: 'scalar',
+  not_equals: 'scalar',
+  contains: 'string',
+  not_contains: 'string',
+  in: 'list',
+  not_in: 'list',
+  gt: 'number',
+  lt: 'number',
+  gte: 'number',
+  lte: 'number',
+  regex: 'regex',
+  semver_gt: 'semver',
+  semver_lt: 'semver',
+  semver_eq: 'semver',
+  semver_gte: 'semver',
+  semver_lte: 'semver',
+  exists: 'none',
+  not_exists: 'none',
+};
+
+function operatorValueProblem(operator: Operator, value: unknown, hasValue: boolean): { code: DiagnosticCode; message: string } | null {
+  const shape = OPERATOR_SHAPE[operator];
+  if (shape === 'none') {
+    return hasValue ? { code: 'INVALID_OPERATOR_VALUE', message: `${operator} takes no value; remove "value"` } : null;
+  }
+  if (!hasValue) return { code: 'INVALID_OPERATOR_VALUE', message: `${operator} needs a value` };
+  const bad = (expected: string) => ({ code: 'INVALID_OPERATOR_VALUE' as const, message: `${operator} needs ${expected}, got ${describeValue(value)}` });
+  switch (shape) {
+    case 'scalar':
+      return isScalar(value) ? null : bad('a string, number or boolean');
+    case 'string':
+      return typeof value === 'string' ? null : bad('a string');
+    case 'list':
+      return Array.isArray(value) && value.every(isScalar) ? null : bad('a list of strings, numbers or booleans');
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? null : bad('a number');
+    case 'regex': {
+      if (typeof value !== 'string') return bad('a pattern string');
+      const why = regexProblem(value);
+      return why ? { code: 'INVALID_REGEX', message: `regex ${JSON.stringify(value)} is not valid RE2 syntax: ${why}` } : null;
+    }
+    case 'semver':
+      if (typeof value !== 'string') return bad('a version string');
+      return parseSemverValue(value) ? null : { code: 'INVALID_SEMVER', message: `${JSON.stringify(value)} is not a valid semantic version (e.g. 1.4.0, 2.0.0-beta.1, 1.2)` };
+  }
+}
+
+export const checkOperatorValues: FlagCheck = (flag) => {
+  const out: Finding[] = [];
+  flag.rules.forEach((rule, i) =>
+    rule.conditions.forEach((c, j) => {
+      const hasValue = c.value !== undefined;
+      const problem = operatorValueProblem(c.operator, c.value, hasValue);
+      if (problem) {
+        out.push({ ...problem, severity: 'error', path: ['rules', i, 'conditions', j, hasValue ? 'value' : 'operator'] });
+      }
+    }),
+  );
+  return out;
+};
+
+export const checkKillSwitchEnabled: FlagCheck = (flag) =>
+  flag.killSwitch && flag.enabled
+    ? [{ code: 'ENABLED_WITH_KILL_SWITCH', severity: 'warning', message: 'flag is enabled but its kill switch is on: it always serves defaultValue', path: ['killSwitch'] }]
+    : [];
+
+/** A rule after a rule that matches everyone (no conditions, no percentage) never runs. */
+export const checkUnreachableRules: FlagCheck = (flag) => {
+  const catchAll = flag.rules.findIndex((r) => r.conditions.length === 0 && r.percentage === undefined);
+  if (catchAll < 0) return [];
+  return flag.rules.slice(catchAll + 1).map((r, k) => ({
+    code: 'UNREACHABLE_RULE' as const,
+    severity: 'warning' as const,
+    message: `rule "${r.id}" can never match: rule "${flag.rules[catchAll].id}" before it matches every context`,
+    path: ['rules', catchAll + 1 + k, 'id'],
+  }));
+};
+
+/** The override is checked before `enabled`, so `enabled: true` without a value falls through to DISABLED. */
+export const checkIneffectiveOverrides: FlagCheck = (flag) => {
+  if (flag.enabled) return [];
+  return Object.entries(flag.environments ?? {})
+    .filter(([, o]) => o.enabled && o.value === undefined)
+    .map(([env]) => ({
+      code: 'INEFFECTIVE_OVERRIDE' as const,
+      severity: 'warning' as const,
+      message: `environment "${env}" is enabled but the flag is disabled globally and the override has no value, so it has no effect`,
+      path: ['environments', env, 'enabled'],
+    }));
+};
+
+export const FLAG_CHECKS: readonly FlagCheck[] = [
+  checkValueTypes,
+  checkDuplicateIds,
+  checkWeights,
+  checkPercentagePrecision,
+  checkOperatorValues,
+  checkKillSwitchEnabled,
+  checkUnreachableRules,
+  checkIneffectiveOverrides,
+];

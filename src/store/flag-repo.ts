@@ -1,0 +1,103 @@
+/**
+ * Finds and reads flag files (SPEC 1.1). The only flag code that touches the
+ * disk for reading; parsing and validation are pure (schema/).
+ */
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { FlagsError, type Diagnostic } from '../errors.js';
+import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
+import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
+
+export type { FlagSet } from '../schema/validate.js';
+
+/** Flag files larger than this are refused: no legitimate flag file comes near it. */
+export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
+
+/** The folder below the flags directory that holds experiments, not flags. */
+export const EXPERIMENTS_DIR = 'experiments';
+
+export function resolveFlagsDir(option: string | undefined, env: Record<string, string | undefined>, cwd: string): string {
+  return path.resolve(cwd, option ?? env.FLAGS_DIR ?? 'flags');
+}
+
+export async function assertFlagsDir(dir: string): Promise<void> {
+  let s;
+  try {
+    s = statSync(dir);
+  } catch {
+    throw new FlagsError('FLAGS_DIR_MISSING', `flags directory not found: ${dir} (use --dir PATH or FLAGS_DIR to point at it)`);
+  }
+  if (!s.isDirectory()) throw new FlagsError('FLAGS_DIR_MISSING', `not a directory: ${dir} (use --dir PATH or FLAGS_DIR to point at the flags directory)`);
+}
+
+/**
+ * Every *.yaml / *.yml file below `dir`, recursively, in sorted path order,
+ * skipping `experiments/` and dot-folders. Symbolic links are followed only
+ * when their target lies inside the flags directory.
+ */
+export async function listFlagFiles(dir: string): Promise<string[]> {
+  await assertFlagsDir(dir);
+  const root = realpathSync(dir);
+  const out: string[] = [];
+  // Synchronous on purpose: thousands of small reads finish faster than the
+  // promise machinery around them, and a CLI has nothing else to do meanwhile.
+  const walk = (folder: string, top: boolean) => {
+    const names = readdirSync(folder).sort();
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      if (top && name === EXPERIMENTS_DIR) continue;
+      const full = path.join(folder, name);
+      let info = lstatSync(full);
+      if (info.isSymbolicLink()) {
+        const target = safeRealpath(full);
+        if (!target || !isInside(root, target)) continue;
+        info = statSync(full);
+      }
+      if (info.isDirectory()) walk(full, false);
+      else if (info.isFile() && /\.ya?ml$/i.test(name)) out.push(full);
+    }
+  };
+  walk(dir, true);
+  return out;
+}
+
+function safeRealpath(p: string): string | null {
+  try {
+    return realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Reads one flag file into its parsed form; unreadable or oversized files become findings. */
+export async function readFlagFile(file: string): Promise<ParsedFlagFile> {
+  try {
+    const info = statSync(file);
+    if (info.size > MAX_FLAG_FILE_BYTES) {
+      return failedFile(file, 'FILE_TOO_LARGE', `file is ${(info.size / 1048576).toFixed(1)} MiB; flag files are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`);
+    }
+    return parseFlagFile(file, readFileSync(file, 'utf8'));
+  } catch (e) {
+    return failedFile(file, 'UNREADABLE_FILE', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function failedFile(file: string, code: Diagnostic['code'], message: string): ParsedFlagFile {
+  const parsed = parseFlagFile(file, '');
+  parsed.form = 'invalid';
+  parsed.diagnostics = [{ code, severity: 'error', message, file, line: 1, column: 1 }];
+  return parsed;
+}
+
+/** Reads and validates the whole flags directory. */
+export async function readFlagSet(dir: string): Promise<FlagSet> {
+  const files = await listFlagFiles(dir);
+  const parsed: ParsedFlagFile[] = [];
+  for (const f of files) parsed.push(await readFlagFile(f));
+  return validateFlagFiles(parsed);
+}
