@@ -1,0 +1,92 @@
+/**
+ * A validated flag compiled once into the form evaluation runs: conditions as
+ * closures (regexes compiled, versions parsed, `in` lists as Sets), rollout
+ * thresholds and cumulative variant weights precomputed, so an evaluation
+ * allocates nothing but its result.
+ */
+import type { Flag, JsonValue } from '../schema/flag.js';
+import { cumulativeWeights, rolloutThreshold, type RolloutThreshold } from './bucketing.js';
+import { compileCondition, type CompiledCondition } from './conditions.js';
+
+export interface CompiledRule {
+  readonly id: string;
+  readonly value: JsonValue;
+  readonly conditions: readonly CompiledCondition[];
+  /** null: no percentage, every context whose conditions hold matches. */
+  readonly rollout: RolloutThreshold | null;
+}
+
+export interface CompiledVariants {
+  readonly keys: readonly string[];
+  readonly values: readonly JsonValue[];
+  readonly cumulative: readonly number[];
+}
+
+export interface CompiledEnvironment {
+  readonly enabled: boolean;
+  /** undefined: the override does not set a value. */
+  readonly value: JsonValue | undefined;
+}
+
+/** A flag ready for evaluateCompiled. Immutable; independent of later edits to the source flag. */
+export interface CompiledFlag {
+  readonly key: string;
+  readonly type: Flag['type'];
+  readonly killSwitch: boolean;
+  readonly enabled: boolean;
+  readonly defaultValue: JsonValue;
+  /** null when the flag has no environment overrides. */
+  readonly environments: ReadonlyMap<string, CompiledEnvironment> | null;
+  readonly rules: readonly CompiledRule[];
+  /** null when the flag has no variants (or an empty list: nothing to split among). */
+  readonly variants: CompiledVariants | null;
+  readonly fallthrough: { readonly value: JsonValue; readonly rollout: RolloutThreshold | null } | null;
+}
+
+/**
+ * Compiles a validated flag. Throws a FlagsError (INVALID_OPERATOR_VALUE,
+ * INVALID_REGEX, INVALID_SEMVER) for a condition validation rejects.
+ */
+export function compileFlag(flag: Flag): CompiledFlag {
+  let environments: Map<string, CompiledEnvironment> | null = null;
+  if (flag.environments) {
+    // A Map of own entries: an environment named "constructor" or "toString"
+    // must find nothing unless the file defines it.
+    environments = new Map();
+    for (const [name, o] of Object.entries(flag.environments)) environments.set(name, { enabled: o.enabled, value: o.value });
+  }
+  const variants = flag.variants && flag.variants.length > 0 ? flag.variants : null;
+  return Object.freeze({
+    key: flag.key,
+    type: flag.type,
+    killSwitch: flag.killSwitch === true,
+    enabled: flag.enabled,
+    defaultValue: flag.defaultValue,
+    environments,
+    rules: Object.freeze(
+      flag.rules.map((r) =>
+        Object.freeze({
+          id: r.id,
+          value: r.value,
+          conditions: Object.freeze(r.conditions.map(compileCondition)),
+          rollout: r.percentage === undefined ? null : rolloutThreshold(r.percentage),
+        }),
+      ),
+    ),
+    variants: variants
+      ? Object.freeze({
+          keys: variants.map((v) => v.key),
+          values: variants.map((v) => v.value),
+          cumulative: cumulativeWeights(variants.map((v) => v.weight)),
+        })
+      : null,
+    fallthrough: flag.fallthrough
+      ? Object.freeze({
+          value: flag.fallthrough.value,
+          rollout: flag.fallthrough.percentage === undefined ? null : rolloutThreshold(flag.fallthrough.percentage),
+        })
+      : null,
+  });
+}
+
+export { regexProblem, parseSemver, conditionValueProblem, type ConditionValueProblem } from './operators/index.js';

@@ -1,0 +1,129 @@
+/**
+ * Conditions: resolve a dot path in the context, then apply the operator
+ * (SPEC 2 "Conditions"). Compiled once per flag load into closures.
+ */
+import type { Condition } from '../schema/flag.js';
+import { compileOperator, type ValueTest } from './operators/index.js';
+import type { EvaluationContext } from './types.js';
+
+/**
+ * Why these names never resolve: a context is caller data, often parsed from
+ * JSON, where `{"__proto__": …}` and `{"constructor": …}` can be own
+ * properties. A rule on `user.__proto__.isAdmin` or `tenant.constructor.name`
+ * reads object machinery, not data; refusing the segments outright keeps an
+ * attribute path from ever meaning the prototype chain, own or inherited.
+ */
+const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * One step of a path: own, enumerable-or-not, data or accessor properties of
+ * objects and arrays only. Why own properties: an inherited value
+ * (`toString`, or anything a polluted Object.prototype carries) is not part of
+ * the context, and must not satisfy a rule. Why objects only: stepping into a
+ * string would make `user.name.length` a number attribute.
+ */
+function step(holder: unknown, segment: string): unknown {
+  if (typeof holder !== 'object' || holder === null || !Object.hasOwn(holder, segment)) return undefined;
+  return (holder as Record<string, unknown>)[segment];
+}
+
+/** A compiled attribute path: returns the value at the path, or undefined. */
+export type AttributeGetter = (context: EvaluationContext) => unknown;
+
+/** Compiles a dot path (`tenant.settings.preferredProvider`) into a getter. */
+export function compileAttributePath(path: string): AttributeGetter {
+  const segments = path.split('.');
+  if (segments.some((s) => FORBIDDEN_SEGMENTS.has(s))) return () => undefined;
+  // Unrolled for the usual depths: these run on every evaluation.
+  if (segments.length === 1) {
+    const [a] = segments;
+    return (ctx) => step(ctx, a);
+  }
+  if (segments.length === 2) {
+    const [a, b] = segments;
+    return (ctx) => step(step(ctx, a), b);
+  }
+  if (segments.length === 3) {
+    const [a, b, c] = segments;
+    return (ctx) => step(step(step(ctx, a), b), c);
+  }
+  return (ctx) => {
+    let v: unknown = ctx;
+    for (let i = 0; i < segments.length && v !== undefined; i++) v = step(v, segments[i]);
+    return v;
+  };
+}
+
+/** The value at a dot path of the context, own properties only, or undefined. */
+export function resolveAttribute(context: EvaluationContext, path: string): unknown {
+  return compileAttributePath(path)(context);
+}
+
+/** A compiled condition: whether it holds for a context. */
+export type CompiledCondition = (context: EvaluationContext) => boolean;
+
+/**
+ * Compiles a condition. Throws a FlagsError (INVALID_OPERATOR_VALUE,
+ * INVALID_REGEX, INVALID_SEMVER) for a value validation would have rejected.
+ */
+export function compileCondition(condition: Condition): CompiledCondition {
+  const get = compileAttributePath(condition.attribute);
+  const op = compileOperator(condition.operator, condition.value);
+  switch (op.kind) {
+    case 'exists':
+      return (ctx) => {
+        const v = get(ctx);
+        return v !== undefined && v !== null;
+      };
+    case 'not_exists':
+      return (ctx) => {
+        const v = get(ctx);
+        return v === undefined || v === null;
+      };
+    case 'positive':
+      return positiveCondition(get, op.test);
+    case 'negated':
+      return negatedCondition(get, op.test, op.domain);
+  }
+}
+
+/**
+ * Why a missing attribute (undefined or null) is false under every operator
+ * but exists/not_exists, negated ones included: a rule can only target a
+ * context by what it states. The seed let `not_equals: enterprise` and
+ * `not_in: [...]` match contexts that carry no tenant type at all, so a
+ * context built without an attribute silently joined the rollout; authors who
+ * mean "absent" write `not_exists`.
+ */
+function positiveCondition(get: AttributeGetter, test: ValueTest): CompiledCondition {
+  return (ctx) => {
+    const v = get(ctx);
+    if (v === undefined || v === null) return false;
+    if (Array.isArray(v)) {
+      // An array attribute (tags, roles) matches when any element does.
+      for (let i = 0; i < v.length; i++) if (test(v[i])) return true;
+      return false;
+    }
+    return test(v);
+  };
+}
+
+function negatedCondition(get: AttributeGetter, test: ValueTest, domain: ValueTest | null): CompiledCondition {
+  return (ctx) => {
+    const v = get(ctx);
+    if (v === undefined || v === null) return false;
+    if (Array.isArray(v)) {
+      // The negation of "any element matches": no element matches the positive form.
+      for (let i = 0; i < v.length; i++) if (test(v[i])) return false;
+      return true;
+    }
+    // A scalar outside the operator's domain (a number under not_contains) is
+    // false for the negated form too: negation never makes a mismatch of kind a match.
+    return (domain === null || domain(v)) && !test(v);
+  };
+}
+
+/** Whether one condition holds for a context (compiles it each call; use compileCondition in loops). */
+export function matchCondition(condition: Condition, context: EvaluationContext): boolean {
+  return compileCondition(condition)(context);
+}

@@ -1,0 +1,112 @@
+/**
+ * The evaluator object applications hold: a flag set compiled once, evaluated
+ * by key, with OpenFeature-style typed helpers. Pure: it never reads files;
+ * the store builds a new one when the files change.
+ */
+import { FlagsError } from '../errors.js';
+import type { Flag, JsonValue } from '../schema/flag.js';
+import { compileFlag, type CompiledFlag } from './compile.js';
+import { evaluateCompiled } from './evaluate.js';
+import type { ErrorCode, EvaluationContext, EvaluationResult } from './types.js';
+
+export interface FlagEvaluatorOptions {
+  /**
+   * Keys of flags that exist but failed validation: they are not served
+   * (reason ERROR, errorCode PARSE_ERROR), even when also given in `flags`.
+   */
+  invalid?: Iterable<string>;
+}
+
+export interface FlagEvaluator {
+  /**
+   * The flag's value and why. An unknown key gives `defaultValue` (else
+   * undefined) with FLAG_NOT_FOUND; an invalid one the same with PARSE_ERROR.
+   */
+  evaluate<D extends JsonValue | undefined = undefined>(
+    key: string,
+    context?: EvaluationContext,
+    defaultValue?: D,
+  ): EvaluationResult<JsonValue | D>;
+  /** True only when the value is the boolean `true`; false for errors. */
+  isEnabled(key: string, context?: EvaluationContext): boolean;
+  /** The caller's default, with TYPE_MISMATCH, when the value is not a boolean. */
+  getBoolean(key: string, context: EvaluationContext | undefined, defaultValue: boolean): EvaluationResult<boolean>;
+  /** The caller's default, with TYPE_MISMATCH, when the value is not a string. */
+  getString(key: string, context: EvaluationContext | undefined, defaultValue: string): EvaluationResult<string>;
+  /** The caller's default, with TYPE_MISMATCH, when the value is not a number. */
+  getNumber(key: string, context: EvaluationContext | undefined, defaultValue: number): EvaluationResult<number>;
+  /**
+   * The caller's default, with TYPE_MISMATCH, when the value is not a JSON
+   * object, array or null (a string or number flag is read with getString or
+   * getNumber). The shape inside is not checked: `T` is the caller's claim.
+   */
+  getJson<T extends JsonValue>(key: string, context: EvaluationContext | undefined, defaultValue: T): EvaluationResult<T>;
+  /** Every flag for one context, keyed by flag key, invalid flags included. */
+  evaluateAll(context?: EvaluationContext): Record<string, EvaluationResult<JsonValue | undefined>>;
+  /** Every key the evaluator knows (served or invalid), in the order given. */
+  keys(): string[];
+}
+
+/**
+ * Compiles a flag set once into an evaluator. A key given twice is served from
+ * neither place (PARSE_ERROR, SPEC 1.1), as is a flag whose conditions do not
+ * compile (validation reports those; the evaluator refuses to guess).
+ */
+export function createFlagEvaluator(flags: Iterable<Flag>, options: FlagEvaluatorOptions = {}): FlagEvaluator {
+  const compiled = new Map<string, CompiledFlag>();
+  const invalid = new Set<string>(options.invalid ?? []);
+  const order: string[] = [];
+  const note = (key: string) => {
+    if (!compiled.has(key) && !invalid.has(key)) order.push(key);
+  };
+  for (const key of invalid) order.push(key);
+  for (const flag of flags) {
+    note(flag.key);
+    if (invalid.has(flag.key)) continue;
+    if (compiled.has(flag.key)) {
+      compiled.delete(flag.key);
+      invalid.add(flag.key);
+      continue;
+    }
+    try {
+      compiled.set(flag.key, compileFlag(flag));
+    } catch (e) {
+      if (!(e instanceof FlagsError)) throw e;
+      invalid.add(flag.key);
+    }
+  }
+
+  const error = <T>(value: T, errorCode: ErrorCode): EvaluationResult<T> => ({ value, reason: 'ERROR', errorCode });
+
+  const evaluateKey = <D extends JsonValue | undefined>(key: string, context: EvaluationContext | undefined, defaultValue: D): EvaluationResult<JsonValue | D> => {
+    const flag = compiled.get(key);
+    if (flag !== undefined) return evaluateCompiled(flag, context);
+    return error(defaultValue, invalid.has(key) ? 'PARSE_ERROR' : 'FLAG_NOT_FOUND');
+  };
+
+  const typed = <T extends JsonValue>(accepts: (v: JsonValue) => boolean) =>
+    (key: string, context: EvaluationContext | undefined, defaultValue: T): EvaluationResult<T> => {
+      const result = evaluateKey(key, context, defaultValue);
+      if (result.reason === 'ERROR') return result as EvaluationResult<T>;
+      return accepts(result.value) ? (result as EvaluationResult<T>) : error(defaultValue, 'TYPE_MISMATCH');
+    };
+
+  // null is typeof 'object': a json flag may serve null as "no configuration".
+  const getJson = typed<JsonValue>((v) => typeof v === 'object');
+
+  return {
+    evaluate: (key, context, defaultValue) => evaluateKey(key, context, defaultValue as JsonValue | undefined) as never,
+    isEnabled: (key, context) => evaluateKey(key, context, undefined).value === true,
+    getBoolean: typed<boolean>((v) => typeof v === 'boolean'),
+    getString: typed<string>((v) => typeof v === 'string'),
+    getNumber: typed<number>((v) => typeof v === 'number'),
+    getJson: getJson as FlagEvaluator['getJson'],
+    evaluateAll: (context) => {
+      const out: Record<string, EvaluationResult<JsonValue | undefined>> = {};
+      // defineProperty: a key is data, even one spelled like `__proto__`.
+      for (const key of order) Object.defineProperty(out, key, { value: evaluateKey(key, context, undefined), enumerable: true, writable: true, configurable: true });
+      return out;
+    },
+    keys: () => order.slice(),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The evaluation engine: pure, synchronous, no I/O. See SPEC 2.
+ */
+export { evaluate, evaluateCompiled } from './evaluate.js';
+export { createFlagEvaluator, type FlagEvaluator, type FlagEvaluatorOptions } from './evaluator.js';
+export {
+  compileFlag,
+  regexProblem,
+  parseSemver,
+  conditionValueProblem,
+  type CompiledFlag,
+  type CompiledRule,
+  type CompiledVariants,
+  type CompiledEnvironment,
+  type ConditionValueProblem,
+} from './compile.js';
+export { compileCondition, compileAttributePath, resolveAttribute, matchCondition, type CompiledCondition, type AttributeGetter } from './conditions.js';
+export {
+  bucketKeyOf,
+  rolloutHash,
+  variantHash,
+  isInRollout,
+  inRollout,
+  rolloutThreshold,
+  pickVariantIndex,
+  cumulativeWeights,
+  md5Uint32,
+  type RolloutThreshold,
+} from './bucketing.js';
+export {
+  REASONS,
+  ERROR_CODES,
+  OPENFEATURE_REASONS,
+  toOpenFeatureReason,
+  type EvaluationContext,
+  type EvaluationResult,
+  type Reason,
+  type ErrorCode,
+  type OpenFeatureReason,
+} from './types.js';

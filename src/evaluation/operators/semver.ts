@@ -1,0 +1,48 @@
+/**
+ * semver_gt / semver_lt / semver_eq / semver_gte / semver_lte: node-semver
+ * precedence (prerelease below its release, build metadata ignored).
+ */
+import semver from 'semver';
+import type { ValueTest } from './types.js';
+
+export type SemverOperator = 'semver_gt' | 'semver_lt' | 'semver_eq' | 'semver_gte' | 'semver_lte';
+
+const PARTIAL = /^v?(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Parses a version as node-semver does (strict mode: surrounding whitespace
+ * trimmed, one leading `v` allowed), after completing the partial forms.
+ * Why complete `1` and `1.2`: app versions are often written short in
+ * contexts and rules ("ios 17", "2.1"), and node-semver rejects them; reading
+ * them as 1.0.0 and 1.2.0 is what an author means. Only these two forms are
+ * completed: `1.2-beta` stays invalid rather than guessing.
+ * Returns null when the value is not a version.
+ */
+export function parseSemver(value: string): semver.SemVer | null {
+  const trimmed = value.trim();
+  const partial = PARTIAL.exec(trimmed);
+  return semver.parse(partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : trimmed);
+}
+
+const ACCEPT: Record<SemverOperator, (order: -1 | 0 | 1) => boolean> = {
+  semver_gt: (o) => o > 0,
+  semver_lt: (o) => o < 0,
+  semver_eq: (o) => o === 0,
+  semver_gte: (o) => o >= 0,
+  semver_lte: (o) => o <= 0,
+};
+
+/**
+ * Why an unparseable attribute is false under every operator (there is no
+ * negated semver operator, but `semver_lt` is not "not semver_gte"): a
+ * garbage version is neither older nor newer than anything, so it can never be
+ * targeted by accident.
+ */
+export function semverTest(operator: SemverOperator, expected: semver.SemVer): ValueTest {
+  const accept = ACCEPT[operator];
+  return (actual) => {
+    if (typeof actual !== 'string') return false;
+    const v = parseSemver(actual);
+    return v !== null && accept(v.compare(expected));
+  };
+}
