@@ -1,0 +1,176 @@
+/**
+ * One line of the experiment event log (SPEC 4.2), and a fast parser for it.
+ *
+ * `EventSchema` is the contract (writers validate with it). `parseEventLine` is
+ * the reader's hot path: `results` reads millions of lines, and a zod parse per
+ * line would cost more than the JSON.parse itself, so it checks the same rules
+ * by hand. A property test keeps the two in agreement.
+ *
+ * Unknown fields are ignored, not errors: another tool may annotate events
+ * (`"source": "web"`) without turning them into malformed lines.
+ */
+import { z } from 'zod';
+
+export const EVENT_TYPES = ['exposure', 'conversion'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Milliseconds since the epoch of an RFC 3339 timestamp as `Date.toISOString()`
+ * writes it (`2025-01-31T12:00:00.000Z`, any offset `±HH:MM`, optional
+ * fraction), or NaN. Pure and exact: no `Date.parse`, which also accepts local
+ * times (whose meaning depends on the machine's time zone) and rolls
+ * `02-30` over into March.
+ */
+export function parseEventTimestamp(s: string): number {
+  // Shortest form: YYYY-MM-DDTHH:MM:SSZ (20 chars).
+  const len = s.length;
+  if (len < 20) return NaN;
+  const year = num4(s, 0);
+  const month = num2(s, 5);
+  const day = num2(s, 8);
+  const hour = num2(s, 11);
+  const minute = num2(s, 14);
+  const second = num2(s, 17);
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+    second < 0 || second > 59 ||
+    s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 /* T */ ||
+    s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58
+  ) {
+    return NaN;
+  }
+  if (day > daysInMonth(year, month)) return NaN;
+  let i = 19;
+  let ms = 0;
+  if (s.charCodeAt(i) === 46 /* . */) {
+    i++;
+    const start = i;
+    while (i < len) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      // Milliseconds are the resolution of the comparison; finer digits are checked but not kept.
+      if (i - start < 3) ms = ms * 10 + c;
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0) return NaN;
+    if (digits === 1) ms *= 100;
+    else if (digits === 2) ms *= 10;
+  }
+  let offsetMinutes = 0;
+  const zc = s.charCodeAt(i);
+  if (zc === 90 /* Z */) {
+    if (i + 1 !== len) return NaN;
+  } else if (zc === 43 /* + */ || zc === 45 /* - */) {
+    if (i + 6 !== len || s.charCodeAt(i + 3) !== 58) return NaN;
+    const oh = num2(s, i + 1);
+    const om = num2(s, i + 4);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+    offsetMinutes = (zc === 43 ? 1 : -1) * (oh * 60 + om);
+  } else {
+    return NaN;
+  }
+  const days = daysFromCivil(year, month, day);
+  return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60000 + second * 1000 + ms;
+}
+
+function num2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  // NaN (past the end) fails these comparisons too, so it is rejected.
+  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
+  return a * 10 + b;
+}
+
+function num4(s: string, i: number): number {
+  const hi = num2(s, i);
+  const lo = num2(s, i + 2);
+  return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+// Date.UTC would do, but it maps years 0–99 to 1900–1999.
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const TimestampSchema = z
+  .string()
+  .refine((s) => !Number.isNaN(parseEventTimestamp(s)), 'must be an ISO-8601 timestamp with a time zone, like 2025-01-31T12:00:00.000Z');
+
+const NonEmpty = z.string().min(1);
+
+export const ExposureEventSchema = z.object({
+  type: z.literal('exposure'),
+  experimentId: NonEmpty,
+  userId: NonEmpty,
+  variant: NonEmpty,
+  metric: z.string().optional(),
+  value: z.number().optional(),
+  timestamp: TimestampSchema,
+});
+
+export const ConversionEventSchema = z.object({
+  type: z.literal('conversion'),
+  experimentId: NonEmpty,
+  userId: NonEmpty,
+  // Ignored: a conversion belongs to the arm of the user's first exposure (SPEC 4.2).
+  variant: z.string().optional(),
+  metric: NonEmpty,
+  value: z.number().optional(),
+  timestamp: TimestampSchema,
+});
+
+export const EventSchema = z.discriminatedUnion('type', [ExposureEventSchema, ConversionEventSchema]);
+
+export type ExposureEvent = z.infer<typeof ExposureEventSchema>;
+export type ConversionEvent = z.infer<typeof ConversionEventSchema>;
+export type LogEvent = z.infer<typeof EventSchema>;
+
+export type ParseEventLineResult =
+  | { ok: true; event: LogEvent; /** `timestamp` in epoch milliseconds. */ time: number }
+  | { ok: false; reason: string };
+
+/**
+ * Parses one log line (without its `\n`) by the rules of `EventSchema`,
+ * without zod. Never throws.
+ */
+export function parseEventLine(line: string): ParseEventLineResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'not a JSON object' };
+  const e = raw as Record<string, unknown>;
+  const type = e.type;
+  if (type !== 'exposure' && type !== 'conversion') return { ok: false, reason: 'type is neither "exposure" nor "conversion"' };
+  if (typeof e.experimentId !== 'string' || e.experimentId === '') return { ok: false, reason: 'missing experimentId' };
+  if (typeof e.userId !== 'string' || e.userId === '') return { ok: false, reason: 'missing userId' };
+  if (type === 'exposure') {
+    if (typeof e.variant !== 'string' || e.variant === '') return { ok: false, reason: 'exposure without a variant' };
+    if (e.metric !== undefined && typeof e.metric !== 'string') return { ok: false, reason: 'metric is not a string' };
+  } else {
+    if (typeof e.metric !== 'string' || e.metric === '') return { ok: false, reason: 'conversion without a metric' };
+    if (e.variant !== undefined && typeof e.variant !== 'string') return { ok: false, reason: 'variant is not a string' };
+  }
+  // JSON.parse turns 1e999 into Infinity; zod's number() refuses it, so do we.
+  if (e.value !== undefined && !(typeof e.value === 'number' && Number.isFinite(e.value))) {
+    return { ok: false, reason: 'value is not a finite number' };
+  }
+  if (typeof e.timestamp !== 'string') return { ok: false, reason: 'missing timestamp' };
+  const time = parseEventTimestamp(e.timestamp);
+  if (Number.isNaN(time)) return { ok: false, reason: 'timestamp is not ISO-8601 with a time zone' };
+  return { ok: true, event: e as LogEvent, time };
+}

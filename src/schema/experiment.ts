@@ -1,0 +1,91 @@
+/**
+ * The experiment definition (SPEC 4.1), `flags/experiments/<id>.yaml`.
+ * zod is the single source of truth: `Experiment` is inferred from the schema.
+ * Checks against the experiment's flag (it exists, its variants match the
+ * arms) need the flag set and live with the other cross-file checks.
+ */
+import { z } from 'zod';
+import { KEY_PATTERN, PercentageSchema } from './flag.js';
+
+export const EXPERIMENT_STATUSES = ['draft', 'running', 'paused', 'completed', 'cancelled'] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+
+// Same shapes flag.ts accepts for createdAt/updatedAt, so both file kinds read alike.
+const DateSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+const KeySchema = z.string().regex(KEY_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$');
+
+export const ControlArmSchema = z.strictObject({
+  key: z.string().min(1),
+  name: z.string(),
+});
+
+export const TreatmentArmSchema = z.strictObject({
+  key: z.string().min(1),
+  name: z.string(),
+  weight: PercentageSchema,
+});
+
+export const ExperimentSchema = z
+  .strictObject({
+    // The id names the file (`<id>.yaml`), so it is held to the flag-key pattern: no `/`, no `..`.
+    id: KeySchema,
+    name: z.string(),
+    description: z.string(),
+    flagKey: KeySchema,
+    control: ControlArmSchema,
+    treatment: z.array(TreatmentArmSchema).min(1, 'an experiment needs at least one treatment'),
+    primaryMetric: z.string().min(1),
+    secondaryMetrics: z.array(z.string().min(1)).optional(),
+    status: z.enum(EXPERIMENT_STATUSES),
+    startDate: DateSchema.optional(),
+    endDate: DateSchema.optional(),
+  })
+  .superRefine((exp, ctx) => {
+    // The control's weight is implied (100 minus the treatments'), so the only
+    // way for the weights to be wrong is treatments that leave nothing for it.
+    // Checked here, not in checks.ts, so every parsed Experiment has a usable
+    // control weight and the core never meets a negative one.
+    const total = exp.treatment.reduce((sum, t) => sum + t.weight, 0);
+    if (total >= 100 - 1e-9) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['treatment'],
+        message: `treatment weights sum to ${round2(total)}, leaving nothing for the control (they must sum to less than 100)`,
+      });
+    }
+    const seen = new Set<string>([exp.control.key]);
+    exp.treatment.forEach((t, i) => {
+      if (seen.has(t.key)) {
+        ctx.addIssue({ code: 'custom', path: ['treatment', i, 'key'], message: `arm key "${t.key}" is used twice` });
+      }
+      seen.add(t.key);
+    });
+  });
+
+export type Experiment = z.infer<typeof ExperimentSchema>;
+export type ExperimentInput = z.input<typeof ExperimentSchema>;
+export type ControlArm = z.infer<typeof ControlArmSchema>;
+export type TreatmentArm = z.infer<typeof TreatmentArmSchema>;
+
+/** The field names of an experiment, in SPEC order. */
+export const EXPERIMENT_FIELDS = Object.keys(ExperimentSchema.shape) as (keyof Experiment)[];
+
+/** The control's weight: 100 minus the treatments' weights, to two decimals (SPEC 4.1). */
+export function controlWeight(experiment: Pick<Experiment, 'treatment'>): number {
+  // Summed in hundredths so 100 − 33.33 − 33.33 is exactly 33.34, not 33.340000000000003.
+  const cents = experiment.treatment.reduce((sum, t) => sum + Math.round(t.weight * 100), 0);
+  return (10000 - cents) / 100;
+}
+
+/** Every arm with its weight, control first, in file order: the order of the flag's variants. */
+export function armWeights(experiment: Pick<Experiment, 'control' | 'treatment'>): { key: string; weight: number }[] {
+  return [
+    { key: experiment.control.key, weight: controlWeight(experiment) },
+    ...experiment.treatment.map((t) => ({ key: t.key, weight: t.weight })),
+  ];
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
