@@ -2,5 +2,8 @@
 export * from './schema/flag.js';
 export type { Diagnostic, DiagnosticCode, Severity } from './errors.js';
 export { FlagsError } from './errors.js';
-export { readFlagSet as loadFlagSet, resolveFlagsDir } from './store/flag-repo.js';
+export { resolveFlagsDir } from './store/flag-repo.js';
 export type { FlagSet } from './store/flag-repo.js';
+export * from './evaluation/index.js';
+export { createEvaluator, type LiveEvaluator, type LiveEvaluatorOptions } from './store/live-evaluator.js';
+export { readFlagSet as loadFlags } from './store/flag-repo.js';

@@ -39,6 +39,19 @@ export function buildProgram(ctx: CommandContext): Command {
     .argument('<key>', 'flag key')
     .action(async (key, opts) => (await import('./commands/show.js')).runShow(ctx, key, opts));
 
+  program
+    .command('eval')
+    .description('evaluate a flag for a context: the value and why (rule, variant, override, kill switch)')
+    .argument('[key]', 'flag key (omit with --all)')
+    .option('--env <name>', 'sets context.environment')
+    .option('--context <file>', 'context as a JSON file, or - for stdin')
+    .option('--set <path=value>', 'sets one context attribute; VALUE is parsed as JSON when it can be (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--all', 'evaluate every flag for the context')
+    .option('--contexts <file>', 'batch: JSON Lines of contexts (or - for stdin) → one result per line')
+    .option('--summary', 'with --contexts: the share of contexts per value and reason instead of every result')
+    .addHelpText('after', '\nExamples:\n  flags eval new-orchestrator-v2 --set tenant.id=tenant-beta-1\n  flags eval parallel-agents-limit --set tenant.type=enterprise --json\n  flags eval --all --context ctx.json\n  flags eval new-orchestrator-v2 --contexts users.jsonl --summary')
+    .action(async (key, opts) => (await import('./commands/eval.js')).runEval(ctx, key, opts));
+
   // ---- commands added by later work go below, each block self-contained ----
 
   return program;

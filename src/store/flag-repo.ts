@@ -101,3 +101,19 @@ export async function readFlagSet(dir: string): Promise<FlagSet> {
   for (const f of files) parsed.push(await readFlagFile(f));
   return validateFlagFiles(parsed);
 }
+
+/** Paths, sizes and modification times of the flag files: changes when any file does. */
+export function filesSignature(dir: string): string {
+  try {
+    const walk = (folder: string): string[] =>
+      readdirSync(folder, { withFileTypes: true }).flatMap((d) => {
+        const full = path.join(folder, d.name);
+        if (d.isDirectory()) return walk(full);
+        const s = statSync(full, { throwIfNoEntry: false });
+        return s ? [`${full}:${s.size}:${s.mtimeMs}`] : [];
+      });
+    return walk(dir).sort().join('\n');
+  } catch {
+    return '';
+  }
+}

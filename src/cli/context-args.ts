@@ -1,0 +1,87 @@
+/**
+ * Builds an evaluation context from the command line: `--context FILE|-`, then
+ * `--set PATH=VALUE` (VALUE parsed as JSON when it can be, else a string),
+ * then `--env E` (context.environment).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FlagsError, UsageError } from '../errors.js';
+
+/** Path segments that would reach into the prototype chain; refused everywhere. */
+export const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export type PlainObject = Record<string, unknown>;
+
+export function isPlainObject(v: unknown): v is PlainObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `--set` values: JSON when they parse (`30` is a number, `true` a boolean), else the raw string. */
+export function parseSetValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Applies `a.b.c=VALUE` to `target`, creating objects on the way. */
+export function applySet(target: PlainObject, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${assignment}"`);
+  const segments = assignment.slice(0, eq).split('.');
+  if (segments.some((s) => s === '')) throw new UsageError(`--set path "${assignment.slice(0, eq)}" has an empty segment`);
+  const bad = segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
+  if (bad) throw new UsageError(`--set path segment "${bad}" is not allowed`);
+  let obj = target;
+  for (const seg of segments.slice(0, -1)) {
+    const next = Object.hasOwn(obj, seg) ? obj[seg] : undefined;
+    if (!isPlainObject(next)) {
+      const created: PlainObject = {};
+      defineOwn(obj, seg, created);
+      obj = created;
+    } else obj = next;
+  }
+  defineOwn(obj, segments[segments.length - 1], parseSetValue(assignment.slice(eq + 1)));
+}
+
+function defineOwn(obj: PlainObject, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export interface ContextOptions {
+  context?: string;
+  set?: string[];
+  env?: string;
+}
+
+export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  (stdin as NodeJS.ReadableStream & { setEncoding(e: string): void }).setEncoding?.('utf8');
+  for await (const chunk of stdin as AsyncIterable<string>) text += chunk;
+  return text;
+}
+
+export async function buildContext(opts: ContextOptions, io: { stdin: NodeJS.ReadableStream; cwd: string }): Promise<PlainObject> {
+  let ctx: PlainObject = {};
+  if (opts.context !== undefined) {
+    const label = opts.context === '-' ? 'stdin' : opts.context;
+    let text: string;
+    try {
+      text = opts.context === '-' ? await readStdin(io.stdin) : readFileSync(path.resolve(io.cwd, opts.context), 'utf8');
+    } catch (e) {
+      throw new FlagsError('CONTEXT_UNREADABLE', `cannot read context ${label}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new FlagsError('CONTEXT_INVALID', `context ${label} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!isPlainObject(parsed)) throw new FlagsError('CONTEXT_INVALID', `context ${label} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+    ctx = parsed;
+  }
+  for (const s of opts.set ?? []) applySet(ctx, s);
+  if (opts.env !== undefined) ctx.environment = opts.env;
+  return ctx;
+}

@@ -1,0 +1,82 @@
+/**
+ * Streaming JSON Lines input (contexts for `eval --contexts` and `diff
+ * --contexts`): one record at a time, so a million lines never sit in memory
+ * at once. Blank lines are skipped; a malformed line is an error naming its
+ * line number.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { FlagsError } from '../errors.js';
+
+export interface JsonLinesOptions {
+  /** Called after each chunk with bytes read so far and the total (0 when unknown, e.g. stdin). */
+  onProgress?: (read: number, total: number) => void;
+  /** Name used in messages (the path, or "stdin"). */
+  label?: string;
+}
+
+/**
+ * Reads `source` (a path, or `-` for `stdin`) and calls `onRecord` with each
+ * parsed value and its 1-based line number; `onChunkEnd` runs after each
+ * chunk's records (a place to flush batched output). Throws FlagsError on the
+ * first malformed line.
+ */
+export async function readJsonLines(
+  source: string,
+  stdin: NodeJS.ReadableStream,
+  onRecord: (value: unknown, line: number) => void,
+  opts: JsonLinesOptions & { onChunkEnd?: () => void | Promise<void> } = {},
+): Promise<number> {
+  const label = opts.label ?? (source === '-' ? 'stdin' : source);
+  let total = 0;
+  let stream: NodeJS.ReadableStream;
+  if (source === '-') {
+    stream = stdin;
+  } else {
+    try {
+      total = statSync(source).size;
+    } catch (e) {
+      throw new FlagsError('CONTEXTS_UNREADABLE', `cannot read ${source}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    stream = createReadStream(source, { highWaterMark: 1 << 20 });
+  }
+  (stream as NodeJS.ReadableStream & { setEncoding(e: string): void }).setEncoding?.('utf8');
+
+  let rest = '';
+  let line = 0;
+  let read = 0;
+  const handle = (text: string) => {
+    line++;
+    // Tolerate CRLF files and a BOM on the first line.
+    let t = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (line === 1 && t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+    if (t.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(t);
+    } catch (e) {
+      throw new FlagsError('MALFORMED_JSON_LINE', `${label}:${line}: not valid JSON (${(e as Error).message})`);
+    }
+    onRecord(value, line);
+  };
+  for await (const chunk of stream as AsyncIterable<string | Buffer>) {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    read += Buffer.byteLength(text);
+    let start = 0;
+    let nl = text.indexOf('\n');
+    if (nl >= 0) {
+      handle(rest + text.slice(0, nl));
+      rest = '';
+      start = nl + 1;
+      while ((nl = text.indexOf('\n', start)) >= 0) {
+        handle(text.slice(start, nl));
+        start = nl + 1;
+      }
+    }
+    rest += text.slice(start);
+    opts.onProgress?.(read, total);
+    await opts.onChunkEnd?.();
+  }
+  if (rest !== '') handle(rest);
+  await opts.onChunkEnd?.();
+  return line;
+}
