@@ -14,6 +14,17 @@ export function compileRegex(pattern: string): RE2JS {
   return RE2JS.compile(pattern);
 }
 
+const UNSUPPORTED: [RegExp, string][] = [
+  [/\(\?<[=!]/, 'lookbehind is'],
+  [/\(\?[=!]/, 'lookahead is'],
+  [/\\[1-9]/, 'backreferences are'],
+];
+
+export function regexTest(re: RE2JS): ValueTest {
+  // test() is the unanchored search (like RegExp#test) on the DFA, without a Matcher.
+  return (actual) => typeof actual === 'string' && re.test(actual);
+}
+
 /**
  * Why RE2 rejects a pattern (`missing closing ): \`(abc\``, `invalid or
  * unsupported Perl syntax: \`(?=\``), or null when it compiles.
@@ -23,11 +34,10 @@ export function regexProblem(pattern: string): string | null {
     RE2JS.compile(pattern);
     return null;
   } catch (e) {
-    return (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
+    const why = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
+    // RE2's own words name the symptom (a lookbehind reads as "invalid named
+    // capture"); say which unsupported feature the author reached for.
+    const hint = UNSUPPORTED.find(([re]) => re.test(pattern));
+    return hint ? `${why} (${hint[1]} not supported: RE2 matches in linear time)` : why;
   }
-}
-
-export function regexTest(re: RE2JS): ValueTest {
-  // test() is the unanchored search (like RegExp#test) on the DFA, without a Matcher.
-  return (actual) => typeof actual === 'string' && re.test(actual);
 }
