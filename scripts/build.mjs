@@ -15,7 +15,10 @@ const common = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  sourcemap: false,
+  // Minified: V8 parses less at every start. Source maps sit beside the bundle
+  // for debugging (node --enable-source-maps) and cost nothing otherwise.
+  minify: true,
+  sourcemap: 'linked',
   logLevel: 'warning',
   legalComments: 'none',
   // CommonJS dependencies bundled into ESM need a require().

@@ -5,7 +5,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import { readFlagSet, resolveFlagsDir, type FlagSet } from '../store/flag-repo.js';
+import type { FlagSet } from '../store/flag-repo.js';
+import { resolveFlagsDir } from '../store/paths.js';
 import type { CliIo } from './io.js';
 
 export interface GlobalOptions {
@@ -75,6 +76,8 @@ export class CommandContext {
    * valid flags and print one warning line when some files have errors.
    */
   async loadFlags(opts: { warn?: boolean } = {}): Promise<FlagSet> {
+    // Loaded on first use: `--help` and `--version` never parse YAML or zod.
+    const { readFlagSet } = await import('../store/flag-repo.js');
     const set = await readFlagSet(this.flagsDir);
     if (opts.warn !== false) this.warnAboutErrors(set.diagnostics);
     return set;

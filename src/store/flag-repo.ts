@@ -7,6 +7,7 @@ import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
 import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
+import { isInside } from './paths.js';
 
 export type { FlagSet } from '../schema/validate.js';
 
@@ -16,9 +17,7 @@ export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
 /** The folder below the flags directory that holds experiments, not flags. */
 export const EXPERIMENTS_DIR = 'experiments';
 
-export function resolveFlagsDir(option: string | undefined, env: Record<string, string | undefined>, cwd: string): string {
-  return path.resolve(cwd, option ?? env.FLAGS_DIR ?? 'flags');
-}
+export { isInside, resolveFlagsDir } from './paths.js';
 
 export async function assertFlagsDir(dir: string): Promise<void> {
   let s;
@@ -69,10 +68,6 @@ function safeRealpath(p: string): string | null {
   }
 }
 
-export function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 /** Reads one flag file into its parsed form; unreadable or oversized files become findings. */
 export async function readFlagFile(file: string): Promise<ParsedFlagFile> {
