@@ -149,7 +149,18 @@ export function analyzeExperiment(experiment: Experiment, tally: TallySummary, o
   const adjusted = adjustPValues(raw.map((c) => c.pValue ?? 1), correction);
   const comparisons: ComparisonResult[] = raw.map((c, i) => {
     const adjustedPValue = c.pValue === null ? null : adjusted[i];
-    return { ...c, adjustedPValue, significant: adjustedPValue !== null && adjustedPValue < alpha };
+    // Spelled out to keep SPEC 4.3's key order in the JSON.
+    return {
+      treatment: c.treatment,
+      absoluteLift: c.absoluteLift,
+      relativeLift: c.relativeLift,
+      z: c.z,
+      pValue: c.pValue,
+      adjustedPValue,
+      interval: c.interval,
+      relativeInterval: c.relativeInterval,
+      significant: adjustedPValue !== null && adjustedPValue < alpha,
+    };
   });
 
   const overall = arms.length >= 3 ? chiSquareIndependence(arms.map((a) => a.converters), arms.map((a) => a.users)) : null;
