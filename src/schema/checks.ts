@@ -7,15 +7,16 @@ import { RE2JS } from 're2js';
 import semver from 'semver';
 import type { DiagnosticCode, Severity } from '../errors.js';
 import type { Flag, FlagType, Operator } from './flag.js';
-import type { PathSegment } from './locate.js';
+import type { Anchor, PathSegment } from './locate.js';
 
 export interface Finding {
   code: DiagnosticCode;
   severity: Severity;
   message: string;
+  /** Where the problem is inside the flag (`rules.0.conditions.1.value`). */
   path: PathSegment[];
-  /** Point at the mapping key instead of its value. */
-  atKey?: boolean;
+  /** Which node of the path to point at: the value (default), its key, or the mapping holding it. */
+  anchor?: Anchor;
 }
 
 export type FlagCheck = (flag: Flag) => Finding[];
@@ -23,9 +24,13 @@ export type FlagCheck = (flag: Flag) => Finding[];
 const WEIGHT_TOLERANCE = 1e-9;
 
 export function describeValue(value: unknown): string {
+  if (value === undefined) return 'no value';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
   if (typeof value === 'object') return 'a mapping';
+  // .inf and .nan are numbers YAML can write and JSON cannot.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `number ${String(value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -63,8 +68,13 @@ export function parseSemverValue(value: string): semver.SemVer | null {
   return semver.parse(full);
 }
 
+/**
+ * Bucketing resolves 0.01% (SPEC 2), so a third decimal would be silently
+ * rounded away. The tolerance only absorbs binary floating point (0.29 * 100
+ * is 28.999999999999996); 1e-9 is far below any third decimal.
+ */
 function hasAtMostTwoDecimals(p: number): boolean {
-  return Math.abs(p * 100 - Math.round(p * 100)) < 1e-6;
+  return Math.abs(p * 100 - Math.round(p * 100)) < 1e-9;
 }
 
 const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -110,7 +120,7 @@ export const checkWeights: FlagCheck = (flag) => {
   if (!flag.variants) return [];
   const sum = flag.variants.reduce((s, v) => s + v.weight, 0);
   if (Math.abs(sum - 100) <= WEIGHT_TOLERANCE) return [];
-  return [{ code: 'WEIGHTS_NOT_100', severity: 'error', message: `variant weights sum to ${+sum.toFixed(6)}, not 100`, path: ['variants'], atKey: true }];
+  return [{ code: 'WEIGHTS_NOT_100', severity: 'error', message: `variant weights sum to ${+sum.toFixed(6)}, not 100`, path: ['variants'], anchor: 'key' }];
 };
 
 /** Percentages and weights have at most two decimals (bucketing resolves 0.01%). Range is zod's. */
@@ -195,9 +205,13 @@ export const checkKillSwitchEnabled: FlagCheck = (flag) =>
     ? [{ code: 'ENABLED_WITH_KILL_SWITCH', severity: 'warning', message: 'flag is enabled but its kill switch is on: it always serves defaultValue', path: ['killSwitch'] }]
     : [];
 
-/** A rule after a rule that matches everyone (no conditions, no percentage) never runs. */
+/**
+ * A rule after a rule that matches everyone never runs. "Everyone": no
+ * conditions and no percentage (SPEC 1.3), or a percentage of 100, which puts
+ * every context in the rollout (h % 100 < 100 always holds).
+ */
 export const checkUnreachableRules: FlagCheck = (flag) => {
-  const catchAll = flag.rules.findIndex((r) => r.conditions.length === 0 && r.percentage === undefined);
+  const catchAll = flag.rules.findIndex((r) => r.conditions.length === 0 && (r.percentage === undefined || r.percentage === 100));
   if (catchAll < 0) return [];
   return flag.rules.slice(catchAll + 1).map((r, k) => ({
     code: 'UNREACHABLE_RULE' as const,

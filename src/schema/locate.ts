@@ -2,6 +2,10 @@
  * Maps a path inside a parsed YAML document (as zod and the checks report it)
  * back to the node's source position, so every finding points at the
  * offending node itself: `file:line:col`.
+ *
+ * Positions come from node ranges and yaml's LineCounter over the text the
+ * parser saw (BOM stripped), so CRLF files and files with a byte order mark
+ * get the line and column an editor shows.
  */
 import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 
@@ -13,23 +17,33 @@ export interface Position {
 }
 
 /**
- * The node at `path` below `root`, or the deepest node that exists on the way
- * (a missing field is reported at the mapping that lacks it). With
- * `{ key: true }` the last segment resolves to the mapping key itself (an
- * unknown field is reported at its name, not at its value).
+ * Which node of a path a finding points at:
+ * - `value`: the node at the path (`defaultValue: 3` → the `3`);
+ * - `key`: the mapping key of the last segment (an unknown field is reported at its name);
+ * - `parent`: the mapping that holds the last segment (a missing field is reported where it should be).
  */
-export function findNode(root: Node | null | undefined, path: readonly PathSegment[], opts: { key?: boolean } = {}): Node | null {
+export type Anchor = 'value' | 'key' | 'parent';
+
+/**
+ * The node at `path` below `root`, or the deepest node that exists on the way.
+ * A key without a value (`defaultValue:`) has only an empty, zero-width scalar
+ * after its colon; the key itself is the better place to point at then.
+ */
+export function findNode(root: Node | null | undefined, path: readonly PathSegment[], opts: { anchor?: Anchor; key?: boolean } = {}): Node | null {
+  const anchor = opts.anchor ?? (opts.key ? 'key' : 'value');
+  const steps = anchor === 'parent' ? path.slice(0, -1) : path;
   let node: Node | null | undefined = root;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    const last = i === path.length - 1;
+  for (let i = 0; i < steps.length; i++) {
+    const seg = steps[i];
+    const last = i === steps.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      const name = String(seg);
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
       if (!pair) return node;
-      if (last && opts.key) return (pair.key as Node) ?? node;
+      const keyNode = (pair.key as Node | null) ?? node;
+      if (last && anchor === 'key') return keyNode;
       const value = pair.value as Node | null;
-      // `key:` with no value has no node; point at the key then.
-      if (value == null || (isScalar(value) && value.range == null)) return (pair.key as Node) ?? node;
+      if (isEmptyNode(value)) return keyNode;
       node = value;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg] as Node | undefined;
@@ -42,10 +56,24 @@ export function findNode(root: Node | null | undefined, path: readonly PathSegme
   return node ?? null;
 }
 
+function isEmptyNode(node: Node | null | undefined): boolean {
+  if (node == null) return true;
+  const range = node.range;
+  return range == null || (isScalar(node) && range[0] === range[1]);
+}
+
 export function positionOf(node: Node | null | undefined, lineCounter: LineCounter): Position {
-  const offset = node?.range?.[0] ?? 0;
+  return positionAt(node?.range?.[0] ?? 0, lineCounter);
+}
+
+export function positionAt(offset: number, lineCounter: LineCounter): Position {
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+/** Position of the node a path points at, for a finding anchored as `anchor`. */
+export function locatePath(root: Node | null | undefined, path: readonly PathSegment[], lineCounter: LineCounter, anchor: Anchor = 'value'): Position {
+  return positionOf(findNode(root, path, { anchor }), lineCounter);
 }
 
 export function formatPath(path: readonly PathSegment[]): string {

@@ -2,11 +2,12 @@
  * Pure parsing of one flag file's text into its flag entries, keeping the YAML
  * document and a LineCounter so findings can point at `file:line:col` and
  * edits can work on the nodes in place (SPEC 1.1: the one-flag form and the
- * `flags:` list form).
+ * `flags:` list form). Experiment files (SPEC 4.1) are parsed the same way.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors.js';
-import { positionOf, type Position } from './locate.js';
+import { FLAG_FIELDS } from './flag.js';
+import { positionAt, positionOf, type Position } from './locate.js';
 
 /** Alias expansion beyond this is refused (billion-laughs documents). */
 export const MAX_ALIAS_COUNT = 100;
@@ -25,19 +26,34 @@ export interface FlagEntry {
   key?: string;
   /** Where the entry starts (its `key` value, else the mapping). */
   position: Position;
+  /** A YAML-level error (a duplicated mapping key) lies inside this flag: it is not served. */
+  yamlError: boolean;
 }
 
-export interface ParsedFlagFile {
+/** A YAML document with its positions and its YAML-level findings. */
+export interface ParsedYaml {
   file: string;
   text: string;
   /** The text started with a UTF-8 byte order mark (stripped before parsing, kept on write). */
   bom: boolean;
   doc: Document;
   lineCounter: LineCounter;
+  /** Plain data of the document (undefined when it could not be built). */
+  js: unknown;
+  /** YAML syntax findings, and duplicated mapping keys. */
+  diagnostics: Diagnostic[];
+  /**
+   * No syntax error: the document's structure is what the author wrote. A
+   * duplicated key leaves the structure intact; any other error means the
+   * parser recovered by guessing, and schema findings on a guess would only
+   * bury the real problem, so they wait until the syntax is fixed.
+   */
+  syntaxOk: boolean;
+}
+
+export interface ParsedFlagFile extends ParsedYaml {
   form: FileForm;
   entries: FlagEntry[];
-  /** Syntax and form findings; schema findings come later (validate.ts). */
-  diagnostics: Diagnostic[];
 }
 
 export function parseYaml(text: string): { doc: Document; lineCounter: LineCounter; bom: boolean } {
@@ -49,33 +65,49 @@ export function parseYaml(text: string): { doc: Document; lineCounter: LineCount
   return { doc, lineCounter, bom };
 }
 
-export function parseFlagFile(file: string, text: string): ParsedFlagFile {
+/** Parses any YAML file of the flags directory, collecting its YAML-level findings with positions. */
+export function parseYamlFile(file: string, text: string): ParsedYaml & { duplicateKeyOffsets: number[] } {
   const { doc, lineCounter, bom } = parseYaml(text);
   const diagnostics: Diagnostic[] = [];
-  const at = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-
+  const duplicateKeyOffsets: number[] = [];
+  let syntaxOk = true;
   for (const err of doc.errors) {
-    const code = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_MAPPING_KEY' : 'YAML_SYNTAX';
-    const message = code === 'DUPLICATE_MAPPING_KEY' ? 'mapping key is defined twice (YAML keys must be unique)' : firstLine(err.message);
-    diagnostics.push({ code, severity: 'error', message, file, ...at(err.pos[0]) });
+    if (err.code === 'DUPLICATE_KEY') {
+      duplicateKeyOffsets.push(err.pos[0]);
+      diagnostics.push({
+        code: 'DUPLICATE_MAPPING_KEY',
+        severity: 'error',
+        message: `${keyNameAt(doc, err.pos[0])} is defined twice in the same mapping (YAML keys must be unique)`,
+        file,
+        ...positionAt(err.pos[0], lineCounter),
+      });
+    } else {
+      syntaxOk = false;
+      diagnostics.push({ code: 'YAML_SYNTAX', severity: 'error', message: firstLine(err.message), file, ...positionAt(err.pos[0], lineCounter) });
+    }
   }
-
-  const result: ParsedFlagFile = { file, text, bom, doc, lineCounter, form: 'invalid', entries: [], diagnostics };
   let js: unknown;
   try {
     js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    diagnostics.push({ code: 'YAML_SYNTAX', severity: 'error', message: firstLine((e as Error).message), file, line: 1, column: 1 });
-    return result;
+    // An alias to an anchor that is not defined (yet), or an alias bomb.
+    syntaxOk = false;
+    diagnostics.push({ code: 'YAML_SYNTAX', severity: 'error', message: firstLine((e as Error).message), file, ...positionOf(firstBadAlias(doc), lineCounter) });
   }
+  return { file, text, bom, doc, lineCounter, js, diagnostics, syntaxOk, duplicateKeyOffsets };
+}
+
+export function parseFlagFile(file: string, text: string): ParsedFlagFile {
+  const { duplicateKeyOffsets, ...parsed } = parseYamlFile(file, text);
+  const { doc, lineCounter, diagnostics } = parsed;
+  const result: ParsedFlagFile = { ...parsed, form: 'invalid', entries: [] };
+  if (parsed.js === undefined && !parsed.syntaxOk) return result;
 
   const root = doc.contents as Node | null;
-  if (isMap(root) && hasKey(root, 'key')) {
+  if (isMap(root) && !hasKey(root, 'flags') && (hasKey(root, 'key') || hasAnyKey(root, FLAG_FIELDS))) {
+    // A mapping of flag fields is the one-flag form, even when `key` itself is missing (zod reports that).
     result.form = 'single';
-    result.entries.push(entryOf(file, null, root, js, lineCounter));
+    result.entries.push(entryOf(file, null, root, parsed.js, lineCounter));
   } else if (isMap(root) && hasKey(root, 'flags')) {
     const list = root.get('flags', true) as Node | undefined;
     if (!isSeq(list)) {
@@ -84,7 +116,7 @@ export function parseFlagFile(file: string, text: string): ParsedFlagFile {
         severity: 'error',
         message: '"flags" must be a list of flags',
         file,
-        ...positionOf(list ?? root, lineCounter),
+        ...positionOf(list && list.range && list.range[0] !== list.range[1] ? list : keyNodeOf(root, 'flags'), lineCounter),
       });
       return result;
     }
@@ -98,10 +130,11 @@ export function parseFlagFile(file: string, text: string): ParsedFlagFile {
           message: `"${name}" is not allowed beside "flags" in a flag list file`,
           file,
           ...positionOf(pair.key as Node, lineCounter),
+          path: name,
         });
       }
     }
-    const items = (js as { flags?: unknown[] }).flags ?? [];
+    const items = ((parsed.js as { flags?: unknown[] } | null)?.flags ?? []) as unknown[];
     list.items.forEach((item, i) => {
       if (!isMap(item)) {
         diagnostics.push({
@@ -110,34 +143,91 @@ export function parseFlagFile(file: string, text: string): ParsedFlagFile {
           message: `item ${i + 1} of "flags" is not a flag (expected a mapping with key, name, type, …)`,
           file,
           ...positionOf(item as Node, lineCounter),
+          path: `flags.${i}`,
         });
         return;
       }
       result.entries.push(entryOf(file, i, item, items[i], lineCounter));
     });
-  } else if (doc.errors.length === 0) {
-    const empty = root == null || (isScalar(root) && root.value == null);
+  } else if (parsed.syntaxOk) {
     diagnostics.push({
       code: 'INVALID_FILE_FORM',
       severity: 'error',
-      message: empty
-        ? 'file is empty: a flag file holds one flag (a mapping with "key") or a list ("flags:")'
-        : 'not a flag file: expected one flag (a mapping with "key") or a list ("flags:")',
+      message: formProblem(root),
       file,
       ...positionOf(root, lineCounter),
     });
   }
+
+  // A duplicated key inside a flag makes that flag (not its neighbours) unservable,
+  // and the finding names the flag.
+  for (const offset of duplicateKeyOffsets) {
+    const entry = result.entries.find((e) => e.node.range != null && e.node.range[0] <= offset && offset < e.node.range[2]);
+    if (!entry) continue;
+    entry.yamlError = true;
+    const d = diagnostics.find((x) => x.code === 'DUPLICATE_MAPPING_KEY' && x.flagKey === undefined && samePosition(x, positionAt(offset, lineCounter)));
+    if (d && entry.key !== undefined) d.flagKey = entry.key;
+  }
   return result;
+}
+
+function formProblem(root: Node | null): string {
+  if (root == null || (isScalar(root) && root.value == null)) {
+    return 'file is empty: a flag file holds one flag (a mapping with "key") or a list ("flags:")';
+  }
+  if (isSeq(root)) return 'a list at the top level: put the flags under "flags:" (flags: [ … ])';
+  return 'not a flag file: expected one flag (a mapping with "key") or a list ("flags:")';
 }
 
 function entryOf(file: string, index: number | null, node: YAMLMap, raw: unknown, lineCounter: LineCounter): FlagEntry {
   const keyNode = node.get('key', true) as Node | undefined;
   const key = isScalar(keyNode) && typeof keyNode.value === 'string' ? keyNode.value : undefined;
-  return { file, index, node, raw, key, position: positionOf(keyNode ?? node, lineCounter) };
+  return { file, index, node, raw, key, position: positionOf(key !== undefined ? keyNode : node, lineCounter), yamlError: false };
 }
 
-function hasKey(map: YAMLMap, name: string): boolean {
+export function hasKey(map: YAMLMap, name: string): boolean {
   return map.items.some((p) => isScalar(p.key) && p.key.value === name);
+}
+
+function hasAnyKey(map: YAMLMap, names: readonly string[]): boolean {
+  return map.items.some((p) => isScalar(p.key) && names.includes(String(p.key.value)));
+}
+
+export function keyNodeOf(map: YAMLMap, name: string): Node | undefined {
+  return map.items.find((p) => isScalar(p.key) && p.key.value === name)?.key as Node | undefined;
+}
+
+function firstBadAlias(doc: Document): Node | null {
+  let found: Node | null = null;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.resolve(doc) === undefined) {
+        found = node;
+        return visit.BREAK;
+      }
+      found ??= node;
+    },
+  });
+  return found;
+}
+
+/** `"name"` of the mapping key that starts at `offset` (yaml reports a duplicate by its first character). */
+function keyNameAt(doc: Document, offset: number): string {
+  let name = 'a key';
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (isScalar(key) && key.range?.[0] === offset) {
+        name = `"${String(key.value)}"`;
+        return visit.BREAK;
+      }
+    },
+  });
+  return name;
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.column === b.column;
 }
 
 function firstLine(message: string): string {

@@ -4,21 +4,23 @@
  * file names). Every finding is collected and located at its YAML node.
  */
 import path from 'node:path';
-import type { z } from 'zod';
-import type { Diagnostic } from '../errors.js';
+import type * as zc from 'zod/v4/core';
+import type { Diagnostic, DiagnosticCode } from '../errors.js';
 import { describeValue, FLAG_CHECKS, type Finding } from './checks.js';
 import {
   ConditionSchema,
   EnvironmentSchema,
   FallthroughSchema,
+  FLAG_FIELDS,
   FlagSchema,
+  KEY_PATTERN,
   RuleSchema,
   VariantSchema,
   type Flag,
 } from './flag.js';
-import { findNode, formatPath, positionOf, type PathSegment } from './locate.js';
-import type { FlagEntry, ParsedFlagFile } from './parse-file.js';
-import { didYouMean } from './suggest.js';
+import { formatPath, locatePath, type PathSegment } from './locate.js';
+import type { FlagEntry, ParsedFlagFile, ParsedYaml } from './parse-file.js';
+import { didYouMean, suggest } from './suggest.js';
 
 export interface FlagSet {
   files: ParsedFlagFile[];
@@ -36,32 +38,61 @@ export interface EntryValidation {
   diagnostics: Diagnostic[];
 }
 
-/** Validates one flag entry of a parsed file: schema, then the named checks. */
-export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry): EntryValidation {
-  const diagnostics: Diagnostic[] = [];
-  const locate = (p: PathSegment[], atKey = false) => {
-    const full = entry.index === null ? p : ['flags', entry.index, ...p];
-    return positionOf(findNode(file.doc.contents as never, full, { key: atKey }), file.lineCounter);
-  };
-  const push = (f: Finding) =>
-    diagnostics.push({
-      code: f.code,
-      severity: f.severity,
-      message: f.message,
-      file: file.file,
-      ...locate(f.path, f.atKey),
-      ...(entry.key !== undefined && { flagKey: entry.key }),
-      ...(f.path.length > 0 && { path: formatPath(f.path) }),
-    });
+/** The object schema in force at a path, for "did you mean" on unknown fields and for messages. */
+export type ObjectShapeAt = (path: readonly PathSegment[]) => { fields: readonly string[]; what: string };
 
-  const parsed = FlagSchema.safeParse(entry.raw, { reportInput: true });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) for (const f of findingsOfIssue(issue, entry.raw)) push(f);
-    return { diagnostics };
+/**
+ * Turns findings at paths inside one YAML node (a flag of a list file, or the
+ * whole document) into located Diagnostics.
+ */
+export function diagnosticsOf(
+  parsed: Pick<ParsedYaml, 'file' | 'doc' | 'lineCounter'>,
+  base: readonly PathSegment[],
+  findings: readonly Finding[],
+  extra: { flagKey?: string } = {},
+): Diagnostic[] {
+  const root = parsed.doc.contents as never;
+  return findings.map((f) => ({
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    file: parsed.file,
+    ...locatePath(root, [...base, ...f.path], parsed.lineCounter, f.anchor),
+    ...(extra.flagKey !== undefined && { flagKey: extra.flagKey }),
+    ...(f.path.length > 0 && { path: formatPath(f.path) }),
+  }));
+}
+
+/**
+ * Validates one flag entry of a parsed file: schema, then the named checks.
+ * When the schema fails, the checks still run on a repaired copy (see
+ * salvageFlag) so one typo does not hide the other problems of the flag.
+ */
+export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry): EntryValidation {
+  const base = entry.index === null ? [] : ['flags', entry.index];
+  const parsed = FlagSchema.safeParse(entry.raw);
+  if (parsed.success) {
+    const findings = runFlagChecks(parsed.data);
+    const diagnostics = diagnosticsOf(file, base, findings, { flagKey: entry.key });
+    const valid = !entry.yamlError && !findings.some((f) => f.severity === 'error');
+    return { flag: valid ? parsed.data : undefined, diagnostics };
   }
-  for (const check of FLAG_CHECKS) for (const f of check(parsed.data)) push(f);
-  const valid = !diagnostics.some((d) => d.severity === 'error');
-  return { flag: valid ? parsed.data : undefined, diagnostics };
+  const findings = findingsOfIssues(parsed.error.issues, entry.raw, flagShapeAt);
+  const repaired = salvageFlag(entry.raw, parsed.error.issues);
+  if (repaired) {
+    for (const f of runFlagChecks(repaired.flag)) {
+      if (f.severity === 'warning' && !repaired.warningsReliable) continue;
+      if (repaired.touched.some((t) => related(t, f.path))) continue;
+      findings.push(f);
+    }
+  }
+  return { diagnostics: diagnosticsOf(file, base, findings, { flagKey: entry.key }) };
+}
+
+export function runFlagChecks(flag: Flag): Finding[] {
+  const out: Finding[] = [];
+  for (const check of FLAG_CHECKS) for (const f of check(flag)) out.push(f);
+  return out;
 }
 
 /** Validates a whole flag directory's parsed files into the served flag set. */
@@ -72,30 +103,38 @@ export function validateFlagFiles(files: ParsedFlagFile[]): FlagSet {
   const invalidKeys = new Set<string>();
 
   for (const file of files) {
-    diagnostics.push(...file.diagnostics);
-    const fileBroken = file.diagnostics.some((d) => d.severity === 'error' && d.code !== 'UNKNOWN_FIELD');
+    for (const d of file.diagnostics) diagnostics.push(d);
+    // Errors outside any flag (syntax, a stray key beside `flags:`) leave the file's flags in doubt.
+    const fileBroken = !file.syntaxOk || file.diagnostics.some((d) => d.severity === 'error' && d.flagKey === undefined && d.code !== 'UNKNOWN_FIELD');
     for (const entry of file.entries) {
       if (entry.key !== undefined) {
-        const list = entries.get(entry.key) ?? [];
-        list.push(entry);
-        entries.set(entry.key, list);
+        const list = entries.get(entry.key);
+        if (list) list.push(entry);
+        else entries.set(entry.key, [entry]);
+      }
+      // After a syntax error the structure is the parser's guess: the keys are
+      // kept (so the flags answer PARSE_ERROR, not FLAG_NOT_FOUND) but schema
+      // findings wait until the syntax is fixed.
+      if (!file.syntaxOk) {
+        if (entry.key !== undefined) invalidKeys.add(entry.key);
+        continue;
       }
       const result = validateFlagEntry(file, entry);
-      diagnostics.push(...result.diagnostics);
+      for (const d of result.diagnostics) diagnostics.push(d);
       if (result.flag && !fileBroken) valid.set(result.flag.key, result.flag);
       else if (entry.key !== undefined) invalidKeys.add(entry.key);
     }
-    if (file.form === 'single' && file.entries[0]?.key !== undefined) {
-      const entry = file.entries[0];
-      const base = path.basename(file.file).replace(/\.ya?ml$/i, '');
-      if (base !== entry.key) {
+    const single = file.form === 'single' ? file.entries[0] : undefined;
+    if (single?.key !== undefined && KEY_PATTERN.test(single.key)) {
+      const name = path.basename(file.file);
+      if (name.replace(/\.ya?ml$/i, '') !== single.key) {
         diagnostics.push({
           code: 'FILE_NAME_MISMATCH',
           severity: 'warning',
-          message: `file name "${path.basename(file.file)}" does not match the flag key "${entry.key}" (expected ${entry.key}.yaml)`,
+          message: `file name "${name}" does not match the flag key "${single.key}" (expected ${single.key}.yaml)`,
           file: file.file,
-          ...entry.position,
-          flagKey: entry.key,
+          ...single.position,
+          flagKey: single.key,
           path: 'key',
         });
       }
@@ -107,40 +146,66 @@ export function validateFlagFiles(files: ParsedFlagFile[]): FlagSet {
     if (list.length < 2) continue;
     valid.delete(key);
     invalidKeys.add(key);
-    for (const entry of list) {
-      const others = list.filter((e) => e !== entry).map((e) => `${e.file}:${e.position.line}:${e.position.column}`);
-      diagnostics.push({
-        code: 'DUPLICATE_FLAG_KEY',
-        severity: 'error',
-        message: `flag key "${key}" is also defined at ${others.join(', ')}`,
-        file: entry.file,
-        ...entry.position,
-        flagKey: key,
-        path: 'key',
-      });
-    }
+    for (const d of duplicateDiagnostics('DUPLICATE_FLAG_KEY', `flag key "${key}"`, list)) diagnostics.push({ ...d, flagKey: key, path: 'key' });
   }
   for (const key of valid.keys()) invalidKeys.delete(key);
   diagnostics.sort(compareDiagnostics);
   return { files, flags: valid, entries, invalidKeys, diagnostics };
 }
 
+/** One finding per place of a duplicated name, each naming all the other places. */
+export function duplicateDiagnostics(
+  code: DiagnosticCode,
+  what: string,
+  places: readonly { file: string; position: { line: number; column: number } }[],
+): Omit<Diagnostic, 'flagKey' | 'path'>[] {
+  return places.map((place) => {
+    const others = places.filter((p) => p !== place).map((p) => `${p.file}:${p.position.line}:${p.position.column}`);
+    return {
+      code,
+      severity: 'error' as const,
+      message: `${what} is also defined at ${others.join(', ')}`,
+      file: place.file,
+      ...place.position,
+    };
+  });
+}
+
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
 }
 
-type AnyObjectSchema = { shape: Record<string, unknown> };
-
-/** The object schema that applies at a path inside a flag (for "did you mean" on unknown fields). */
-function objectSchemaAt(p: readonly PathSegment[]): { schema: AnyObjectSchema; what: string } {
-  const [a, , c] = p;
-  if (a === 'rules' && p.length >= 4 && c === 'conditions') return { schema: ConditionSchema, what: 'condition' };
-  if (a === 'rules' && p.length >= 2) return { schema: RuleSchema, what: 'rule' };
-  if (a === 'fallthrough') return { schema: FallthroughSchema, what: 'fallthrough' };
-  if (a === 'variants' && p.length >= 2) return { schema: VariantSchema, what: 'variant' };
-  if (a === 'environments' && p.length >= 2) return { schema: EnvironmentSchema, what: 'environment override' };
-  return { schema: FlagSchema, what: 'flag' };
+/** Is one path inside the other (or equal)? */
+function related(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (String(a[i]) !== String(b[i])) return false;
+  return true;
 }
+
+// ---------------------------------------------------------------------------
+// zod issues → findings
+
+const shapeOf = (schema: { shape: Record<string, unknown> }) => Object.keys(schema.shape);
+const FLAG_SHAPES = {
+  flag: FLAG_FIELDS as readonly string[],
+  rule: shapeOf(RuleSchema),
+  condition: shapeOf(ConditionSchema),
+  fallthrough: shapeOf(FallthroughSchema),
+  variant: shapeOf(VariantSchema),
+  environment: shapeOf(EnvironmentSchema),
+};
+
+/** The object of the flag schema at a path (the path of a mapping inside a flag). */
+export const flagShapeAt: ObjectShapeAt = (p) => {
+  const [a, , c] = p;
+  if (p.length === 0) return { fields: FLAG_SHAPES.flag, what: 'flag' };
+  if (a === 'rules' && p.length === 2) return { fields: FLAG_SHAPES.rule, what: 'rule' };
+  if (a === 'rules' && c === 'conditions' && p.length === 4) return { fields: FLAG_SHAPES.condition, what: 'condition' };
+  if (a === 'fallthrough' && p.length === 1) return { fields: FLAG_SHAPES.fallthrough, what: 'fallthrough' };
+  if (a === 'variants' && p.length === 2) return { fields: FLAG_SHAPES.variant, what: 'variant' };
+  if (a === 'environments' && p.length === 2) return { fields: FLAG_SHAPES.environment, what: 'environment override' };
+  return { fields: [], what: 'mapping' };
+};
 
 function getAt(raw: unknown, p: readonly PathSegment[]): unknown {
   let cur = raw;
@@ -151,63 +216,248 @@ function getAt(raw: unknown, p: readonly PathSegment[]): unknown {
   return cur;
 }
 
-const TYPE_NAMES: Record<string, string> = { record: 'mapping', object: 'mapping', array: 'list' };
-
-function findingsOfIssue(issue: z.core.$ZodIssue, raw: unknown): Finding[] {
-  const p = issue.path as PathSegment[];
-  const field = String(p[p.length - 1] ?? 'flag');
+function hasAt(raw: unknown, p: readonly PathSegment[]): boolean {
+  if (p.length === 0) return raw !== undefined;
   const parent = getAt(raw, p.slice(0, -1));
-  const present = parent !== null && typeof parent === 'object' && Object.hasOwn(parent, field);
-  const isRange = /(percentage|weight)$/.test(field);
+  return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, p[p.length - 1]);
+}
+
+/** How a field is named in a message: `"owner"`, or `item 2 of "tags"` for a list element. */
+function label(p: readonly PathSegment[]): string {
+  const last = p[p.length - 1];
+  if (last === undefined) return 'the document';
+  if (typeof last === 'number') return `item ${last + 1} of "${String(p[p.length - 2] ?? 'list')}"`;
+  return `"${last}"`;
+}
+
+const TYPE_NAMES: Record<string, string> = { record: 'mapping', object: 'mapping', array: 'list' };
+const TIMESTAMP_FIELD = /(At|Date)$/;
+const RANGE_FIELD = /^(percentage|weight)$/;
+
+/**
+ * Maps zod issues to findings with codes and messages a person can act on.
+ * `shapeAt` names the object at a path, for "did you mean" on unknown fields.
+ * A field reported missing next to an unknown field that looks like it
+ * (`enabeld` beside a missing `enabled`) is one mistake, reported once.
+ */
+export function findingsOfIssues(issues: readonly zc.$ZodIssue[], raw: unknown, shapeAt: ObjectShapeAt): Finding[] {
+  const out: Finding[] = [];
+  const misspelt = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const fields = shapeAt(issue.path as PathSegment[]).fields;
+    for (const k of issue.keys) {
+      const s = suggest(k, fields);
+      if (s !== undefined) misspelt.add(formatPath([...(issue.path as PathSegment[]), s]));
+    }
+  }
+  for (const issue of issues) {
+    for (const f of findingsOfIssue(issue, raw, shapeAt)) {
+      if (f.code === 'MISSING_FIELD' && misspelt.has(formatPath(f.path))) continue;
+      out.push(f);
+    }
+  }
+  return out;
+}
+
+function findingsOfIssue(issue: zc.$ZodIssue, raw: unknown, shapeAt: ObjectShapeAt): Finding[] {
+  const p = issue.path as PathSegment[];
+  const field = String(p[p.length - 1] ?? '');
+  const present = hasAt(raw, p);
+  const got = getAt(raw, p);
+  const missing = (): Finding => ({ code: 'MISSING_FIELD', severity: 'error', message: `missing required field "${field}"`, path: p, anchor: 'parent' });
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const { schema, what } = objectSchemaAt([...p, '?']);
-      const known = Object.keys(schema.shape);
+      const { fields, what } = shapeAt(p);
       return issue.keys.map((k) => ({
         code: 'UNKNOWN_FIELD' as const,
         severity: 'error' as const,
-        message: `"${k}" is not a ${what} field${didYouMean(k, known)}`,
+        message: `"${k}" is not ${article(what)} field${didYouMean(k, fields)}`,
         path: [...p, k],
-        atKey: true,
+        anchor: 'key' as const,
       }));
     }
     case 'invalid_type': {
-      if (!present && p.length > 0) {
-        return [{ code: 'MISSING_FIELD', severity: 'error', message: `missing required field "${field}"`, path: p.slice(0, -1) }];
-      }
+      if (!present && p.length > 0) return [missing()];
       const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-      return [{ code: 'INVALID_TYPE', severity: 'error', message: `"${field}" must be ${article(expected)}, got ${describeValue(getAt(raw, p))}`, path: p }];
+      return [{ code: 'INVALID_TYPE', severity: 'error', message: `${label(p)} must be ${article(expected)}, got ${describeValue(got)}`, path: p }];
     }
     case 'invalid_union': {
-      if (!present) return [{ code: 'MISSING_FIELD', severity: 'error', message: `missing required field "${field}"`, path: p.slice(0, -1) }];
-      const value = getAt(raw, p);
-      const expected = /At$/.test(field) ? 'an ISO-8601 timestamp (2026-01-31T12:00:00Z)' : 'a JSON value';
-      return [{ code: 'INVALID_VALUE', severity: 'error', message: `"${field}" must be ${expected}, got ${describeValue(value)}`, path: p }];
+      if (!present && p.length > 0) return [missing()];
+      const expected = TIMESTAMP_FIELD.test(field) ? 'an ISO-8601 timestamp (2026-01-31T12:00:00Z or 2026-01-31)' : 'a JSON value';
+      return [{ code: 'INVALID_VALUE', severity: 'error', message: `${label(p)} must be ${expected}, got ${describeValue(got)}`, path: p }];
     }
     case 'invalid_value': {
       const values = issue.values.map(String);
-      const got = getAt(raw, p);
       const hint = typeof got === 'string' ? didYouMean(got, values) : '';
       return [{ code: 'INVALID_VALUE', severity: 'error', message: `${describeValue(got)} is not a valid ${field}${hint}; expected one of ${values.join(', ')}`, path: p }];
     }
     case 'invalid_format': {
-      const got = getAt(raw, p);
-      if (field === 'key' && p.length === 1) {
-        return [{ code: 'INVALID_KEY', severity: 'error', message: `flag key ${JSON.stringify(got)} is invalid: use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters`, path: p }];
+      if (issue.format === 'regex') {
+        // The only pattern of the schemas is the key pattern (flag keys, experiment ids and their flagKey).
+        const what = field === 'id' ? 'id' : field === 'flagKey' ? 'flag key' : p.length === 1 ? 'flag key' : 'key';
+        return [
+          {
+            code: 'INVALID_KEY',
+            severity: 'error',
+            message: `${what} ${JSON.stringify(got)} is invalid: use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters`,
+            path: p,
+          },
+        ];
       }
-      return [{ code: 'INVALID_VALUE', severity: 'error', message: `"${field}" must be an ISO-8601 timestamp (2026-01-31T12:00:00Z), got ${describeValue(got)}`, path: p }];
+      return [{ code: 'INVALID_VALUE', severity: 'error', message: `${label(p)} must be an ISO-8601 timestamp (2026-01-31T12:00:00Z), got ${describeValue(got)}`, path: p }];
     }
     case 'too_small':
     case 'too_big': {
-      const got = getAt(raw, p);
-      if (isRange) return [{ code: 'INVALID_PERCENTAGE', severity: 'error', message: `${field} ${describeValue(got)} is outside 0–100`, path: p }];
-      return [{ code: 'INVALID_VALUE', severity: 'error', message: `"${field}" must not be empty`, path: p }];
+      if (RANGE_FIELD.test(field)) return [{ code: 'INVALID_PERCENTAGE', severity: 'error', message: `${field} ${describeValue(got)} is outside 0–100`, path: p }];
+      if (issue.origin === 'array') {
+        return [{ code: 'INVALID_VALUE', severity: 'error', message: `${label(p)} needs at least ${String((issue as { minimum?: number }).minimum ?? 1)} item(s)`, path: p }];
+      }
+      if (issue.origin === 'string') return [{ code: 'INVALID_VALUE', severity: 'error', message: `${label(p)} must not be empty`, path: p }];
+      return [{ code: 'INVALID_VALUE', severity: 'error', message: `${label(p)} is out of range: ${issue.message}`, path: p }];
     }
+    case 'custom':
+      // A refinement of the schema (experiment arms): its message is written for people already.
+      return [{ code: 'INVALID_VALUE', severity: 'error', message: issue.message, path: p }];
     default:
-      return [{ code: 'INVALID_VALUE', severity: 'error', message: `"${field}": ${issue.message}`, path: p }];
+      return [{ code: 'INVALID_VALUE', severity: 'error', message: `${label(p)}: ${issue.message}`, path: p }];
   }
 }
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+// ---------------------------------------------------------------------------
+// Salvage: the checks on a flag the schema rejected
+
+export interface SalvagedFlag {
+  flag: Flag;
+  /** Paths replaced by placeholders: findings at or around them are not about the user's data. */
+  touched: PathSegment[][];
+  /** False when a placeholder stands in for something the warnings read (enabled, killSwitch…). */
+  warningsReliable: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A copy of a schema-invalid flag on which the named checks can run, or null
+ * when the damage is too structural. Unknown keys are dropped (a misspelt key
+ * whose intended field is missing stands in for it, as if the typo were
+ * fixed); every other bad spot is replaced by the smallest neutral
+ * placeholder: a text field by "", a broken condition by an `exists` test, a
+ * broken rule or variant by an inert one, `type` by json (which accepts any
+ * value). Findings at placeholder paths are dropped by the caller.
+ */
+export function salvageFlag(raw: unknown, issues: readonly zc.$ZodIssue[]): SalvagedFlag | null {
+  if (!isObj(raw)) return null;
+  let data: Obj;
+  try {
+    data = structuredClone(raw);
+  } catch {
+    return null;
+  }
+  const state = { data, touched: [] as PathSegment[][], warningsReliable: true };
+  let current = issues;
+  // A repair can uncover the next problem (a renamed typo whose value has the
+  // wrong type); a few rounds settle every case the placeholders cover.
+  for (let round = 0; round < 4; round++) {
+    if (!repairRound(state, current)) return null;
+    const reparsed = FlagSchema.safeParse(state.data);
+    if (reparsed.success) return { flag: reparsed.data, touched: state.touched, warningsReliable: state.warningsReliable };
+    current = reparsed.error.issues;
+  }
+  return null;
+}
+
+function repairRound(state: { data: Obj; touched: PathSegment[][]; warningsReliable: boolean }, issues: readonly zc.$ZodIssue[]): boolean {
+  const { data, touched } = state;
+  const renamed: PathSegment[][] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const p = issue.path as PathSegment[];
+    const holder = getAt(data, p);
+    if (!isObj(holder)) continue;
+    const fields = flagShapeAt(p).fields;
+    for (const k of issue.keys) {
+      const s = suggest(k, fields);
+      if (s !== undefined && !Object.hasOwn(holder, s)) {
+        holder[s] = holder[k];
+        renamed.push([...p, s]);
+        touched.push([...p, s]);
+      }
+      delete holder[k];
+    }
+  }
+
+  const done: PathSegment[][] = [];
+  const replace = (at: PathSegment[], value: unknown) => {
+    setAt(data, at, value);
+    done.push(at);
+    touched.push(at);
+  };
+  const remove = (at: PathSegment[]) => {
+    deleteAt(data, at);
+    done.push(at);
+    touched.push(at);
+  };
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') continue;
+    const p = issue.path as PathSegment[];
+    // Already replaced as part of something larger, or a missing field a renamed typo now provides.
+    if (done.some((t) => isPrefix(t, p)) || renamed.some((t) => formatPath(t) === formatPath(p))) continue;
+    const [a, i, c, j] = p;
+    if (a === 'rules' && typeof i === 'number' && c === 'conditions' && typeof j === 'number') {
+      replace(['rules', i, 'conditions', j], { attribute: '_', operator: 'exists' });
+    } else if (a === 'rules' && typeof i === 'number' && c === 'description') {
+      remove(p);
+    } else if (a === 'rules' && typeof i === 'number') {
+      // Not a catch-all, a unique id, no percentage: an inert rule trips no check about its neighbours.
+      replace(['rules', i], { id: `\u0000rule-${i}`, conditions: [{ attribute: '_', operator: 'exists' }], value: null });
+    } else if (a === 'rules') {
+      replace(['rules'], []);
+      state.warningsReliable = false;
+    } else if (a === 'variants' && typeof i === 'number') {
+      replace(['variants', i], { key: `\u0000variant-${i}`, name: '', value: null, weight: 0 });
+      // The weights' sum is no longer the user's either.
+      touched.push(['variants']);
+    } else if (a === 'environments' && p.length >= 2) {
+      remove(['environments', p[1]]);
+    } else if (a === 'environments' || a === 'variants' || a === 'fallthrough' || a === 'createdAt' || a === 'updatedAt') {
+      remove([a]);
+    } else if (a === 'key') {
+      replace(['key'], 'salvaged');
+    } else if (a === 'name' || a === 'description' || a === 'owner') {
+      replace([a], '');
+    } else if (a === 'tags') {
+      replace(['tags'], []);
+    } else if (a === 'type') {
+      // json accepts every value, so no VALUE_TYPE_MISMATCH is invented.
+      replace(['type'], 'json');
+    } else if (a === 'defaultValue') {
+      replace(['defaultValue'], null);
+    } else if (a === 'enabled' || a === 'killSwitch') {
+      replace([a], false);
+      state.warningsReliable = false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isPrefix(prefix: readonly PathSegment[], p: readonly PathSegment[]): boolean {
+  return prefix.length <= p.length && related(prefix, p);
+}
+
+function setAt(data: Obj, p: readonly PathSegment[], value: unknown): void {
+  const holder = getAt(data, p.slice(0, -1));
+  if (holder !== null && typeof holder === 'object') (holder as Obj)[p[p.length - 1] as string] = value;
+}
+
+function deleteAt(data: Obj, p: readonly PathSegment[]): void {
+  const holder = getAt(data, p.slice(0, -1));
+  if (holder !== null && typeof holder === 'object') delete (holder as Obj)[p[p.length - 1] as string];
 }
