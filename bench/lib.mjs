@@ -1,0 +1,80 @@
+// Shared helpers for the benchmarks: interleaved runs of a subject and its
+// floor, medians with min–max, and one JSON result line per figure so
+// bench/run.mjs can collect them into a table. Absolute times on shared
+// machines are noise; the ratio measured side by side is the figure.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin/flags.js');
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Wall time of one child process in ms (and its peak RSS in MiB when /usr/bin/time exists). */
+export function timeProcess(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', opts.stdout ?? 'ignore', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+/**
+ * Runs `subject` and `floor` alternately `runs` times (after `warmup` rounds),
+ * so drifts in machine load hit both alike. Returns per-side medians, min–max
+ * and the ratio of medians.
+ */
+export function interleave({ subject, floor, runs = 10, warmup = 2 }) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < warmup; i++) {
+    subject();
+    floor();
+  }
+  for (let i = 0; i < runs; i++) {
+    // Alternate which goes first, so neither always runs on a warm cache.
+    if (i % 2) {
+      a.push(subject());
+      b.push(floor());
+    } else {
+      b.push(floor());
+      a.push(subject());
+    }
+  }
+  const ratios = a.map((x, i) => x / b[i]);
+  return {
+    subject: { median: median(a), min: Math.min(...a), max: Math.max(...a) },
+    floor: { median: median(b), min: Math.min(...b), max: Math.max(...b) },
+    ratio: median(a) / median(b),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+  };
+}
+
+export function tempDir(prefix = 'flags-bench-') {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Prints the human line and, with --json (as run.mjs calls it), one JSON result line. */
+export function report(result) {
+  if (process.argv.includes('--json')) console.log(JSON.stringify(result));
+  else {
+    const r = result;
+    console.log(
+      `${r.name}: ${r.ratio.toFixed(2)}× the floor (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}); ` +
+        `${r.subjectLabel} ${r.subject.toFixed(r.unit === 'ns' ? 1 : 0)} ${r.unit} vs ${r.floorLabel} ${r.floor.toFixed(r.unit === 'ns' ? 1 : 0)} ${r.unit}; target ≤ ${r.target}×` +
+        (r.extra ? `; ${r.extra}` : ''),
+    );
+  }
+}
