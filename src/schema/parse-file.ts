@@ -171,6 +171,45 @@ export function parseFlagFile(file: string, text: string): ParsedFlagFile {
   return result;
 }
 
+export interface ParsedExperimentFile extends ParsedYaml {
+  /** Plain data of the definition when the document is a mapping. */
+  raw?: unknown;
+  /** The `id` field when it is a string (known even when the definition is invalid). */
+  id?: string;
+  /** Where the definition starts (its `id` value, else the document). */
+  position: Position;
+}
+
+/** Parses an experiment definition (SPEC 4.1): one mapping per file, `flags/experiments/<id>.yaml`. */
+export function parseExperimentFile(file: string, text: string): ParsedExperimentFile {
+  const { duplicateKeyOffsets: _, ...parsed } = parseYamlFile(file, text);
+  const root = parsed.doc.contents as Node | null;
+  const result: ParsedExperimentFile = { ...parsed, position: positionOf(root, parsed.lineCounter) };
+  if (parsed.js === undefined && !parsed.syntaxOk) return result;
+  if (!isMap(root)) {
+    if (parsed.syntaxOk) {
+      parsed.diagnostics.push({
+        code: 'INVALID_FILE_FORM',
+        severity: 'error',
+        message:
+          root == null || (isScalar(root) && root.value == null)
+            ? 'file is empty: an experiment file holds one definition (id, name, flagKey, control, treatment, …)'
+            : 'not an experiment definition: expected a mapping with id, name, flagKey, control, treatment, …',
+        file,
+        ...positionOf(root, parsed.lineCounter),
+      });
+    }
+    return result;
+  }
+  result.raw = parsed.js;
+  const idNode = root.get('id', true) as Node | undefined;
+  if (isScalar(idNode) && typeof idNode.value === 'string') {
+    result.id = idNode.value;
+    result.position = positionOf(idNode, parsed.lineCounter);
+  }
+  return result;
+}
+
 function formProblem(root: Node | null): string {
   if (root == null || (isScalar(root) && root.value == null)) {
     return 'file is empty: a flag file holds one flag (a mapping with "key") or a list ("flags:")';
