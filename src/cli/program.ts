@@ -54,6 +54,20 @@ export function buildProgram(ctx: CommandContext): Command {
 
   // ---- commands added by later work go below, each block self-contained ----
 
+  // ---- validation (SPEC 1.3) ----
+  program
+    .command('validate')
+    .description('check every flag and experiment file; findings at file:line:col (exit 1 on errors)')
+    .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'github']))
+    .option('--strict', 'warnings fail too (exit 1)')
+    .action(async (opts) => (await import('./commands/validate.js')).runValidate(ctx, opts));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of flag files, for editors (VS Code YAML extension)')
+    .option('--experiment', 'the schema of experiment definitions (flags/experiments/*.yaml) instead')
+    .action(async (opts) => (await import('./commands/schema.js')).runSchema(ctx, opts));
+
   return program;
 }
 
