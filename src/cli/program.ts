@@ -68,6 +68,16 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--experiment', 'the schema of experiment definitions (flags/experiments/*.yaml) instead')
     .action(async (opts) => (await import('./commands/schema.js')).runSchema(ctx, opts));
 
+  // ---- review (SPEC 3 `flags diff`) ----
+  program
+    .command('diff')
+    .description('semantic diff of the flags between a git revision and the working tree, with risk and blast radius (exit 0 with or without changes)')
+    .argument('[base]', 'git revision to compare with (default: HEAD; in CI e.g. origin/main)')
+    .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'markdown', 'json']))
+    .option('--contexts <file>', 'JSON Lines of real contexts (or - for stdin) to measure the blast radius over, instead of segments')
+    .addHelpText('after', '\nExamples:\n  flags diff\n  flags diff origin/main --format markdown > flags-diff.md\n  flags diff main --contexts users.jsonl --json')
+    .action(async (base, opts) => (await import('./commands/diff.js')).runDiff(ctx, base, opts));
+
   return program;
 }
 

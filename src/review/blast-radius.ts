@@ -55,11 +55,32 @@ export const MAX_VALUES_PER_ATTRIBUTE = 12;
 
 /** Counts value changes between the versions over the given contexts. */
 export function blastRadiusOverContexts(before: Flag, after: Flag, contexts: Iterable<EvaluationContext>): BlastRadius {
-  const tally = new Tally();
-  const b = compileFlag(before);
-  const a = compileFlag(after);
-  for (const ctx of contexts) tally.add(b, a, ctx);
-  return { source: 'contexts', ...tally.result(), share: tally.share() };
+  const counter = new ContextBlastRadius(before, after);
+  for (const ctx of contexts) counter.add(ctx);
+  return counter.result();
+}
+
+/**
+ * The same count fed one context at a time, so a caller can stream a large
+ * contexts file once for all changed flags instead of holding it in memory.
+ */
+export class ContextBlastRadius {
+  private readonly tally = new Tally();
+  private readonly before: CompiledFlag;
+  private readonly after: CompiledFlag;
+
+  constructor(before: Flag, after: Flag) {
+    this.before = compileFlag(before);
+    this.after = compileFlag(after);
+  }
+
+  add(ctx: EvaluationContext): void {
+    this.tally.add(this.before, this.after, ctx);
+  }
+
+  result(): BlastRadius {
+    return { source: 'contexts', ...this.tally.result(), share: this.tally.share() };
+  }
 }
 
 export interface SegmentOptions {

@@ -5,8 +5,8 @@
  */
 import type { EvaluationContext } from '../evaluation/index.js';
 import type { Flag } from '../schema/flag.js';
-import { blastRadiusOverContexts, blastRadiusOverSegments, type BlastRadius, type SegmentOptions } from './blast-radius.js';
-import { diffFlagSets, type FieldChange, type FlagSetSide } from './diff-flags.js';
+import { blastRadiusOverSegments, ContextBlastRadius, type BlastRadius, type SegmentOptions } from './blast-radius.js';
+import { diffFlagSets, type FieldChange, type FlagChange, type FlagSetDiff, type FlagSetSide } from './diff-flags.js';
 import { assessFlagRisk, RISK_ORDER, type ChangeRisk, type Risk } from './risk.js';
 
 export interface ReviewedFlag {
@@ -37,20 +37,48 @@ export interface FlagReview {
 
 export interface ReviewOptions {
   /** Real contexts to measure the blast radius over; segments are built without them. */
-  contexts?: readonly EvaluationContext[];
+  contexts?: Iterable<EvaluationContext>;
   segments?: SegmentOptions;
 }
 
+/** Reviews the changes; the blast radius over `opts.contexts` when given, else over segments. */
 export function reviewFlagChanges(before: FlagSetSide, after: FlagSetSide, opts: ReviewOptions = {}): FlagReview {
+  if (opts.contexts !== undefined) {
+    const review = reviewOverContexts(before, after);
+    for (const ctx of opts.contexts) review.add(ctx);
+    return review.finish();
+  }
+  return assemble(before, diffFlagSets(before, after), (c) => blastRadiusOverSegments(c.before, c.after, opts.segments), 'segments');
+}
+
+export interface StreamingReview {
+  /** Flags whose blast radius is being measured (nothing to feed when empty). */
+  readonly changedKeys: readonly string[];
+  add(context: EvaluationContext): void;
+  finish(): FlagReview;
+}
+
+/** A review whose contexts are fed one at a time (a large JSON Lines file is read once for every changed flag). */
+export function reviewOverContexts(before: FlagSetSide, after: FlagSetSide): StreamingReview {
   const diff = diffFlagSets(before, after);
-  const changed = diff.changed.map((c): ReviewedFlag => {
+  const counters = diff.changed.map((c) => new ContextBlastRadius(c.before, c.after));
+  return {
+    changedKeys: diff.changed.map((c) => c.key),
+    add(context) {
+      for (const counter of counters) counter.add(context);
+    },
+    finish() {
+      return assemble(before, diff, (_c, i) => counters[i].result(), 'contexts');
+    },
+  };
+}
+
+function assemble(before: FlagSetSide, diff: FlagSetDiff, radius: (c: FlagChange, i: number) => BlastRadius, source: FlagReview['source']): FlagReview {
+  const changed = diff.changed.map((c, i): ReviewedFlag => {
     const risk = assessFlagRisk(c);
-    const blastRadius = opts.contexts
-      ? blastRadiusOverContexts(c.before, c.after, opts.contexts)
-      : blastRadiusOverSegments(c.before, c.after, opts.segments);
-    return { key: c.key, risk: risk.risk, reasons: risk.reasons, changes: c.changes, changeRisks: risk.changes, blastRadius, before: c.before, after: c.after };
+    return { key: c.key, risk: risk.risk, reasons: risk.reasons, changes: c.changes, changeRisks: risk.changes, blastRadius: radius(c, i), before: c.before, after: c.after };
   });
   changed.sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const previouslyInvalid = diff.added.filter((k) => before.invalidKeys?.has(k) === true);
-  return { added: diff.added, removed: diff.removed, changed, skipped: diff.skipped, previouslyInvalid, source: opts.contexts ? 'contexts' : 'segments' };
+  return { added: diff.added, removed: diff.removed, changed, skipped: diff.skipped, previouslyInvalid, source };
 }

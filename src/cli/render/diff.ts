@@ -1,0 +1,294 @@
+/**
+ * `flags diff` output: the SPEC 3 JSON object, a terminal view, and markdown
+ * written to be posted as a pull-request comment (a summary line, a table of
+ * flags by risk, details per flag in collapsible sections).
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Diagnostic } from '../../errors.js';
+import type { BlastRadius, SegmentRadius, Transition } from '../../review/blast-radius.js';
+import type { FieldChange } from '../../review/diff-flags.js';
+import type { FlagReview, ReviewedFlag } from '../../review/review.js';
+import type { Risk } from '../../review/risk.js';
+
+export interface DiffReport {
+  /** The revision as the user gave it. */
+  base: string;
+  commit: string;
+  /** false: the revision has no flags directory, so every flag is new. */
+  baseHasFlagsDir: boolean;
+  review: FlagReview;
+  /** Key → file (relative to the current directory) in the working tree. */
+  files: ReadonlyMap<string, string>;
+  /** Key → file at the base revision, for removed flags. */
+  baseFiles: ReadonlyMap<string, string>;
+  /** Errors of the working tree's files (relative paths): those flags were not compared. */
+  invalid: Diagnostic[];
+  /** The contexts file as given, when the blast radius was measured over it. */
+  contextsLabel?: string;
+  usersPerSegment: number;
+}
+
+/** A segment list longer than this shows its changed segments and a count of the others. */
+const MAX_LISTED_SEGMENTS = 16;
+/** Diagnostics listed before "and N more". */
+const MAX_LISTED_DIAGNOSTICS = 10;
+
+// ---------------------------------------------------------------- json
+
+/** Exactly SPEC 3's object. */
+export function renderDiffJson(report: DiffReport): unknown {
+  return {
+    base: report.base,
+    added: report.review.added,
+    removed: report.review.removed,
+    changed: report.review.changed.map((c) => ({
+      key: c.key,
+      file: report.files.get(c.key) ?? null,
+      risk: c.risk,
+      changes: c.changes.map((ch) => ({ path: ch.path, before: ch.before, after: ch.after })),
+      blastRadius: jsonRadius(c.blastRadius),
+    })),
+  };
+}
+
+function jsonRadius(r: BlastRadius): unknown {
+  const out: Record<string, unknown> = { source: r.source, sampled: r.sampled, changed: r.changed, share: r.share, transitions: r.transitions };
+  if (r.segments) out.segments = r.segments.map((s) => ({ segment: s.segment, sampled: s.sampled, changed: s.changed, transitions: s.transitions }));
+  return out;
+}
+
+// ---------------------------------------------------------------- shared wording
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A share as a percentage with one decimal that never rounds a change away (`<0.1%`) or into everyone (`>99.9%`). */
+export function formatShare(count: number, total: number): string {
+  if (total === 0) return '0.0%';
+  const p = (count / total) * 100;
+  if (count > 0 && p < 0.05) return '<0.1%';
+  if (count < total && p >= 99.95) return '>99.9%';
+  return `${p.toFixed(1)}%`;
+}
+
+/** A value as JSON; an absent one as "(none)". */
+export function formatValue(v: unknown): string {
+  return v === undefined ? '(none)' : (JSON.stringify(v) ?? String(v));
+}
+
+function arrow(t: Transition): string {
+  return `${formatValue(t.from)} → ${formatValue(t.to)}`;
+}
+
+/** `tenant.type=free`, `tenant.id=(missing)`, several joined by ", ". */
+export function formatSegment(segment: Record<string, unknown>, all: readonly SegmentRadius[]): string {
+  const entries = Object.entries(segment);
+  if (entries.length === 0) return all.length === 1 ? 'every context (no rule targets an attribute)' : 'none of the targeted attributes set';
+  return entries.map(([a, v]) => `${a}=${v === null ? '(missing)' : typeof v === 'string' && /^[\w.@:/+-]+$/.test(v) ? v : JSON.stringify(v)}`).join(', ');
+}
+
+/** `40.1% false → true` (shares of the segment's samples), or `unchanged`. */
+export function formatSegmentChange(s: SegmentRadius): string {
+  if (s.changed === 0) return 'unchanged';
+  if (s.sampled === 1) return `changes: ${s.transitions.map(arrow).join(', ')}`;
+  return s.transitions.map((t) => `${formatShare(t.count, s.sampled)} ${arrow(t)}`).join(', ');
+}
+
+/** `false → true: 1,204 of 3,000 (40.1%)`. */
+export function formatTransitionTotal(t: Transition, sampled: number): string {
+  return `${arrow(t)}: ${formatCount(t.count)} of ${formatCount(sampled)} (${formatShare(t.count, sampled)})`;
+}
+
+/** One line for the summary table: who is affected. */
+export function summarizeRadius(r: BlastRadius): string {
+  if (r.source === 'contexts') {
+    if (r.changed === 0) return `none of ${formatCount(r.sampled)} contexts`;
+    return `${formatCount(r.changed)} of ${formatCount(r.sampled)} contexts (${formatShare(r.changed, r.sampled)})`;
+  }
+  const segments = r.segments ?? [];
+  const changed = segments.filter((s) => s.changed > 0);
+  if (changed.length === 0) return `no segment (${segments.length} sampled)`;
+  const max = changed.reduce((m, s) => Math.max(m, s.changed / s.sampled), 0);
+  return `${changed.length} of ${segments.length} segment${segments.length === 1 ? '' : 's'} (up to ${formatShare(Math.round(max * 1e6), 1e6)})`;
+}
+
+function sourceSentence(report: DiffReport, r: BlastRadius): string {
+  if (r.source === 'contexts') return `over the ${formatCount(r.sampled)} contexts of ${report.contextsLabel ?? 'the contexts file'}`;
+  return `per segment built from the attribute values the rules mention, each crossed with ${formatCount(report.usersPerSegment)} user ids (no --contexts file given)`;
+}
+
+function countsLine(report: DiffReport): string {
+  const { review } = report;
+  const by: Record<Risk, number> = { high: 0, medium: 0, low: 0 };
+  for (const c of review.changed) by[c.risk]++;
+  const parts: string[] = [];
+  const n = review.changed.length;
+  const risks = (['high', 'medium', 'low'] as const).filter((r) => by[r] > 0).map((r) => `${by[r]} ${r}`);
+  parts.push(`${n} changed${risks.length ? ` (${risks.join(', ')})` : ''}`);
+  parts.push(`${review.added.length} added`);
+  parts.push(`${review.removed.length} removed`);
+  return parts.join(', ');
+}
+
+function hasChanges(review: FlagReview): boolean {
+  return review.changed.length + review.added.length + review.removed.length > 0;
+}
+
+function invalidFiles(report: DiffReport): string[] {
+  return [...new Set(report.invalid.map((d) => d.file))];
+}
+
+function shortCommit(report: DiffReport): string {
+  return report.commit.slice(0, 7);
+}
+
+// ---------------------------------------------------------------- text
+
+export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string {
+  const { review } = report;
+  const lines: string[] = [];
+  lines.push(chalk.bold(`flags diff ${report.base} (${shortCommit(report)}) → working tree`));
+  if (!report.baseHasFlagsDir) lines.push(`${report.base} has no flags directory: every flag is new`);
+  lines.push(hasChanges(review) ? countsLine(report) : 'no flag changes');
+
+  const riskLabel = (risk: Risk) => {
+    const text = risk.toUpperCase().padEnd(6);
+    return risk === 'high' ? chalk.red.bold(text) : risk === 'medium' ? chalk.yellow(text) : chalk.dim(text);
+  };
+
+  for (const key of review.removed) {
+    lines.push('');
+    lines.push(`${riskLabel('high')}  ${chalk.bold(key)}  removed${report.baseFiles.has(key) ? ` (was in ${report.baseFiles.get(key)})` : ''}`);
+    lines.push('        flag removed: callers get their own default value');
+  }
+  for (const c of review.changed) {
+    lines.push('');
+    lines.push(`${riskLabel(c.risk)}  ${chalk.bold(c.key)}  ${chalk.dim(report.files.get(c.key) ?? '')}`);
+    for (const reason of c.reasons) lines.push(`        ${reason}`);
+    for (const ch of c.changes) lines.push(`  ${chalk.cyan(ch.path)}: ${renderChangeValues(ch, chalk)}`);
+    lines.push(`  blast radius ${sourceSentence(report, c.blastRadius)}:`);
+    for (const l of radiusLines(c.blastRadius)) lines.push(`    ${l}`);
+  }
+  if (review.added.length > 0) {
+    lines.push('');
+    for (const key of review.added) {
+      const was = review.previouslyInvalid.includes(key) ? ` (invalid at ${report.base})` : '';
+      lines.push(`${chalk.green('ADDED ')}  ${chalk.bold(key)}  ${chalk.dim(report.files.get(key) ?? '')}${was}`);
+    }
+  }
+  if (report.invalid.length > 0) {
+    lines.push('');
+    const files = invalidFiles(report);
+    lines.push(chalk.yellow(`${files.length} flag file${files.length === 1 ? ' has' : 's have'} errors; their flags were not compared (run \`flags validate\`):`));
+    for (const d of report.invalid.slice(0, MAX_LISTED_DIAGNOSTICS)) lines.push(`  ${d.file}:${d.line}:${d.column}  ${d.code}  ${d.message}`);
+    if (report.invalid.length > MAX_LISTED_DIAGNOSTICS) lines.push(`  … and ${report.invalid.length - MAX_LISTED_DIAGNOSTICS} more`);
+  }
+  return lines.join('\n');
+}
+
+function renderChangeValues(ch: FieldChange, chalk: ChalkInstance): string {
+  return `${chalk.red(formatValue(ch.before))} → ${chalk.green(formatValue(ch.after))}`;
+}
+
+/** The transitions in total, then the segments (changed ones first when there are many). */
+function radiusLines(r: BlastRadius): string[] {
+  const lines: string[] = [];
+  if (r.changed === 0) lines.push(`no value changes (${formatCount(r.sampled)} ${r.source === 'contexts' ? 'contexts' : 'samples'})`);
+  for (const t of r.transitions) lines.push(formatTransitionTotal(t, r.sampled));
+  const segments = r.segments ?? [];
+  const shown = segments.length > MAX_LISTED_SEGMENTS ? segments.filter((s) => s.changed > 0) : segments;
+  for (const s of shown) lines.push(`${formatSegment(s.segment, segments)}: ${formatSegmentChange(s)}`);
+  if (shown.length < segments.length) lines.push(`${segments.length - shown.length} other segments: unchanged`);
+  for (const note of r.notes ?? []) lines.push(`(${note})`);
+  return lines;
+}
+
+// ---------------------------------------------------------------- markdown
+
+/** A marker bots can find to update their own comment instead of adding one per push. */
+export const MARKDOWN_MARKER = '<!-- flags-diff -->';
+
+export function renderDiffMarkdown(report: DiffReport): string {
+  const { review } = report;
+  const out: string[] = [MARKDOWN_MARKER, '### Feature flag changes', ''];
+  const against = `${mdCode(report.base)} (${mdCode(shortCommit(report))})`;
+  if (!hasChanges(review)) {
+    out.push(`No flag changes compared with ${against}.`);
+  } else {
+    out.push(`Compared with ${against}: **${countsLine(report)}**.`);
+    out.push('');
+    if (!report.baseHasFlagsDir) {
+      out.push(`${mdCode(report.base)} has no flags directory: every flag is new.`);
+      out.push('');
+    }
+    const source = review.source === 'contexts' ? `contexts in ${mdCode(report.contextsLabel ?? 'the contexts file')}` : 'segments';
+    out.push(`| risk | flag | why | value changes (${source}) |`);
+    out.push('|---|---|---|---|');
+    for (const key of review.removed) out.push(`| **high** | ${mdCode(key)} | removed | every caller gets its own default |`);
+    for (const c of review.changed) {
+      const risk = c.risk === 'high' ? '**high**' : c.risk;
+      out.push(`| ${risk} | ${mdCode(c.key)} | ${mdText(c.reasons.join('; '))} | ${mdText(summarizeRadius(c.blastRadius))} |`);
+    }
+    for (const key of review.added) out.push(`| new | ${mdCode(key)} | added | – |`);
+
+    for (const c of review.changed) out.push('', ...markdownDetails(report, c));
+  }
+  if (report.invalid.length > 0) {
+    const files = invalidFiles(report);
+    out.push('');
+    out.push(`> [!WARNING]`);
+    out.push(`> ${files.length} flag file${files.length === 1 ? ' has' : 's have'} errors; their flags were not compared. Run ${mdCode('flags validate')}.`);
+    for (const d of report.invalid.slice(0, MAX_LISTED_DIAGNOSTICS)) out.push(`> - ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${d.code}: ${mdText(d.message)}`);
+    if (report.invalid.length > MAX_LISTED_DIAGNOSTICS) out.push(`> - … and ${report.invalid.length - MAX_LISTED_DIAGNOSTICS} more`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function markdownDetails(report: DiffReport, c: ReviewedFlag): string[] {
+  const out: string[] = [];
+  const file = report.files.get(c.key);
+  out.push('<details>');
+  out.push(`<summary><b>${htmlText(c.key)}</b> · ${c.risk}${file ? ` · <code>${htmlText(file)}</code>` : ''}</summary>`);
+  out.push('');
+  out.push('| field | before | after |');
+  out.push('|---|---|---|');
+  for (const ch of c.changes) out.push(`| ${mdCode(ch.path)} | ${mdValue(ch.before)} | ${mdValue(ch.after)} |`);
+  out.push('');
+  out.push(`**Blast radius** ${mdText(sourceSentence(report, c.blastRadius))}:`);
+  out.push('');
+  const r = c.blastRadius;
+  if (r.changed === 0) out.push(`- no value changes (${formatCount(r.sampled)} ${r.source === 'contexts' ? 'contexts' : 'samples'})`);
+  for (const t of r.transitions) {
+    out.push(`- ${mdCode(arrow(t))}: ${formatCount(t.count)} of ${formatCount(r.sampled)}${r.source === 'segments' ? ' samples' : ''} (${formatShare(t.count, r.sampled)})`);
+  }
+  const segments = r.segments ?? [];
+  const shown = segments.length > MAX_LISTED_SEGMENTS ? segments.filter((s) => s.changed > 0) : segments;
+  for (const s of shown) out.push(`- ${mdCode(formatSegment(s.segment, segments))}: ${mdText(formatSegmentChange(s))}`);
+  if (shown.length < segments.length) out.push(`- ${segments.length - shown.length} other segments: unchanged`);
+  for (const note of r.notes ?? []) out.push(`- _${mdText(note)}_`);
+  out.push('');
+  out.push('</details>');
+  return out;
+}
+
+function mdValue(v: unknown): string {
+  return v === undefined ? '_(none)_' : mdCode(formatValue(v));
+}
+
+/** An inline code span that survives backticks and table pipes in the text. */
+export function mdCode(text: string): string {
+  const runs = text.match(/`+/g) ?? [];
+  const fence = '`'.repeat(runs.reduce((m, r) => Math.max(m, r.length), 0) + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+
+/** Plain text in markdown: characters that would start markup are escaped. */
+export function mdText(text: string): string {
+  return text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
+}
+
+function htmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
