@@ -48,6 +48,8 @@ describe("the seed's test scenarios", () => {
   it('the kill switch returns the default value', () => {
     const flag = { ...predefined('self-evolution-enabled'), killSwitch: true };
     expect(evaluate(flag, { tenant: { id: 't1', type: 'enterprise' } })).toEqual({ value: false, reason: 'KILL_SWITCH' });
+    // `flags kill` also sets enabled: false; the reason still names the kill switch.
+    expect(evaluate({ ...flag, enabled: false }, { tenant: { id: 't1', type: 'enterprise' } })).toEqual({ value: false, reason: 'KILL_SWITCH' });
   });
 });
 
@@ -117,6 +119,7 @@ describe('evaluation order (SPEC 2 steps 2–8)', () => {
   it('KILL_SWITCH wins over environment overrides, enabled and rules', () => {
     for (const environment of ['staging', 'dev', 'prod', undefined]) {
       expect(evaluate(everything({ killSwitch: true }), { ...enterprise, environment })).toEqual({ value: 'default', reason: 'KILL_SWITCH' });
+      expect(evaluate(everything({ killSwitch: true, enabled: false }), { ...enterprise, environment })).toEqual({ value: 'default', reason: 'KILL_SWITCH' });
     }
   });
 
