@@ -54,6 +54,59 @@ export function buildProgram(ctx: CommandContext): Command {
 
   // ---- commands added by later work go below, each block self-contained ----
 
+  // ---- safe edits (SPEC 3 "Every command that changes a file") ----
+  program
+    .command('toggle')
+    .description('turn a flag on or off (globally, or in one environment with --env); without --on/--off it flips')
+    .argument('<key>', 'flag key')
+    .option('--on', 'turn it on')
+    .option('--off', 'turn it off')
+    .option('--env <name>', 'only in this environment (environments.<name>.enabled)')
+    .addHelpText('after', '\nExamples:\n  flags toggle model-provider --off\n  flags toggle model-provider --on --env staging')
+    .action(async (key, opts) => (await import('./commands/toggle.js')).runToggle(ctx, key, opts));
+
+  program
+    .command('kill')
+    .description('activate the kill switch: killSwitch true and enabled false (works even when the flag has other errors)')
+    .argument('<key>', 'flag key')
+    .action(async (key, opts) => (await import('./commands/kill.js')).runKill(ctx, key, opts));
+
+  program
+    .command('revive')
+    .description('deactivate the kill switch; the flag stays disabled until toggled on')
+    .argument('<key>', 'flag key')
+    .action(async (key, opts) => (await import('./commands/revive.js')).runRevive(ctx, key, opts));
+
+  program
+    .command('set')
+    .description('set one scalar field, VALUE parsed by the field\'s type and checked before writing')
+    .argument('<key>', 'flag key')
+    .argument('<path>', 'field: enabled, defaultValue, name, description, owner, fallthrough.percentage, rules.<ruleId>.value, variants.<key>.weight, environments.<env>.value, …')
+    .argument('<value>', 'new value (true/false, a number, text; JSON for json flags)')
+    .addHelpText('after', '\nExamples:\n  flags set new-orchestrator-v2 fallthrough.percentage 25\n  flags set model-provider defaultValue openai\n  flags set new-orchestrator-v2 rules.beta-testers.percentage 50')
+    .action(async (key, fieldPath, value, opts) => (await import('./commands/set.js')).runSet(ctx, key, fieldPath, value, opts));
+
+  program
+    .command('rollout')
+    .description('set a gradual rollout percentage: the fallthrough\'s, or a rule\'s with --rule')
+    .argument('<key>', 'flag key')
+    .argument('<percent>', '0–100, up to two decimals (25, 12.5 or 25%)')
+    .option('--rule <id>', 'the rule to roll out instead of the fallthrough')
+    .action(async (key, percent, opts) => (await import('./commands/rollout.js')).runRollout(ctx, key, percent, opts));
+
+  program
+    .command('create')
+    .description('write a new disabled flag to <flags dir>/KEY.yaml')
+    .argument('<key>', 'flag key: letters, digits, ".", "_", "-"')
+    .requiredOption('--type <type>', 'boolean, string, number or json')
+    .requiredOption('--default <value>', 'default value, parsed by the type (JSON for json flags)')
+    .option('--name <name>', 'display name (default: the key)')
+    .option('--description <text>', 'description (default: empty)')
+    .option('--owner <owner>', 'owning team')
+    .option('--tag <tag>', 'tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout')
+    .action(async (key, opts) => (await import('./commands/create.js')).runCreate(ctx, key, opts));
+
   // ---- validation (SPEC 1.3) ----
   program
     .command('validate')

@@ -52,6 +52,8 @@ export interface FlagEditResult {
   flag?: Flag;
   /** The changed flag's validation findings after the edit (warnings; errors only for a safety edit of an invalid flag). */
   diagnostics: Diagnostic[];
+  /** Errors elsewhere in the flags directory, found on the way; they never block an edit. */
+  otherErrors: Diagnostic[];
 }
 
 /**
@@ -116,6 +118,7 @@ export interface CreateResult {
   changed: true;
   flag: Flag;
   diagnostics: Diagnostic[];
+  otherErrors: Diagnostic[];
 }
 
 // ---- operations ----
@@ -180,7 +183,8 @@ export async function createFlag(dir: string, spec: CreateFlagSpec, opts: EditOp
     lock.assertHeld();
     await writeFileAtomic(target, text, { root: dir, exclusive: true, displayName: shown(file), fs: opts.fs });
   });
-  return { action: 'create', key: spec.key, file: target, changed: true, flag, diagnostics };
+  const otherErrors = set.diagnostics.filter((d) => d.severity === 'error');
+  return { action: 'create', key: spec.key, file: target, changed: true, flag, diagnostics, otherErrors };
 }
 
 // ---- pure planning ----
@@ -505,6 +509,7 @@ async function editFlag<R extends object>(
   const file = locate(set.entries.get(key), key, shown, [...set.entries.keys()], shown(dir));
   const target = await resolveWriteTarget(file, dir, undefined, shown(file));
   const name = shown(file);
+  const otherErrors = set.diagnostics.filter((d) => d.severity === 'error' && !(d.file === file && d.flagKey === key));
 
   return withFileLock(target, { timeoutMs: opts.lockTimeoutMs, displayName: name }, async (lock) => {
     // Re-read under the lock: whatever another process wrote before we got it is kept.
@@ -521,7 +526,7 @@ async function editFlag<R extends object>(
 
     if (plan.sets.length === 0) {
       const { flag, diagnostics } = validateFlagEntry(parsed, entry);
-      return { key, file: target, changed: false, changes: [], flag, diagnostics, ...plan.describe(raw) };
+      return { key, file: target, changed: false, changes: [], flag, diagnostics, otherErrors, ...plan.describe(raw) };
     }
 
     const prefix = entry.index === null ? [] : ['flags', entry.index];
@@ -551,7 +556,7 @@ async function editFlag<R extends object>(
         after: ownAt(newRaw, s.path),
       }))
       .filter((c) => !isDeepStrictEqual(c.before, c.after));
-    return { key, file: target, changed: true, changes, flag, diagnostics, ...plan.describe(newRaw) };
+    return { key, file: target, changed: true, changes, flag, diagnostics, otherErrors, ...plan.describe(newRaw) };
   });
 }
 

@@ -1,0 +1,30 @@
+/**
+ * `flags rollout KEY PERCENT [--rule ID]` (SPEC 3): the rollout percentage of
+ * the fallthrough, or of one rule. `25` and `25%` are the same.
+ */
+import { FlagsError } from '../../errors.js';
+import { setRollout, type RolloutResult } from '../../store/flag-edits.js';
+import type { CommandContext } from '../context.js';
+import { editOptions, renderEdit } from './toggle.js';
+
+export async function runRollout(ctx: CommandContext, key: string, percent: string, opts: { rule?: string }): Promise<void> {
+  const result = await setRollout(ctx.flagsDir, key, parsePercent(percent), { ...editOptions(ctx), rule: opts.rule });
+  renderEdit(ctx, result, rolloutMessage(result));
+}
+
+export function parsePercent(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%?\s*$/.exec(text);
+  if (!m) throw new FlagsError('INVALID_VALUE', `rollout percentage must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`);
+  return Number(m[1]);
+}
+
+export function rolloutMessage(r: RolloutResult): string {
+  const what = 'rule' in r.target ? `rule ${r.target.rule} of ${r.key}` : `${r.key} (fallthrough)`;
+  const head = r.changed
+    ? `Rollout of ${what}: ${r.before === undefined ? 'everyone' : `${r.before}%`} → ${r.percentage}%`
+    : `Rollout of ${what} is already ${r.percentage}%; nothing changed`;
+  // A rollout of a flag that is off changes nothing yet; say so instead of implying it is live.
+  if (r.flag?.killSwitch) return `${head} (the kill switch is on: it takes effect after \`flags revive ${r.key}\`)`;
+  if (r.flag && !r.flag.enabled) return `${head} (the flag is disabled: it takes effect after \`flags toggle ${r.key} --on\`)`;
+  return head;
+}
