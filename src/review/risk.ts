@@ -85,15 +85,20 @@ export function assessChange(c: FieldChange, before: Flag, after: Flag): ChangeR
     }
   }
 
-  const rulePercentage = /^rules(\[.*\])\.percentage$/.exec(path);
-  if (rulePercentage) {
-    const b = c.before === undefined ? 100 : (c.before as number);
-    const a = c.after === undefined ? 100 : (c.after as number);
-    return rolloutRisk(`rollout of rule ${rulePercentage[1]} ${pct(b)} → ${pct(a)}`, Math.abs(a - b));
+  const rule = /^(rules\[.*\])(?:\.(percentage|description|value|conditions))?/.exec(path);
+  if (rule) {
+    const [, which, field] = rule;
+    if (field === 'percentage') {
+      // A rule without a percentage matches all of its contexts: absent is 100%.
+      const b = c.before === undefined ? 100 : (c.before as number);
+      const a = c.after === undefined ? 100 : (c.after as number);
+      return rolloutRisk(`${which} rollout ${pct(b)} → ${pct(a)}`, Math.abs(a - b));
+    }
+    if (field === 'description') return { risk: 'low', reason: 'metadata' };
+    if (field === undefined) return { risk: 'medium', reason: `${which} ${c.before === undefined ? 'added' : c.after === undefined ? 'removed' : 'changed'}` };
+    return { risk: 'medium', reason: `${which} ${field} changed` };
   }
-  if (/^rules\[.*\]\.description$/.test(path)) return { risk: 'low', reason: 'metadata' };
   if (path === 'rules') return { risk: 'medium', reason: 'rules reordered' };
-  if (path.startsWith('rules')) return { risk: 'medium', reason: 'rules changed' };
 
   if (/^variants\[.*\]\.name$/.test(path)) return { risk: 'low', reason: 'metadata' };
   if (/^variants\[.*\]\.value$/.test(path)) return { risk: 'medium', reason: 'variant value changed' };

@@ -45,7 +45,7 @@ export async function runDiff(ctx: CommandContext, base: string | undefined, opt
     files: filesOf(ctx, working),
     baseFiles: filesOf(ctx, old.flagSet),
     invalid,
-    contextsLabel: opts.contexts === undefined ? undefined : opts.contexts === '-' ? 'stdin' : ctx.relative(opts.contexts),
+    contextsLabel: opts.contexts === undefined ? undefined : opts.contexts === '-' ? 'stdin' : ctx.relative(path.resolve(ctx.io.cwd, opts.contexts)),
     usersPerSegment: DEFAULT_USERS_PER_SEGMENT,
   };
   if (format === 'json') return ctx.printJson(renderDiffJson(report));
@@ -59,8 +59,8 @@ export async function runDiff(ctx: CommandContext, base: string | undefined, opt
 /** Streams the contexts file once, feeding every changed flag's counter. */
 async function reviewWithContexts(ctx: CommandContext, before: FlagSet, after: FlagSet, source: string): Promise<FlagReview> {
   const review = reviewOverContexts(before, after);
-  const label = source === '-' ? 'stdin' : ctx.relative(source);
   const file = source === '-' ? '-' : path.resolve(ctx.io.cwd, source);
+  const label = source === '-' ? 'stdin' : ctx.relative(file);
   await readJsonLines(
     file,
     ctx.io.stdin,

@@ -108,14 +108,14 @@ export function summarizeRadius(r: BlastRadius): string {
   }
   const segments = r.segments ?? [];
   const changed = segments.filter((s) => s.changed > 0);
-  if (changed.length === 0) return `no segment (${segments.length} sampled)`;
+  if (changed.length === 0) return `none of ${segments.length} segment${segments.length === 1 ? '' : 's'}`;
   const max = changed.reduce((m, s) => Math.max(m, s.changed / s.sampled), 0);
   return `${changed.length} of ${segments.length} segment${segments.length === 1 ? '' : 's'} (up to ${formatShare(Math.round(max * 1e6), 1e6)})`;
 }
 
-function sourceSentence(report: DiffReport, r: BlastRadius): string {
-  if (r.source === 'contexts') return `over the ${formatCount(r.sampled)} contexts of ${report.contextsLabel ?? 'the contexts file'}`;
-  return `per segment built from the attribute values the rules mention, each crossed with ${formatCount(report.usersPerSegment)} user ids (no --contexts file given)`;
+function sourceSentence(report: DiffReport, r: BlastRadius, code: (s: string) => string = (s) => s): string {
+  if (r.source === 'contexts') return `over the ${formatCount(r.sampled)} contexts of ${code(report.contextsLabel ?? 'the contexts file')}`;
+  return `per segment built from the attribute values the rules mention, each crossed with ${formatCount(report.usersPerSegment)} user ids (no ${code('--contexts')} file given)`;
 }
 
 function countsLine(report: DiffReport): string {
@@ -129,6 +129,12 @@ function countsLine(report: DiffReport): string {
   parts.push(`${review.added.length} added`);
   parts.push(`${review.removed.length} removed`);
   return parts.join(', ');
+}
+
+function noChange(r: BlastRadius): string {
+  if (r.source === 'contexts') return `no value changes (${formatCount(r.sampled)} contexts)`;
+  const n = r.segments?.length ?? 0;
+  return `no value changes in ${n === 1 ? 'the' : `any of ${n}`} segment${n === 1 ? '' : 's'} (${formatCount(r.sampled)} samples)`;
 }
 
 function hasChanges(review: FlagReview): boolean {
@@ -194,9 +200,11 @@ function renderChangeValues(ch: FieldChange, chalk: ChalkInstance): string {
 /** The transitions in total, then the segments (changed ones first when there are many). */
 function radiusLines(r: BlastRadius): string[] {
   const lines: string[] = [];
-  if (r.changed === 0) lines.push(`no value changes (${formatCount(r.sampled)} ${r.source === 'contexts' ? 'contexts' : 'samples'})`);
-  for (const t of r.transitions) lines.push(formatTransitionTotal(t, r.sampled));
-  const segments = r.segments ?? [];
+  if (r.changed === 0) lines.push(noChange(r));
+  for (const t of r.transitions) {
+    lines.push(r.source === 'contexts' ? formatTransitionTotal(t, r.sampled) : `${arrow(t)}: ${formatCount(t.count)} of ${formatCount(r.sampled)} samples across all segments (${formatShare(t.count, r.sampled)})`);
+  }
+  const segments = r.changed === 0 ? [] : (r.segments ?? []);
   const shown = segments.length > MAX_LISTED_SEGMENTS ? segments.filter((s) => s.changed > 0) : segments;
   for (const s of shown) lines.push(`${formatSegment(s.segment, segments)}: ${formatSegmentChange(s)}`);
   if (shown.length < segments.length) lines.push(`${segments.length - shown.length} other segments: unchanged`);
@@ -255,14 +263,15 @@ function markdownDetails(report: DiffReport, c: ReviewedFlag): string[] {
   out.push('|---|---|---|');
   for (const ch of c.changes) out.push(`| ${mdCode(ch.path)} | ${mdValue(ch.before)} | ${mdValue(ch.after)} |`);
   out.push('');
-  out.push(`**Blast radius** ${mdText(sourceSentence(report, c.blastRadius))}:`);
+  out.push(`**Blast radius** ${sourceSentence(report, c.blastRadius, mdCode)}:`);
   out.push('');
   const r = c.blastRadius;
-  if (r.changed === 0) out.push(`- no value changes (${formatCount(r.sampled)} ${r.source === 'contexts' ? 'contexts' : 'samples'})`);
+  if (r.changed === 0) out.push(`- ${noChange(r)}`);
   for (const t of r.transitions) {
-    out.push(`- ${mdCode(arrow(t))}: ${formatCount(t.count)} of ${formatCount(r.sampled)}${r.source === 'segments' ? ' samples' : ''} (${formatShare(t.count, r.sampled)})`);
+    out.push(`- ${mdCode(arrow(t))}: ${formatCount(t.count)} of ${formatCount(r.sampled)}${r.source === 'segments' ? ' samples across all segments' : ''} (${formatShare(t.count, r.sampled)})`);
   }
-  const segments = r.segments ?? [];
+  // With no change anywhere, listing every segment as unchanged says nothing more.
+  const segments = r.changed === 0 ? [] : (r.segments ?? []);
   const shown = segments.length > MAX_LISTED_SEGMENTS ? segments.filter((s) => s.changed > 0) : segments;
   for (const s of shown) out.push(`- ${mdCode(formatSegment(s.segment, segments))}: ${mdText(formatSegmentChange(s))}`);
   if (shown.length < segments.length) out.push(`- ${segments.length - shown.length} other segments: unchanged`);

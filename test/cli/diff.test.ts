@@ -1,0 +1,425 @@
+/**
+ * `flags diff` end to end: temporary git repositories with a base commit and
+ * working-tree changes.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANSI, flagYaml, REPO_FLAGS, removeDir, runBin, runMain, tempDir } from '../helpers/cli.js';
+
+const DEFAULT_FLAGS = readFileSync(path.join(REPO_FLAGS, 'default-flags.yaml'), 'utf8');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim();
+}
+
+function write(root: string, rel: string, text: string): void {
+  const full = path.join(root, rel);
+  mkdirSync(path.dirname(full), { recursive: true });
+  writeFileSync(full, text);
+}
+
+/** A git repository whose first commit holds `files`; the working tree is then free to change. */
+function repoWith(files: Record<string, string>): string {
+  const dir = tempDir('flags-diff-');
+  dirs.push(dir);
+  git(dir, 'init', '-q');
+  git(dir, 'config', 'user.name', 'Test');
+  git(dir, 'config', 'user.email', 'test@example.com');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  for (const [rel, text] of Object.entries(files)) write(dir, rel, text);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'base');
+  return dir;
+}
+
+function edit(root: string, rel: string, from: string | RegExp, to: string): void {
+  const full = path.join(root, rel);
+  const text = readFileSync(full, 'utf8');
+  const next = text.replace(from, to);
+  expect(next, `edit of ${rel} must change it`).not.toBe(text);
+  writeFileSync(full, next);
+}
+
+async function diffJson(cwd: string, ...args: string[]) {
+  const r = await runMain(['diff', ...args, '--json'], { cwd });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+/** The seed's bucketing written out independently: in a p% rollout iff md5 prefix % 100 < p. */
+function bucket(flagKey: string, id: string): number {
+  return parseInt(createHash('md5').update(`${flagKey}:${id}`).digest('hex').slice(0, 8), 16) % 100;
+}
+
+describe('flags diff: field changes, risk and blast radius', () => {
+  it('a percentage change: blast radius per segment and over a contexts file, checked with md5', async () => {
+    const dir = repoWith({ 'flags/default-flags.yaml': DEFAULT_FLAGS });
+    edit(dir, 'flags/default-flags.yaml', 'percentage: 10', 'percentage: 50');
+    let moved = 0;
+    for (let i = 0; i < 3000; i++) {
+      const b = bucket('new-orchestrator-v2', `user-${i}`);
+      if (b >= 10 && b < 50) moved++;
+    }
+
+    const out = await diffJson(dir);
+    expect(out.base).toBe('HEAD');
+    expect(out.added).toEqual([]);
+    expect(out.removed).toEqual([]);
+    expect(out.changed).toHaveLength(1);
+    const c = out.changed[0];
+    expect(c).toMatchObject({ key: 'new-orchestrator-v2', file: 'flags/default-flags.yaml', risk: 'high', changes: [{ path: 'fallthrough.percentage', before: 10, after: 50 }] });
+    expect(c.blastRadius.source).toBe('segments');
+    expect(c.blastRadius.segments).toEqual([
+      { segment: { 'tenant.id': 'tenant-beta-1' }, sampled: 3000, changed: 0, transitions: [] },
+      { segment: { 'tenant.id': 'tenant-beta-2' }, sampled: 3000, changed: 0, transitions: [] },
+      { segment: { 'tenant.id': 'other' }, sampled: 3000, changed: moved, transitions: [{ from: false, to: true, count: moved }] },
+      { segment: { 'tenant.id': null }, sampled: 3000, changed: moved, transitions: [{ from: false, to: true, count: moved }] },
+    ]);
+    expect(c.blastRadius).toMatchObject({ sampled: 12000, changed: 2 * moved, share: (2 * moved) / 12000 });
+
+    // Real contexts: users of beta tenants never move; the others move with the md5 bucket.
+    const lines: string[] = [];
+    let expected = 0;
+    for (let i = 0; i < 2000; i++) {
+      const tenant = i % 10 === 0 ? 'tenant-beta-1' : `tenant-${i % 7}`;
+      lines.push(JSON.stringify({ tenant: { id: tenant }, user: { id: `u${i}` } }));
+      const b = bucket('new-orchestrator-v2', `u${i}`);
+      if (tenant !== 'tenant-beta-1' && b >= 10 && b < 50) expected++;
+    }
+    write(dir, 'users.jsonl', lines.join('\n') + '\n');
+    const withContexts = await diffJson(dir, '--contexts', 'users.jsonl');
+    expect(withContexts.changed[0].blastRadius).toEqual({
+      source: 'contexts',
+      sampled: 2000,
+      changed: expected,
+      share: expected / 2000,
+      transitions: [{ from: false, to: true, count: expected }],
+    });
+
+    const text = await runMain(['diff', '--contexts', 'users.jsonl'], { cwd: dir });
+    expect(text.stdout).toContain(`false → true: ${expected.toLocaleString('en-US')} of 2,000 (${((expected / 2000) * 100).toFixed(1)}%)`);
+    expect(text.stdout).toContain('over the 2,000 contexts of users.jsonl');
+  });
+
+  it('a kill and a disabled flag are high risk; a kill changes every true to the default', async () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a', 'fallthrough:\n  value: true\n'), 'flags/b.yaml': flagYaml('b') });
+    edit(dir, 'flags/a.yaml', 'enabled: true', 'enabled: false\nkillSwitch: true');
+    edit(dir, 'flags/b.yaml', 'enabled: true', 'enabled: false');
+    const out = await diffJson(dir);
+    expect(out.changed.map((c: { key: string; risk: string }) => [c.key, c.risk])).toEqual([
+      ['a', 'high'],
+      ['b', 'high'],
+    ]);
+    expect(out.changed[0].changes).toEqual([
+      { path: 'killSwitch', before: false, after: true },
+      { path: 'enabled', before: true, after: false },
+    ]);
+    // No rule targets an attribute: one segment of every context, all of which go true → false.
+    expect(out.changed[0].blastRadius).toMatchObject({ sampled: 3000, changed: 3000, share: 1, transitions: [{ from: true, to: false, count: 3000 }] });
+    expect(out.changed[0].blastRadius.segments).toHaveLength(1);
+    // b served its default false anyway: disabling it changes no value.
+    expect(out.changed[1].changes).toEqual([{ path: 'enabled', before: true, after: false }]);
+    expect(out.changed[1].blastRadius.changed).toBe(0);
+  });
+
+  it('an added and a removed flag', async () => {
+    const dir = repoWith({ 'flags/old.yaml': flagYaml('old'), 'flags/kept.yaml': flagYaml('kept') });
+    rmSync(path.join(dir, 'flags/old.yaml'));
+    write(dir, 'flags/new.yaml', flagYaml('new'));
+    const out = await diffJson(dir);
+    expect(out).toEqual({ base: 'HEAD', added: ['new'], removed: ['old'], changed: [] });
+    const text = await runMain(['diff'], { cwd: dir });
+    expect(text.stdout).toMatch(/HIGH\s+old\s+removed \(was in flags\/old\.yaml\)/);
+    expect(text.stdout).toMatch(/ADDED\s+new\s+flags\/new\.yaml/);
+  });
+
+  it('a rule reorder is one entry with the id lists; exclusive rules move nobody', async () => {
+    const dir = repoWith({ 'flags/default-flags.yaml': DEFAULT_FLAGS });
+    const text = readFileSync(path.join(dir, 'flags/default-flags.yaml'), 'utf8');
+    const start = text.indexOf('      - id: enterprise-higher-limit');
+    const mid = text.indexOf('      - id: professional-medium-limit');
+    const end = text.indexOf('    tags: [performance]');
+    writeFileSync(path.join(dir, 'flags/default-flags.yaml'), text.slice(0, start) + text.slice(mid, end) + text.slice(start, mid) + text.slice(end));
+    const out = await diffJson(dir);
+    expect(out.changed).toHaveLength(1);
+    expect(out.changed[0]).toMatchObject({
+      key: 'parallel-agents-limit',
+      risk: 'medium',
+      changes: [{ path: 'rules', before: ['enterprise-higher-limit', 'professional-medium-limit'], after: ['professional-medium-limit', 'enterprise-higher-limit'] }],
+    });
+    expect(out.changed[0].blastRadius.changed).toBe(0);
+    expect(out.changed[0].blastRadius.segments.map((s: { segment: object }) => s.segment)).toEqual([
+      { 'tenant.type': 'enterprise' },
+      { 'tenant.type': 'professional' },
+      { 'tenant.type': 'other' },
+      { 'tenant.type': null },
+    ]);
+  });
+
+  it('a reorder of overlapping rules moves the contexts both match', async () => {
+    const rules = (first: string, second: string) =>
+      `rules:\n${[first, second]
+        .map((id) => `  - id: ${id}\n    conditions:\n      - attribute: attributes.plan\n        operator: in\n        value: [${id === 'paid' ? 'pro, team' : 'team'}]\n    value: "${id}"\n`)
+        .join('')}`;
+    const yaml = (a: string, b: string) => flagYaml('plan-msg').replace('type: boolean', 'type: string').replace('defaultValue: false', 'defaultValue: none').replace('rules: []\n', rules(a, b));
+    const dir = repoWith({ 'flags/plan-msg.yaml': yaml('paid', 'teams') });
+    writeFileSync(path.join(dir, 'flags/plan-msg.yaml'), yaml('teams', 'paid'));
+    const out = await diffJson(dir);
+    const segs = out.changed[0].blastRadius.segments as { segment: Record<string, unknown>; changed: number; transitions: unknown[] }[];
+    expect(segs.filter((s) => s.changed > 0)).toEqual([{ segment: { 'attributes.plan': 'team' }, sampled: 3000, changed: 3000, transitions: [{ from: 'paid', to: 'teams', count: 3000 }] }]);
+  });
+
+  it('a renamed or moved file, or a list split into files, is no change', async () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a'), 'flags/default-flags.yaml': DEFAULT_FLAGS });
+    mkdirSync(path.join(dir, 'flags/team'));
+    renameSync(path.join(dir, 'flags/a.yaml'), path.join(dir, 'flags/team/a.yaml'));
+    // The list file becomes one file per flag, in another order.
+    const blocks = DEFAULT_FLAGS.split(/\n(?=  - key: )/).slice(1);
+    for (const block of blocks.reverse()) {
+      const key = /key: (\S+)/.exec(block)![1];
+      write(dir, `flags/${key}.yaml`, block.replace(/^  - /, '').replace(/^    /gm, '') + '\n');
+    }
+    rmSync(path.join(dir, 'flags/default-flags.yaml'));
+    const r = await runMain(['diff', '--json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ base: 'HEAD', added: [], removed: [], changed: [] });
+    const text = await runMain(['diff'], { cwd: dir });
+    expect(text.stdout).toContain('no flag changes');
+  });
+
+  it('an environment override: production is high risk and only production segments move', async () => {
+    const dir = repoWith({ 'flags/default-flags.yaml': DEFAULT_FLAGS });
+    edit(dir, 'flags/default-flags.yaml', '    tags: [orchestrator, beta]', '    environments:\n      production:\n        enabled: false\n      staging:\n        enabled: true\n        value: true\n    tags: [orchestrator, beta]');
+    const out = await diffJson(dir);
+    const c = out.changed[0];
+    expect(c.key).toBe('new-orchestrator-v2');
+    expect(c.risk).toBe('high');
+    expect(c.changes).toEqual([
+      { path: 'environments.production', after: { enabled: false } },
+      { path: 'environments.staging', after: { enabled: true, value: true } },
+    ]);
+    const moved = (c.blastRadius.segments as { segment: Record<string, unknown>; changed: number }[]).filter((s) => s.changed > 0);
+    const envs = new Set(moved.map((s) => s.segment.environment));
+    expect(envs).toEqual(new Set(['production', 'staging']));
+    // Beta tenants in production lose the feature: every sampled user of those segments moves.
+    expect(moved.find((s) => s.segment.environment === 'production' && s.segment['tenant.id'] === 'tenant-beta-1')).toMatchObject({ changed: 3000 });
+  });
+
+  it('metadata only is low risk with no value change', async () => {
+    const dir = repoWith({ 'flags/default-flags.yaml': DEFAULT_FLAGS });
+    edit(dir, 'flags/default-flags.yaml', 'owner: platform-team\n\n  - key: parallel', 'owner: agents-team\n\n  - key: parallel');
+    edit(dir, 'flags/default-flags.yaml', 'Enable self-evolution capabilities for agents', 'Agents may improve themselves');
+    const out = await diffJson(dir);
+    expect(out.changed).toEqual([
+      {
+        key: 'self-evolution-enabled',
+        file: 'flags/default-flags.yaml',
+        risk: 'low',
+        changes: [
+          { path: 'description', before: 'Enable self-evolution capabilities for agents', after: 'Agents may improve themselves' },
+          { path: 'owner', before: 'platform-team', after: 'agents-team' },
+        ],
+        blastRadius: expect.objectContaining({ source: 'segments', changed: 0, transitions: [] }),
+      },
+    ]);
+  });
+
+  it('BASE without the flags directory: every flag is added', async () => {
+    const dir = repoWith({ 'README.md': '# app\n' });
+    write(dir, 'flags/default-flags.yaml', DEFAULT_FLAGS);
+    const out = await diffJson(dir);
+    expect(out).toEqual({ base: 'HEAD', added: ['model-provider', 'new-orchestrator-v2', 'parallel-agents-limit', 'self-evolution-enabled'], removed: [], changed: [] });
+    const text = await runMain(['diff'], { cwd: dir });
+    expect(text.stdout).toContain('HEAD has no flags directory: every flag is new');
+  });
+
+  it('an invalid working-tree file is reported, not called removed, and the rest is diffed (exit 0)', async () => {
+    const dir = repoWith({ 'flags/broken.yaml': flagYaml('broken'), 'flags/ok.yaml': flagYaml('ok') });
+    edit(dir, 'flags/broken.yaml', 'enabled: true', 'enabeld: true');
+    edit(dir, 'flags/ok.yaml', 'owner: team', 'owner: other');
+    const r = await runMain(['diff', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('1 flag file has errors');
+    const out = JSON.parse(r.stdout);
+    expect(out.removed).toEqual([]);
+    expect(out.changed.map((c: { key: string }) => c.key)).toEqual(['ok']);
+    const text = await runMain(['diff'], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('1 flag file has errors; their flags were not compared');
+    expect(text.stdout).toMatch(/flags\/broken\.yaml:\d+:\d+ {2}UNKNOWN_FIELD {2}"enabeld" is not a flag field \(did you mean "enabled"\?\)/);
+    const md = await runMain(['diff', '--format', 'markdown'], { cwd: dir });
+    expect(md.stdout).toContain('> 1 flag file has errors; their flags were not compared. Run `flags validate`.');
+  });
+
+  it('an unknown revision is exit 1 naming it; outside git is exit 1 saying so', async () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a') });
+    const r = await runMain(['diff', 'no-such-branch'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('error: unknown git revision "no-such-branch"\n');
+    const dash = await runMain(['diff', '--', '--output=x'], { cwd: dir });
+    expect(dash.code).toBe(1);
+    expect(dash.stderr).toContain('unknown git revision "--output=x"');
+
+    const plain = tempDir();
+    dirs.push(plain);
+    write(plain, 'flags/a.yaml', flagYaml('a'));
+    const outside = await runMain(['diff'], { cwd: plain, env: { GIT_CEILING_DIRECTORIES: path.dirname(plain) } });
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toMatch(/is not inside a git repository/);
+  });
+
+  it('compares with another branch, from a subdirectory, with the flags directory below the top', async () => {
+    const dir = repoWith({ 'config/flags/a.yaml': flagYaml('a'), 'src/app.ts': '' });
+    git(dir, 'branch', 'main-copy');
+    edit(dir, 'config/flags/a.yaml', 'defaultValue: false', 'defaultValue: true');
+    git(dir, 'commit', '-q', '-am', 'default on');
+    write(dir, 'config/flags/experiments/e.yaml', 'not: a flag\n');
+    const out = await diffJson(path.join(dir, 'src'), 'main-copy', '--dir', '../config/flags');
+    expect(out.base).toBe('main-copy');
+    expect(out.changed.map((c: { key: string; file: string; risk: string }) => [c.key, c.file, c.risk])).toEqual([['a', '../config/flags/a.yaml', 'medium']]);
+    // HEAD already has the change: nothing between HEAD and the working tree.
+    expect((await diffJson(dir, '--dir', 'config/flags')).changed).toEqual([]);
+  });
+
+  it('a malformed contexts line is exit 1 naming the line', async () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a') });
+    edit(dir, 'flags/a.yaml', 'owner: team', 'owner: x');
+    write(dir, 'ctx.jsonl', '{"user":{"id":"1"}}\n\n{"user":\n');
+    const r = await runMain(['diff', '--contexts', 'ctx.jsonl'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: ctx\.jsonl:3: not valid JSON/);
+    write(dir, 'ctx.jsonl', '{"user":{"id":"1"}}\n[1]\n');
+    const arr = await runMain(['diff', '--contexts', 'ctx.jsonl'], { cwd: dir });
+    expect(arr.code).toBe(1);
+    expect(arr.stderr).toContain('ctx.jsonl:2: a context must be a JSON object, got an array');
+  });
+
+  it('reads contexts from stdin with -', async () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a') });
+    edit(dir, 'flags/a.yaml', 'rules: []', 'rules:\n  - id: free\n    conditions:\n      - attribute: tenant.type\n        operator: equals\n        value: free\n    value: true');
+    const r = await runMain(['diff', '--contexts', '-', '--json'], { cwd: dir, stdin: '{"tenant":{"type":"free"}}\n{"tenant":{"type":"pro"}}\n{}\n' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).changed[0].blastRadius).toEqual({ source: 'contexts', sampled: 3, changed: 1, share: 1 / 3, transitions: [{ from: false, to: true, count: 1 }] });
+  });
+
+  it('--json is --format json; combining it with another format is a usage error', async () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a') });
+    expect((await runMain(['diff', '--format', 'json'], { cwd: dir })).stdout).toBe((await runMain(['diff', '--json'], { cwd: dir })).stdout);
+    const r = await runMain(['diff', '--json', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect((await runMain(['diff', '--format', 'html'], { cwd: dir })).code).toBe(2);
+  });
+});
+
+describe('flags diff markdown (golden)', () => {
+  let dir: string;
+  let sha: string;
+  beforeAll(() => {
+    dir = repoWith({ 'flags/default-flags.yaml': DEFAULT_FLAGS, 'flags/legacy-search.yaml': flagYaml('legacy-search') });
+    sha = git(dir, 'rev-parse', '--short=7', 'HEAD');
+    edit(dir, 'flags/default-flags.yaml', 'percentage: 10', 'percentage: 50');
+    edit(dir, 'flags/default-flags.yaml', 'Enable self-evolution capabilities for agents', 'Agents may improve | themselves');
+    edit(dir, 'flags/default-flags.yaml', '            value: openai\n        value: openai', '            value: openai\n        value: azure-openai');
+    rmSync(path.join(dir, 'flags/legacy-search.yaml'));
+    write(dir, 'flags/checkout-redesign.yaml', flagYaml('checkout-redesign').replace('enabled: true', 'enabled: false'));
+  });
+
+  it('prints the pull-request comment exactly', async () => {
+    const r = await runMain(['diff', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    let moved = 0;
+    for (let i = 0; i < 3000; i++) {
+      const b = bucket('new-orchestrator-v2', `user-${i}`);
+      if (b >= 10 && b < 50) moved++;
+    }
+    // The numbers of this golden text are the independent md5 count.
+    expect(moved).toBe(1178);
+    expect(r.stdout).toBe(`<!-- flags-diff -->
+### Feature flag changes
+
+Compared with \`HEAD\` (\`${sha}\`): **3 changed (1 high, 1 medium, 1 low), 1 added, 1 removed**.
+
+| risk | flag | why | value changes (segments) |
+|---|---|---|---|
+| **high** | \`legacy-search\` | removed | every caller gets its own default |
+| **high** | \`new-orchestrator-v2\` | fallthrough rollout 10% → 50%: moves 40% of the contexts that reach it | 2 of 4 segments (up to 39.3%) |
+| medium | \`model-provider\` | rules\\[openai-override\\] value changed | 1 of 3 segments (up to 100.0%) |
+| low | \`self-evolution-enabled\` | metadata | none of 3 segments |
+| new | \`checkout-redesign\` | added | – |
+
+<details>
+<summary><b>new-orchestrator-v2</b> · high · <code>flags/default-flags.yaml</code></summary>
+
+| field | before | after |
+|---|---|---|
+| \`fallthrough.percentage\` | \`10\` | \`50\` |
+
+**Blast radius** per segment built from the attribute values the rules mention, each crossed with 3,000 user ids (no \`--contexts\` file given):
+
+- \`false → true\`: 2,356 of 12,000 samples across all segments (19.6%)
+- \`tenant.id=tenant-beta-1\`: unchanged
+- \`tenant.id=tenant-beta-2\`: unchanged
+- \`tenant.id=other\`: 39.3% false → true
+- \`tenant.id=(missing)\`: 39.3% false → true
+
+</details>
+
+<details>
+<summary><b>model-provider</b> · medium · <code>flags/default-flags.yaml</code></summary>
+
+| field | before | after |
+|---|---|---|
+| \`rules[openai-override].value\` | \`"openai"\` | \`"azure-openai"\` |
+
+**Blast radius** per segment built from the attribute values the rules mention, each crossed with 3,000 user ids (no \`--contexts\` file given):
+
+- \`"openai" → "azure-openai"\`: 3,000 of 9,000 samples across all segments (33.3%)
+- \`tenant.settings.preferredProvider=openai\`: 100.0% "openai" → "azure-openai"
+- \`tenant.settings.preferredProvider=other\`: unchanged
+- \`tenant.settings.preferredProvider=(missing)\`: unchanged
+
+</details>
+
+<details>
+<summary><b>self-evolution-enabled</b> · low · <code>flags/default-flags.yaml</code></summary>
+
+| field | before | after |
+|---|---|---|
+| \`description\` | \`"Enable self-evolution capabilities for agents"\` | \`"Agents may improve \\| themselves"\` |
+
+**Blast radius** per segment built from the attribute values the rules mention, each crossed with 3,000 user ids (no \`--contexts\` file given):
+
+- no value changes in any of 3 segments (9,000 samples)
+
+</details>
+`);
+  });
+});
+
+describe('flags diff (real binary)', () => {
+  it('prints text without colour when piped, and exits 0 with changes', () => {
+    const dir = repoWith({ 'flags/default-flags.yaml': DEFAULT_FLAGS });
+    edit(dir, 'flags/default-flags.yaml', 'percentage: 10', 'percentage: 50');
+    const r = runBin(['diff'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(ANSI);
+    expect(r.stdout).toContain('fallthrough.percentage: 10 → 50');
+    expect(runBin(['diff', 'nope'], { cwd: dir }).code).toBe(1);
+  });
+
+  it('colours the terminal view on a TTY', async () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a') });
+    edit(dir, 'flags/a.yaml', 'enabled: true', 'enabled: false');
+    expect((await runMain(['diff'], { cwd: dir, tty: true })).stdout).toMatch(ANSI);
+    expect((await runMain(['diff'], { cwd: dir, tty: false })).stdout).not.toMatch(ANSI);
+  });
+});
