@@ -66,15 +66,14 @@ export const checkExperimentVariants: ExperimentCheck = (exp, { flag }) => {
     }
   }
   const armKeySet = new Set(arms.map((a) => a.key));
-  for (const v of variants) {
-    if (!armKeySet.has(v.key)) {
-      out.push({
-        code: 'EXPERIMENT_VARIANT_MISMATCH',
-        severity: 'error',
-        message: `flag "${flag.key}" has a variant "${v.key}" that is not an arm of the experiment`,
-        path: ['flagKey'],
-      });
-    }
+  const extra = variants.filter((v) => !armKeySet.has(v.key)).map((v) => `"${v.key}"`);
+  if (extra.length > 0) {
+    out.push({
+      code: 'EXPERIMENT_VARIANT_MISMATCH',
+      severity: 'error',
+      message: `flag "${flag.key}" has ${extra.length === 1 ? 'a variant' : 'variants'} ${extra.join(', ')} that ${extra.length === 1 ? 'is not an arm' : 'are not arms'} of the experiment`,
+      path: ['flagKey'],
+    });
   }
   return out;
 };

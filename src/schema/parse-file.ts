@@ -83,7 +83,14 @@ export function parseYamlFile(file: string, text: string): ParsedYaml & { duplic
       });
     } else {
       syntaxOk = false;
-      diagnostics.push({ code: 'YAML_SYNTAX', severity: 'error', message: firstLine(err.message), file, ...positionAt(err.pos[0], lineCounter) });
+      const opened = err.code === 'MISSING_CHAR' || err.code === 'BAD_INDENT' ? unclosedAt(doc, err.pos[0]) : null;
+      diagnostics.push({
+        code: 'YAML_SYNTAX',
+        severity: 'error',
+        message: opened?.message ?? firstLine(err.message),
+        file,
+        ...positionAt(opened?.offset ?? err.pos[0], lineCounter),
+      });
     }
   }
   let js: unknown;
@@ -234,6 +241,27 @@ function hasAnyKey(map: YAMLMap, names: readonly string[]): boolean {
 
 export function keyNodeOf(map: YAMLMap, name: string): Node | undefined {
   return map.items.find((p) => isScalar(p.key) && p.key.value === name)?.key as Node | undefined;
+}
+
+/**
+ * The parser notices an unclosed quote or bracket only where it gives up (the
+ * end of the file, the next line); the author needs the place it was opened:
+ * the quoted scalar or flow collection that ends where the error is.
+ */
+function unclosedAt(doc: Document, offset: number): { offset: number; message: string } | null {
+  let found: { offset: number; message: string } | null = null;
+  visit(doc, (_, node) => {
+    const n = node as Node;
+    if (!n?.range || n.range[1] !== offset || n.range[0] >= offset) return;
+    if (isScalar(n) && (n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE')) {
+      const quote = n.type === 'QUOTE_DOUBLE' ? '"' : "'";
+      found = { offset: n.range[0], message: `quoted string is never closed (missing closing ${quote})` };
+    } else if ((isSeq(n) || isMap(n)) && n.flow) {
+      const [open, close] = isSeq(n) ? ['[', ']'] : ['{', '}'];
+      found = { offset: n.range[0], message: `"${open}" is never closed (missing "${close}", or the next line is not indented enough)` };
+    }
+  });
+  return found;
 }
 
 function firstBadAlias(doc: Document): Node | null {

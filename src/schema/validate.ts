@@ -266,6 +266,8 @@ function findingsOfIssue(issue: zc.$ZodIssue, raw: unknown, shapeAt: ObjectShape
   const present = hasAt(raw, p);
   const got = getAt(raw, p);
   const missing = (): Finding => ({ code: 'MISSING_FIELD', severity: 'error', message: `missing required field "${field}"`, path: p, anchor: 'parent' });
+  // Whatever zod expected there (a type, an enum value, a union member), nothing there is a missing field.
+  if (!present && p.length > 0 && issue.code !== 'unrecognized_keys' && issue.code !== 'custom') return [missing()];
   switch (issue.code) {
     case 'unrecognized_keys': {
       const { fields, what } = shapeAt(p);
