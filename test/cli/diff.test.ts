@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSI, flagYaml, REPO_FLAGS, removeDir, runBin, runMain, tempDir } from '../helpers/cli.js';
@@ -286,6 +286,27 @@ describe('flags diff: field changes, risk and blast radius', () => {
     expect(out.changed.map((c: { key: string; file: string; risk: string }) => [c.key, c.file, c.risk])).toEqual([['a', '../config/flags/a.yaml', 'medium']]);
     // HEAD already has the change: nothing between HEAD and the working tree.
     expect((await diffJson(dir, '--dir', 'config/flags')).changed).toEqual([]);
+  });
+
+  it('reads BASE with the same file rules as the working tree: experiments/ and dot-folders skipped, links followed only inside', async () => {
+    const dir = repoWith({
+      'flags/.shared/a.yaml': flagYaml('a'),
+      // Shaped like a flag so that reading it by mistake would show as a removed flag.
+      'flags/experiments/exp.yaml': flagYaml('exp'),
+      'flags/.git-like/hidden.yaml': flagYaml('hidden'),
+      'flags/notes.txt': 'key: not-a-flag\n',
+      'outside.yaml': flagYaml('outside'),
+    });
+    symlinkSync('.shared/a.yaml', path.join(dir, 'flags/a.yaml'));
+    symlinkSync('../outside.yaml', path.join(dir, 'flags/outside.yaml'));
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'links');
+    expect(await diffJson(dir)).toEqual({ base: 'HEAD', added: [], removed: [], changed: [] });
+    edit(dir, 'flags/.shared/a.yaml', 'defaultValue: false', 'defaultValue: true');
+    edit(dir, 'outside.yaml', 'defaultValue: false', 'defaultValue: true');
+    const out = await diffJson(dir);
+    expect(out.added).toEqual([]);
+    expect(out.changed.map((c: { key: string; file: string }) => [c.key, c.file])).toEqual([['a', 'flags/a.yaml']]);
   });
 
   it('a malformed contexts line is exit 1 naming the line', async () => {
