@@ -2,12 +2,14 @@
  * `flags diff` end to end: temporary git repositories with a base commit and
  * working-tree changes.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSI, flagYaml, REPO_FLAGS, removeDir, runBin, runMain, tempDir } from '../helpers/cli.js';
+import YAML from 'yaml';
+import { ANSI, BIN, flagYaml, REPO_FLAGS, removeDir, ROOT, runBin, runMain, tempDir } from '../helpers/cli.js';
 
 const DEFAULT_FLAGS = readFileSync(path.join(REPO_FLAGS, 'default-flags.yaml'), 'utf8');
 const dirs: string[] = [];
@@ -442,5 +444,183 @@ describe('flags diff (real binary)', () => {
     edit(dir, 'flags/a.yaml', 'enabled: true', 'enabled: false');
     expect((await runMain(['diff'], { cwd: dir, tty: true })).stdout).toMatch(ANSI);
     expect((await runMain(['diff'], { cwd: dir, tty: false })).stdout).not.toMatch(ANSI);
+  });
+});
+
+describe('docs/ci.md recipes', () => {
+  const doc = readFileSync(path.join(ROOT, 'docs/ci.md'), 'utf8');
+  const recipes = new Map([...doc.matchAll(/<!-- recipe: (\S+) -->\n```\w*\n([\s\S]*?)\n```/g)].map((m) => [m[1], m[2]]));
+  const recipe = (name: string) => {
+    const text = recipes.get(name);
+    expect(text, `docs/ci.md has the ${name} recipe`).toBeTypeOf('string');
+    return text!;
+  };
+  const flagsCmd = `"${process.execPath}" "${BIN}"`;
+
+  /** A clone of an "origin" whose main holds the base flags; the clone's branch changes them. */
+  function pullRequestClone(): { dir: string; mergeBase: string } {
+    const origin = repoWith({ 'flags/default-flags.yaml': DEFAULT_FLAGS, 'flags/legacy-search.yaml': flagYaml('legacy-search') });
+    git(origin, 'branch', '-M', 'main');
+    const dir = tempDir('flags-clone-');
+    dirs.push(dir);
+    git(path.dirname(dir), 'clone', '-q', origin, dir);
+    git(dir, 'config', 'user.name', 'Test');
+    git(dir, 'config', 'user.email', 'test@example.com');
+    git(dir, 'config', 'commit.gpgsign', 'false');
+    git(dir, 'checkout', '-q', '-b', 'rollout');
+    edit(dir, 'flags/default-flags.yaml', 'percentage: 10', 'percentage: 50');
+    rmSync(path.join(dir, 'flags/legacy-search.yaml'));
+    git(dir, 'commit', '-q', '-am', 'rollout');
+    return { dir, mergeBase: git(dir, 'merge-base', 'HEAD', 'origin/main') };
+  }
+
+  /** Runs one shell line of a recipe, with `npx flags` as the built binary. */
+  function sh(line: string, cwd: string, env: Record<string, string>): string {
+    const command = line.replace(/\bnpx flags\b/g, flagsCmd);
+    return execFileSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  }
+
+  it('GitHub Actions: the workflow parses, its diff command reports the pull request, the script creates then updates one comment', async () => {
+    const workflow = YAML.parse(recipe('github-workflow'));
+    const steps: { run?: string; uses?: string; with?: { script?: string } }[] = workflow.jobs.diff.steps;
+    expect(workflow.jobs.validate.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toContain('npx flags validate --format github');
+    const { dir } = pullRequestClone();
+    const summary = path.join(dir, 'summary.md');
+    writeFileSync(summary, '');
+    for (const step of steps) if (step.run && !step.run.startsWith('npm ')) sh(step.run, dir, { GITHUB_BASE_REF: 'main', GITHUB_STEP_SUMMARY: summary });
+    const report = readFileSync(path.join(dir, 'flags-diff.md'), 'utf8');
+    expect(report.startsWith('<!-- flags-diff -->\n')).toBe(true);
+    expect(report).toContain('Compared with `origin/main`');
+    expect(report).toContain('| **high** | `legacy-search` | removed |');
+    expect(report).toContain('| **high** | `new-orchestrator-v2` |');
+    expect(readFileSync(summary, 'utf8')).toBe(report);
+
+    const script = steps.find((s) => s.uses?.startsWith('actions/github-script'))!.with!.script!;
+    const comments: { id: number; body: string; user: { type: string } }[] = [
+      { id: 1, body: '<!-- flags-diff -->\nquoted by a human', user: { type: 'User' } },
+      { id: 2, body: 'LGTM', user: { type: 'User' } },
+    ];
+    const calls: string[] = [];
+    const github = {
+      paginate: async (fn: (args: object) => Promise<{ data: unknown[] }>, args: object) => (await fn(args)).data,
+      rest: {
+        issues: {
+          listComments: async () => ({ data: comments.map((c) => ({ ...c })) }),
+          createComment: async (a: { issue_number: number; body: string }) => {
+            calls.push(`create #${a.issue_number}`);
+            comments.push({ id: 100 + comments.length, body: a.body, user: { type: 'Bot' } });
+          },
+          updateComment: async (a: { comment_id: number; body: string }) => {
+            calls.push(`update ${a.comment_id}`);
+            comments.find((c) => c.id === a.comment_id)!.body = a.body;
+          },
+        },
+      },
+    };
+    const context = { repo: { owner: 'acme', repo: 'app' }, issue: { number: 7 } };
+    const fakeRequire = (m: string) => {
+      expect(m).toBe('fs');
+      return { readFileSync: (file: string, enc: string) => readFileSync(path.join(dir, file), enc as BufferEncoding) };
+    };
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+    const run = new AsyncFunction('require', 'github', 'context', script);
+    await run(fakeRequire, github, context);
+    await run(fakeRequire, github, context);
+    expect(calls).toEqual(['create #7', 'update 102']);
+    expect(comments.filter((c) => c.body === report)).toHaveLength(1);
+    expect(comments[0].body).toBe('<!-- flags-diff -->\nquoted by a human');
+  });
+
+  it('GitHub Actions: the validate step annotates a broken file and fails', () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a').replace('enabled: true', 'enabeld: true') });
+    const r = runBin(['validate', '--format', 'github'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error file=flags/a.yaml,line=6,col=1,title=UNKNOWN_FIELD::');
+  });
+
+  it('GitLab CI: validation findings become a Code Quality report', () => {
+    const pipeline = YAML.parse(recipe('gitlab-ci'));
+    expect(pipeline['flags-validate'].artifacts.reports.codequality).toBe('gl-code-quality-report.json');
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a').replace('enabled: true', 'enabeld: true'), 'flags/b.yaml': flagYaml('b') });
+    write(dir, '.gitlab/flags-codequality.mjs', recipe('gitlab-codequality'));
+    const lines: string[] = pipeline['flags-validate'].script;
+    for (const line of lines.slice(0, -1)) if (!line.startsWith('npm ')) sh(line, dir, {});
+    expect(() => sh(lines.at(-1)!, dir, {})).toThrow(); // the readable run fails the job on errors
+    const report = JSON.parse(readFileSync(path.join(dir, 'gl-code-quality-report.json'), 'utf8'));
+    expect(report).toEqual([
+      {
+        description: 'UNKNOWN_FIELD: "enabeld" is not a flag field (did you mean "enabled"?)',
+        check_name: 'flags/UNKNOWN_FIELD',
+        fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+        severity: 'major',
+        location: { path: 'flags/a.yaml', lines: { begin: 6 } },
+      },
+    ]);
+  });
+
+  it('GitLab CI: the diff job compares with the merge base and the note script creates then updates its note', async () => {
+    const pipeline = YAML.parse(recipe('gitlab-ci'));
+    const job = pipeline['flags-diff'];
+    expect(job.variables.GIT_DEPTH).toBe('0');
+    const { dir, mergeBase } = pullRequestClone();
+    write(dir, '.gitlab/flags-diff-note.mjs', recipe('gitlab-note'));
+
+    const notes: { id: number; body: string; system: boolean }[] = [
+      { id: 1, body: 'added 1 commit', system: true },
+      { id: 2, body: 'please check the rollout', system: false },
+    ];
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        const url = new URL(req.url!, 'http://x');
+        requests.push(`${req.method} ${url.pathname}${url.search}`);
+        if (req.headers['private-token'] !== 'secret') return void res.writeHead(401).end('{}');
+        const base = '/api/v4/projects/acme%2Fapp/merge_requests/7/notes';
+        res.setHeader('content-type', 'application/json');
+        if (req.method === 'GET' && url.pathname === base) {
+          const page = Number(url.searchParams.get('page'));
+          return void res.end(JSON.stringify(page === 1 ? notes : []));
+        }
+        if (req.method === 'POST' && url.pathname === base) {
+          const note = { id: 10 + notes.length, body: JSON.parse(data).body, system: false };
+          notes.push(note);
+          return void res.writeHead(201).end(JSON.stringify(note));
+        }
+        const m = new RegExp(`^${base}/(\\d+)$`).exec(url.pathname);
+        if (req.method === 'PUT' && m) {
+          const note = notes.find((n) => n.id === Number(m[1]))!;
+          note.body = JSON.parse(data).body;
+          return void res.end(JSON.stringify(note));
+        }
+        res.writeHead(404).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const env = {
+      CI_MERGE_REQUEST_DIFF_BASE_SHA: mergeBase,
+      CI_API_V4_URL: `http://127.0.0.1:${port}/api/v4`,
+      CI_PROJECT_ID: 'acme/app',
+      CI_MERGE_REQUEST_IID: '7',
+      FLAGS_BOT_TOKEN: 'secret',
+    };
+    const shAsync = (line: string) =>
+      new Promise<string>((resolve, reject) =>
+        execFile('bash', ['-c', line.replace(/\bnpx flags\b/g, flagsCmd)], { cwd: dir, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      );
+    try {
+      const script: string[] = job.script;
+      for (const line of script) if (!line.startsWith('npm ')) await shAsync(line);
+      const report = readFileSync(path.join(dir, 'flags-diff.md'), 'utf8');
+      expect(report).toContain(`Compared with \`${mergeBase}\` (\`${mergeBase.slice(0, 7)}\`)`);
+      expect(report).toContain('| **high** | `legacy-search` | removed |');
+      expect(await shAsync('node .gitlab/flags-diff-note.mjs flags-diff.md')).toMatch(/^updated note 12\n$/);
+      expect(notes.map((n) => n.body)).toEqual(['added 1 commit', 'please check the rollout', report]);
+      expect(requests.filter((r) => !r.startsWith('GET'))).toEqual(['POST /api/v4/projects/acme%2Fapp/merge_requests/7/notes', 'PUT /api/v4/projects/acme%2Fapp/merge_requests/7/notes/12']);
+    } finally {
+      server.close();
+    }
   });
 });
