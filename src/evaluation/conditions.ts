@@ -3,7 +3,7 @@
  * (SPEC 2 "Conditions"). Compiled once per flag load into closures.
  */
 import type { Condition } from '../schema/flag.js';
-import { compileOperator, type ValueTest } from './operators/index.js';
+import { compileOperator, type Scalar, type ValueTest } from './operators/index.js';
 import type { EvaluationContext } from './types.js';
 
 /**
@@ -41,7 +41,13 @@ export function compileAttributePath(path: string): AttributeGetter {
   }
   if (segments.length === 2) {
     const [a, b] = segments;
-    return (ctx) => step(step(ctx, a), b);
+    // Inlined two-step lookup: `tenant.type`, `user.id` are most conditions.
+    return (ctx) => {
+      if (!Object.hasOwn(ctx, a)) return undefined;
+      const o = ctx[a];
+      if (typeof o !== 'object' || o === null || !Object.hasOwn(o, b)) return undefined;
+      return (o as Record<string, unknown>)[b];
+    };
   }
   if (segments.length === 3) {
     const [a, b, c] = segments;
@@ -81,6 +87,7 @@ export function compileCondition(condition: Condition): CompiledCondition {
         return v === undefined || v === null;
       };
     case 'positive':
+      if (op.equals !== undefined) return equalsCondition(get, op.equals);
       return positiveCondition(get, op.test);
     case 'negated':
       return negatedCondition(get, op.test, op.domain);
@@ -105,6 +112,21 @@ function positiveCondition(get: AttributeGetter, test: ValueTest): CompiledCondi
       return false;
     }
     return test(v);
+  };
+}
+
+/**
+ * `equals`, the most common operator, without the generic test call: a
+ * scalar `expected` is never undefined or null, so `===` alone already
+ * rejects a missing attribute.
+ */
+function equalsCondition(get: AttributeGetter, expected: Scalar): CompiledCondition {
+  return (ctx) => {
+    const v = get(ctx);
+    if (v === expected) return true;
+    if (!Array.isArray(v)) return false;
+    for (let i = 0; i < v.length; i++) if (v[i] === expected) return true;
+    return false;
   };
 }
 

@@ -21,7 +21,7 @@ import { isScalar, type Scalar, type ValueTest } from './types.js';
  */
 export type CompiledOperator =
   | { readonly kind: 'exists' | 'not_exists' }
-  | { readonly kind: 'positive'; readonly test: ValueTest }
+  | { readonly kind: 'positive'; readonly test: ValueTest; readonly equals?: Scalar }
   | { readonly kind: 'negated'; readonly test: ValueTest; readonly domain: ValueTest | null };
 
 /** A condition value the evaluator cannot compile, as validation reports it. */
@@ -103,7 +103,8 @@ export function compileOperator(operator: Operator, value: unknown): CompiledOpe
     case 'not_exists':
       return { kind: operator };
     case 'equals':
-      return { kind: 'positive', test: equalsTest(value as Scalar) };
+      // `equals` is also exposed as its value, so conditions.ts can inline it.
+      return { kind: 'positive', test: equalsTest(value as Scalar), equals: value as Scalar };
     case 'not_equals':
       // Any present value is comparable for (in)equality: 15 is not "15".
       return { kind: 'negated', test: equalsTest(value as Scalar), domain: null };
