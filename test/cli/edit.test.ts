@@ -1,0 +1,381 @@
+/**
+ * End to end: the real binary (built by `npm run build`) editing temp copies
+ * of the flags directory, with real git repositories, real permissions and
+ * eight real processes at once.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { acquireLock } from '../../src/store/lock.js';
+import { BIN, flagYaml, projectWith, removeDir, runBin, runBinAsync, tempProject, type RunResult } from '../helpers/cli.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach(removeDir));
+const project = () => {
+  const d = tempProject();
+  dirs.push(d);
+  return d;
+};
+const defaults = (d: string) => readFileSync(path.join(d, 'flags/default-flags.yaml'), 'utf8');
+const showJson = (d: string, key: string) => {
+  const r = runBin(['show', key, '--json'], { cwd: d });
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+};
+/** Hidden entries of the flags directory: temp files or locks left behind. */
+const leftovers = (d: string) => readdirSync(path.join(d, 'flags')).filter((n) => n.startsWith('.'));
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+}
+function gitProject(): string {
+  const d = project();
+  git(d, 'init', '-q');
+  git(d, 'config', 'user.email', 'test@example.com');
+  git(d, 'config', 'user.name', 'test');
+  git(d, 'config', 'core.autocrlf', 'false');
+  git(d, 'add', '.');
+  git(d, 'commit', '-q', '-m', 'flags');
+  return d;
+}
+/** `git diff --numstat` of the flags file: [added, removed]. */
+function numstat(d: string): [number, number] {
+  const line = git(d, 'diff', '--numstat', '--', 'flags/default-flags.yaml').trim();
+  const [added, removed] = line.split('\t');
+  return [Number(added), Number(removed)];
+}
+/** The changed lines of `git diff -U0`, without the headers. */
+function changedLines(d: string): string[] {
+  return git(d, 'diff', '-U0', '--', 'flags/default-flags.yaml')
+    .split('\n')
+    .filter((l) => /^[+-]/.test(l) && !/^(\+\+\+|---) /.test(l));
+}
+const TIMESTAMP = /^\+    updatedAt: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+describe('minimal diffs in a git repository', () => {
+  it('a toggle is at most 2 removed and 3 added lines: enabled and updatedAt', () => {
+    const d = gitProject();
+    const r = runBin(['toggle', 'model-provider'], { cwd: d });
+    expect(r).toMatchObject({ code: 0, stdout: 'Flag model-provider disabled\n', stderr: '' });
+    const [added, removed] = numstat(d);
+    expect(added).toBeLessThanOrEqual(3);
+    expect(removed).toBeLessThanOrEqual(2);
+    const lines = changedLines(d);
+    expect(lines.slice(0, 2)).toEqual(['-    enabled: true', '+    enabled: false']);
+    expect(lines[2]).toMatch(TIMESTAMP);
+    expect(lines).toHaveLength(3);
+
+    // A second toggle after a commit rewrites updatedAt in place.
+    git(d, 'commit', '-q', '-am', 'off');
+    expect(runBin(['toggle', 'model-provider', '--on'], { cwd: d }).stdout).toBe('Flag model-provider enabled\n');
+    const [a2, r2] = numstat(d);
+    expect(a2).toBeLessThanOrEqual(3);
+    expect(r2).toBeLessThanOrEqual(2);
+  });
+
+  it('a kill is three added lines and one removed, and the flag re-reads as killed', () => {
+    const d = gitProject();
+    const r = runBin(['kill', 'new-orchestrator-v2'], { cwd: d });
+    expect(r).toMatchObject({ code: 0, stdout: 'Kill switch activated for new-orchestrator-v2\n', stderr: '' });
+    expect(numstat(d)).toEqual([3, 1]);
+    const lines = changedLines(d);
+    expect(lines.slice(0, 3)).toEqual(['-    enabled: true', '+    enabled: false', '+    killSwitch: true']);
+    expect(lines[3]).toMatch(TIMESTAMP);
+    expect(showJson(d, 'new-orchestrator-v2')).toMatchObject({ killSwitch: true, enabled: false });
+    const ev = runBin(['eval', 'new-orchestrator-v2', '--set', 'tenant.id=tenant-beta-1', '--json'], { cwd: d });
+    expect(JSON.parse(ev.stdout)).toMatchObject({ value: false, reason: 'KILL_SWITCH' });
+  });
+
+  it('a rollout changes the percentage line and updatedAt only', () => {
+    const d = gitProject();
+    expect(runBin(['rollout', 'new-orchestrator-v2', '25%'], { cwd: d }).stdout).toBe('Rollout of new-orchestrator-v2 (fallthrough): 10% → 25%\n');
+    const lines = changedLines(d);
+    expect(lines.slice(0, 2)).toEqual(['-      percentage: 10', '+      percentage: 25']);
+    expect(lines[2]).toMatch(TIMESTAMP);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('CRLF line endings survive an edit by the binary', () => {
+    const d = project();
+    const file = path.join(d, 'flags/default-flags.yaml');
+    writeFileSync(file, defaults(d).replace(/\n/g, '\r\n'));
+    expect(runBin(['kill', 'model-provider'], { cwd: d }).code).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\r\n').length).toBe(text.split('\n').length);
+    expect(text).toContain('    enabled: false\r\n    killSwitch: true\r\n');
+  });
+});
+
+describe('each command', () => {
+  it('toggle --env on a flag that is off globally says the environment stays off', () => {
+    const d = project();
+    runBin(['toggle', 'model-provider', '--off'], { cwd: d });
+    const r = runBin(['toggle', 'model-provider', '--on', '--env', 'staging'], { cwd: d });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'Flag model-provider enabled in staging, but it stays off there: the flag is disabled globally, and an override without a value does not turn it on ' +
+        '(turn the flag on with `flags toggle model-provider --on`, or give staging a value with `flags set model-provider environments.staging.value VALUE`)\n',
+    );
+    const ev = runBin(['eval', 'model-provider', '--env', 'staging', '--json'], { cwd: d });
+    expect(JSON.parse(ev.stdout)).toMatchObject({ value: 'anthropic', reason: 'DISABLED' });
+  });
+
+  it('toggle --env off, then a flip turns it back on', () => {
+    const d = project();
+    expect(runBin(['toggle', 'model-provider', '--off', '--env', 'staging'], { cwd: d }).stdout).toBe('Flag model-provider disabled in staging\n');
+    expect(showJson(d, 'model-provider').environments).toEqual({ staging: { enabled: false } });
+    expect(runBin(['toggle', 'model-provider', '--env', 'staging'], { cwd: d }).stdout).toBe('Flag model-provider enabled in staging\n');
+  });
+
+  it('toggle of a killed flag says the kill switch still wins', () => {
+    const d = project();
+    runBin(['kill', 'model-provider'], { cwd: d });
+    expect(runBin(['toggle', 'model-provider', '--on'], { cwd: d }).stdout).toBe(
+      'Flag model-provider enabled, but its kill switch is on: it keeps serving its default value until `flags revive model-provider`\n',
+    );
+  });
+
+  it('--json prints the result object', () => {
+    const d = project();
+    const r = runBin(['toggle', 'model-provider', '--off', '--json'], { cwd: d });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ action: 'toggle', key: 'model-provider', file: 'flags/default-flags.yaml', changed: true, enabled: false, effective: { on: false, reason: 'DISABLED' } });
+    expect(out.changes[0]).toEqual({ path: 'enabled', before: true, after: false });
+    expect(out.flag.enabled).toBe(false);
+  });
+
+  it('kill then revive: the flag stays disabled and the message says how to turn it on', () => {
+    const d = project();
+    runBin(['kill', 'self-evolution-enabled'], { cwd: d });
+    const r = runBin(['revive', 'self-evolution-enabled'], { cwd: d });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: 'Kill switch deactivated for self-evolution-enabled; the flag stays disabled until you run `flags toggle self-evolution-enabled --on`\n',
+    });
+    expect(showJson(d, 'self-evolution-enabled')).toMatchObject({ killSwitch: false, enabled: false });
+  });
+
+  it('set parses the value by the field and re-reads as changed', () => {
+    const d = project();
+    expect(runBin(['set', 'model-provider', 'defaultValue', 'openai'], { cwd: d }).stdout).toBe('Set model-provider defaultValue: "anthropic" → "openai"\n');
+    expect(runBin(['set', 'new-orchestrator-v2', 'rules.beta-testers.percentage', '50'], { cwd: d }).stdout).toBe(
+      'Set new-orchestrator-v2 rules.beta-testers.percentage: (not set) → 50\n',
+    );
+    expect(showJson(d, 'model-provider').defaultValue).toBe('openai');
+    expect((showJson(d, 'new-orchestrator-v2').rules as { percentage?: number }[])[0].percentage).toBe(50);
+  });
+
+  it('set refuses an invalid value with the diagnostic, exit 1, nothing written', () => {
+    const d = project();
+    const before = defaults(d);
+    const r = runBin(['set', 'new-orchestrator-v2', 'fallthrough.percentage', '150'], { cwd: d });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: refusing to write flags/default-flags.yaml: flag "new-orchestrator-v2" would be invalid: INVALID_PERCENTAGE at fallthrough.percentage: percentage number 150 is outside 0–100\n',
+    );
+    expect(defaults(d)).toBe(before);
+    const unknown = runBin(['set', 'new-orchestrator-v2', 'rules.beta.value', 'true'], { cwd: d });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('error: flag "new-orchestrator-v2" has no rule "beta"; its rules: beta-testers\n');
+  });
+
+  it('rollout --rule', () => {
+    const d = project();
+    const r = runBin(['rollout', 'new-orchestrator-v2', '5', '--rule', 'beta-testers'], { cwd: d });
+    expect(r.stdout).toBe('Rollout of rule beta-testers of new-orchestrator-v2: everyone → 5%\n');
+  });
+
+  it('create writes flags/KEY.yaml, disabled, and it is served', () => {
+    const d = project();
+    const r = runBin(['create', 'checkout-redesign', '--type', 'string', '--default', 'classic', '--owner', 'web-team', '--tag', 'checkout', '--tag', 'web'], { cwd: d });
+    expect(r).toMatchObject({ code: 0, stdout: 'Created flag checkout-redesign in flags/checkout-redesign.yaml (disabled; turn it on with `flags toggle checkout-redesign --on`)\n', stderr: '' });
+    const text = readFileSync(path.join(d, 'flags/checkout-redesign.yaml'), 'utf8');
+    expect(text).toMatch(
+      /^key: checkout-redesign\nname: checkout-redesign\ndescription: ""\ntype: string\ndefaultValue: classic\nenabled: false\nrules: \[\]\ntags: \[checkout, web\]\nowner: web-team\ncreatedAt: (\S+)\nupdatedAt: \1\n$/,
+    );
+    expect(showJson(d, 'checkout-redesign')).toMatchObject({ enabled: false, defaultValue: 'classic', tags: ['checkout', 'web'] });
+    expect(runBin(['validate'], { cwd: d }).code).toBe(0);
+  });
+
+  it('create refuses an existing key, an unsafe key and a default of the wrong type (exit 1, nothing written)', () => {
+    const d = project();
+    const cases: [string[], RegExp][] = [
+      [['create', 'model-provider', '--type', 'string', '--default', 'x'], /^error: flag "model-provider" already exists \(flags\/default-flags\.yaml:\d+:\d+\)\n$/],
+      [['create', '../escape', '--type', 'boolean', '--default', 'false'], /^error: invalid flag key "\.\.\/escape"/],
+      [['create', '.hidden', '--type', 'boolean', '--default', 'false'], /^error: invalid flag key "\.hidden"/],
+      [['create', 'limit', '--type', 'number', '--default', 'lots'], /^error: --default of a number flag must be a number, got "lots"\n$/],
+      [['create', 'cfg', '--type', 'json', '--default', '{oops'], /^error: --default of a json flag must be JSON/],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = runBin(args, { cwd: d });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(stderr);
+    }
+    expect(readdirSync(path.join(d, 'flags'))).toEqual(['default-flags.yaml']);
+    expect(readdirSync(d)).toEqual(['flags']);
+  });
+});
+
+describe('failures', () => {
+  it('an unknown key: exit 1, one clear line, nothing written', () => {
+    const d = project();
+    const before = defaults(d);
+    for (const cmd of [['toggle', 'nope'], ['kill', 'nope'], ['revive', 'nope'], ['set', 'nope', 'enabled', 'true'], ['rollout', 'nope', '5']]) {
+      const r = runBin(cmd, { cwd: d });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('error: no flag "nope" in flags\n');
+      expect(r.stdout).toBe('');
+    }
+    expect(defaults(d)).toBe(before);
+    expect(leftovers(d)).toEqual([]);
+  });
+
+  it.each([
+    [['toggle', 'model-provider', '--on', '--off'], 'use either --on or --off, not both'],
+    [['toggle'], "missing required argument 'key'"],
+    [['set', 'model-provider', 'enabled'], "missing required argument 'value'"],
+    [['rollout', 'model-provider'], "missing required argument 'percent'"],
+    [['create', 'x', '--default', 'false'], "required option '--type <type>' not specified"],
+    [['create', 'x', '--type', 'bool', '--default', 'false'], '--type must be one of boolean, string, number, json, got "bool"'],
+  ])('usage error %j exits 2', (args, message) => {
+    const d = project();
+    const before = defaults(d);
+    const r = runBin(args, { cwd: d });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(defaults(d)).toBe(before);
+    expect(readdirSync(path.join(d, 'flags'))).toEqual(['default-flags.yaml']);
+  });
+
+  it('a broken unrelated file does not block a kill; it is one warning line', () => {
+    const d = project();
+    writeFileSync(path.join(d, 'flags/zz-broken.yaml'), 'key: [unclosed\n');
+    const r = runBin(['kill', 'model-provider'], { cwd: d });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Kill switch activated for model-provider\n');
+    expect(r.stderr).toBe('warning: 1 flag file has errors; run `flags validate`\n');
+  });
+
+  it('kill is written into a flag with schema errors; toggle --on of it is refused', () => {
+    const d = projectWith({ 'broken.yaml': flagYaml('broken', 'enabeld: true\n') });
+    dirs.push(d);
+    const k = runBin(['kill', 'broken'], { cwd: d });
+    expect(k.code).toBe(0);
+    expect(k.stdout).toBe('Kill switch activated for broken\n');
+    expect(k.stderr).toContain('UNKNOWN_FIELD');
+    expect(k.stderr).toContain('warning: flag broken has errors and is not served until they are fixed; run `flags validate`');
+    expect(readFileSync(path.join(d, 'flags/broken.yaml'), 'utf8')).toContain('enabled: false\nkillSwitch: true\n');
+    const on = runBin(['toggle', 'broken', '--on'], { cwd: d });
+    expect(on.code).toBe(1);
+    expect(on.stderr).toMatch(/^error: refusing to write flags\/broken\.yaml: flag "broken" would be invalid: UNKNOWN_FIELD at enabeld/);
+  });
+
+  it('a lock held by another process: the command waits, then fails naming the file, and writes nothing', async () => {
+    const d = project();
+    const before = defaults(d);
+    const lock = await acquireLock(path.join(d, 'flags/default-flags.yaml'));
+    try {
+      const r = await runBinAsync(['kill', 'model-provider'], { cwd: d });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: flags\/default-flags\.yaml is being changed by another flags process \(lock .*\.default-flags\.yaml\.lock\); try again in a moment\n$/);
+    } finally {
+      await lock.release();
+    }
+    expect(defaults(d)).toBe(before);
+    expect(leftovers(d)).toEqual([]);
+  });
+});
+
+/**
+ * Permissions: root ignores them, so as root the binary runs as `nobody`
+ * (uid/gid 65534); as an ordinary user it runs as itself. The flags directory
+ * and its parents must be readable by that user.
+ */
+describe('read-only files and directories', () => {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const NOBODY = 65534;
+  function runAsUser(args: string[], cwd: string): RunResult {
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+      ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+  function permissionProject(): string {
+    const d = project();
+    chmodSync(d, 0o755);
+    return d;
+  }
+
+  it('a read-only flag file: exit 1 with the OS reason, original intact, no temp file', () => {
+    const d = permissionProject();
+    const flagsDir = path.join(d, 'flags');
+    const file = path.join(flagsDir, 'default-flags.yaml');
+    // The directory is writable by the user (a rename over the file would work), the file is not.
+    if (isRoot) chownSync(flagsDir, NOBODY, NOBODY);
+    chmodSync(file, 0o444);
+    const before = readFileSync(file, 'utf8');
+    const r = runAsUser(['kill', 'model-provider'], d);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: cannot write flags/default-flags.yaml: EACCES: permission denied (the file was not changed)\n');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(leftovers(d)).toEqual([]);
+  });
+
+  it('a read-only flags directory: exit 1 with the OS reason, original intact', () => {
+    const d = permissionProject();
+    const flagsDir = path.join(d, 'flags');
+    const file = path.join(flagsDir, 'default-flags.yaml');
+    // The file is writable by the user, the directory (where the temp file and the lock go) is not.
+    if (isRoot) chownSync(file, NOBODY, NOBODY);
+    chmodSync(flagsDir, 0o555);
+    const before = readFileSync(file, 'utf8');
+    try {
+      const r = runAsUser(['toggle', 'model-provider', '--off'], d);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: cannot (lock|write) flags\/default-flags\.yaml: EACCES: permission denied/);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      expect(leftovers(d)).toEqual([]);
+    } finally {
+      chmodSync(flagsDir, 0o755);
+    }
+  });
+});
+
+describe('concurrency', () => {
+  /** A list file with eight enabled flags, f0 … f7. */
+  function eightFlags(): string {
+    const items = Array.from({ length: 8 }, (_, i) =>
+      [`  - key: f${i}`, `    name: Flag ${i}`, '    description: ""', '    type: boolean', '    defaultValue: false', '    enabled: true', '    rules: []', '    tags: []', '    owner: team', ''].join('\n'),
+    );
+    return `# eight flags\nflags:\n${items.join('\n')}`;
+  }
+
+  it('eight processes editing different flags of one file at once: every change lands', async () => {
+    const d = projectWith({ 'many.yaml': eightFlags() });
+    dirs.push(d);
+    for (let round = 0; round < 3; round++) {
+      const runs = Array.from({ length: 8 }, (_, i) =>
+        i % 2 === 0
+          ? runBinAsync(['toggle', `f${i}`, round % 2 === 0 ? '--off' : '--on'], { cwd: d })
+          : runBinAsync(['set', `f${i}`, 'owner', `owner-${i}-${round}`], { cwd: d }),
+      );
+      const results = await Promise.all(runs);
+      for (const r of results) expect(r.stderr).toBe('');
+      expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+      const list = JSON.parse(runBin(['list', '--json'], { cwd: d }).stdout) as { key: string; enabled: boolean; owner: string }[];
+      expect(list).toHaveLength(8);
+      for (let i = 0; i < 8; i++) {
+        const f = list.find((x) => x.key === `f${i}`)!;
+        if (i % 2 === 0) expect(f.enabled).toBe(round % 2 !== 0);
+        else expect(f.owner).toBe(`owner-${i}-${round}`);
+      }
+    }
+    expect(readdirSync(path.join(d, 'flags'))).toEqual(['many.yaml']);
+  });
+});
