@@ -30,6 +30,14 @@ export interface RevisionFlagSet {
   flagSet: FlagSet;
 }
 
+export interface ReadRevisionOptions {
+  /**
+   * Already parsed working-tree files by path: a revision's file with the same
+   * path and text is taken from here instead of being parsed again.
+   */
+  unchanged?: ReadonlyMap<string, ParsedFlagFile>;
+}
+
 interface GitResult {
   stdout: Buffer;
   stderr: string;
@@ -165,7 +173,7 @@ function isFlagFilePath(rel: string): boolean {
  * the flags directory). File names in the result are the working-tree paths the
  * files would have (`<flagsDir>/<path>`), so messages read the same on both sides.
  */
-export async function readFlagSetAtRevision(flagsDir: string, revision: string): Promise<RevisionFlagSet> {
+export async function readFlagSetAtRevision(flagsDir: string, revision: string, opts: ReadRevisionOptions = {}): Promise<RevisionFlagSet> {
   const where = await locateInGit(flagsDir);
   const commit = await resolveCommit(where.root, revision);
   const entries = await listTree(where.root, commit, where.prefix);
@@ -208,7 +216,11 @@ export async function readFlagSetAtRevision(flagsDir: string, revision: string):
       failed.diagnostics = [d];
       return failed;
     }
-    return parseFlagFile(file, blob.toString('utf8'));
+    const text = blob.toString('utf8');
+    // A file identical in the working tree parses to the same thing: reuse it
+    // (YAML parsing is most of the cost of a diff over thousands of files).
+    const same = opts.unchanged?.get(file);
+    return same !== undefined && same.text === text ? same : parseFlagFile(file, text);
   });
   const hasFlagsDir = where.prefix === '' || entries.length > 0;
   return { revision, commit, hasFlagsDir, flagSet: validateFlagFiles(files) };

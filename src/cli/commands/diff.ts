@@ -30,7 +30,7 @@ export async function runDiff(ctx: CommandContext, base: string | undefined, opt
   const revision = base ?? 'HEAD';
 
   const working = await ctx.loadFlags({ warn: false });
-  const old = await readFlagSetAtRevision(ctx.flagsDir, revision);
+  const old = await readFlagSetAtRevision(ctx.flagsDir, revision, { unchanged: new Map(working.files.map((f) => [f.file, f])) });
   const review = opts.contexts === undefined ? reviewFlagChanges(old.flagSet, working) : await reviewWithContexts(ctx, old.flagSet, working, opts.contexts);
 
   const invalid = working.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, file: ctx.relative(d.file) }));
