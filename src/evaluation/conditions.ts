@@ -16,8 +16,8 @@ import type { EvaluationContext } from './types.js';
 const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * One step of a path: own, enumerable-or-not, data or accessor properties of
- * objects and arrays only. Why own properties: an inherited value
+ * One step of a path: own properties (data or accessor) of objects and arrays
+ * only. Why own properties: an inherited value
  * (`toString`, or anything a polluted Object.prototype carries) is not part of
  * the context, and must not satisfy a rule. Why objects only: stepping into a
  * string would make `user.name.length` a number attribute.

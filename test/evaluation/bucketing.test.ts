@@ -5,7 +5,7 @@
  * if the implementation drifts from the seed's md5 scheme, these fail.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   bucketKeyOf,
   isInRollout,
@@ -166,5 +166,20 @@ describe('md5Uint32 equals the seed formula parseInt(md5hex.slice(0, 8), 16)', (
     }
     // The sign bit is exercised (a signed 32-bit read would fail these).
     expect(high).toBeGreaterThan(9_000);
+  });
+});
+
+describe('Node 20 before 20.12 (no crypto.hash)', () => {
+  it('falls back to createHash with identical output', async () => {
+    vi.resetModules();
+    vi.doMock('node:crypto', async (importOriginal) => ({ ...(await importOriginal<typeof import('node:crypto')>()), hash: undefined }));
+    try {
+      const fallback = await import('../../src/evaluation/bucketing.js');
+      expect(fallback.md5Uint32).not.toBe(md5Uint32);
+      for (const row of GOLDEN) expect(fallback.md5Uint32(`${row.flagKey}:${row.bucketKey}`)).toBe(row.h);
+    } finally {
+      vi.doUnmock('node:crypto');
+      vi.resetModules();
+    }
   });
 });

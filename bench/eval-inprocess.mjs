@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// In-process evaluation cost: nanoseconds per evaluation of the engine against
+// a hand-written function with the same logic (own-property lookups, missing
+// attribute = no match, the seed's md5 bucketing) and the same hashing, for
+// three flag shapes. The hand-written function is the floor: what evaluation
+// costs with no engine at all. Target: engine ≤ 1.2× floor.
+//
+// Usage: node bench/eval-inprocess.mjs [path/to/module.js]
+//   Without an argument, src/evaluation/index.ts is bundled on the fly with
+//   esbuild into a temp file; with one (e.g. dist/index.js), that module is
+//   imported and must export compileFlag, evaluateCompiled, createFlagEvaluator.
+// Env: ROUNDS (default 21), OPS (evaluations per timed batch, default 200000).
+import { build } from 'esbuild';
+import * as nodeCrypto from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 21);
+const OPS = Number(process.env.OPS ?? 200_000);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function loadEngine() {
+  if (process.argv[2]) return import(pathToFileURL(resolve(process.argv[2])).href);
+  const dir = mkdtempSync(join(tmpdir(), 'flags-bench-'));
+  const outfile = join(dir, 'evaluation.mjs');
+  try {
+    await build({
+      entryPoints: [join(root, 'src/evaluation/index.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'warning',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- the floor: what a developer would write by hand for each flag ---------
+
+// Same hashing as the engine: one-shot md5, first four digest bytes.
+const md5u32 = (s) => {
+  const d = nodeCrypto.hash('md5', s, 'binary');
+  return ((d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3)) >>> 0;
+};
+const bucketKey = (ctx) => '' + (ctx.user?.id || ctx.tenant?.id || 'anonymous');
+// Same attribute semantics as the engine: own properties only, missing = no match.
+const tenantType = (ctx) => {
+  const t = Object.hasOwn(ctx, 'tenant') ? ctx.tenant : undefined;
+  if (typeof t !== 'object' || t === null || !Object.hasOwn(t, 'type')) return undefined;
+  return t.type;
+};
+
+const floors = {
+  'tenant.type rule': (ctx) =>
+    tenantType(ctx) === 'enterprise' ? { value: true, reason: 'RULE_MATCH', ruleId: 'enterprise-only' } : { value: false, reason: 'DEFAULT' },
+  'rule + 10% rollout': (ctx) => {
+    if (tenantType(ctx) === 'enterprise') return { value: true, reason: 'RULE_MATCH', ruleId: 'enterprise-only' };
+    return md5u32('rollout-flag:' + bucketKey(ctx)) % 100 < 10 ? { value: true, reason: 'FALLTHROUGH' } : { value: false, reason: 'DEFAULT' };
+  },
+  '50/50 variants': (ctx) =>
+    md5u32('split-flag:' + bucketKey(ctx) + ':variant') % 100 < 50
+      ? { value: 'control', reason: 'SPLIT', variant: 'control' }
+      : { value: 'treatment', reason: 'SPLIT', variant: 'treatment' },
+};
+// For reference only: the same rule without own-property safety.
+const naiveTenantRule = (ctx) =>
+  ctx.tenant?.type === 'enterprise' ? { value: true, reason: 'RULE_MATCH', ruleId: 'enterprise-only' } : { value: false, reason: 'DEFAULT' };
+
+// ---- the same flags, as files would define them ---------------------------
+
+const base = { name: 'bench', description: '', tags: [], owner: 'bench', enabled: true, killSwitch: false };
+const enterpriseRule = { id: 'enterprise-only', conditions: [{ attribute: 'tenant.type', operator: 'equals', value: 'enterprise' }], value: true };
+const flags = {
+  'tenant.type rule': { ...base, key: 'tenant-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule] },
+  'rule + 10% rollout': { ...base, key: 'rollout-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule], fallthrough: { percentage: 10, value: true } },
+  '50/50 variants': {
+    ...base,
+    key: 'split-flag',
+    type: 'string',
+    defaultValue: 'control',
+    rules: [],
+    variants: [
+      { key: 'control', name: 'Control', value: 'control', weight: 50 },
+      { key: 'treatment', name: 'Treatment', value: 'treatment', weight: 50 },
+    ],
+  },
+};
+
+// 1024 contexts: a quarter enterprise, the rest spread over other types.
+const TYPES = ['enterprise', 'professional', 'startup', 'free'];
+const contexts = Array.from({ length: 1024 }, (_, i) => ({
+  environment: 'production',
+  tenant: { id: `tenant-${i % 97}`, type: TYPES[i % 4] },
+  user: { id: `user-${i}` },
+}));
+
+// ---- timing ----------------------------------------------------------------
+
+let sink = 0;
+function timeBatch(fn) {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < OPS; i++) {
+    const r = fn(contexts[i & 1023]);
+    if (r.value === true) sink++;
+  }
+  return Number(process.hrtime.bigint() - t0) / OPS;
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Interleaved rounds (alternating which contender runs first), so a load spike
+ * on a shared machine hits every contender alike. Returns the median ns/op of
+ * each contender and, per contender, the median of its per-round ratio to the
+ * floor (pairs measured seconds apart: more robust than a ratio of medians).
+ */
+function compare(contenders) {
+  const names = Object.keys(contenders);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (const n of names) for (let w = 0; w < 3; w++) timeBatch(contenders[n]); // warm-up
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? [...names].reverse() : names;
+    for (const n of order) samples[n].push(timeBatch(contenders[n]));
+  }
+  return Object.fromEntries(
+    names.map((n) => [n, { ns: median(samples[n]), ratio: median(samples[n].map((v, r) => v / samples.floor[r])) }]),
+  );
+}
+
+const engine = await loadEngine();
+const evaluator = engine.createFlagEvaluator(Object.values(flags));
+
+// The engine and the floor must agree before their speed means anything.
+for (const [shape, flag] of Object.entries(flags)) {
+  const compiled = engine.compileFlag(flag);
+  for (const ctx of contexts) {
+    const a = JSON.stringify(engine.evaluateCompiled(compiled, ctx));
+    const b = JSON.stringify(floors[shape](ctx));
+    if (a !== b) throw new Error(`${shape}: engine ${a} ≠ floor ${b} for ${JSON.stringify(ctx)}`);
+  }
+}
+
+console.log(`node ${process.version}, ${ROUNDS} interleaved rounds × ${OPS} evaluations, median ns/evaluation\n`);
+const rows = [];
+for (const [shape, flag] of Object.entries(flags)) {
+  const compiled = engine.compileFlag(flag);
+  const contenders = {
+    floor: floors[shape],
+    evaluateCompiled: (ctx) => engine.evaluateCompiled(compiled, ctx),
+    'evaluator.evaluate': (ctx) => evaluator.evaluate(flag.key, ctx),
+  };
+  if (shape === 'tenant.type rule') contenders['naive (no own-property check)'] = naiveTenantRule;
+  const result = compare(contenders);
+  for (const [name, { ns, ratio }] of Object.entries(result)) {
+    rows.push({ shape, contender: name, 'ns/eval': ns.toFixed(1), 'vs floor': `${ratio.toFixed(2)}×` });
+  }
+}
+console.table(rows);
+if (sink < 0) console.log(sink);
