@@ -259,6 +259,14 @@ describe('flags diff: field changes, risk and blast radius', () => {
     expect(md.stdout).toContain('> 1 flag file has errors; their flags were not compared. Run `flags validate`.');
   });
 
+  it('a flag invalid at BASE and fixed in the working tree is added, and says it was invalid', async () => {
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a').replace('owner: team', 'ownr: team') });
+    write(dir, 'flags/a.yaml', flagYaml('a'));
+    expect(await diffJson(dir)).toEqual({ base: 'HEAD', added: ['a'], removed: [], changed: [] });
+    expect((await runMain(['diff'], { cwd: dir })).stdout).toMatch(/ADDED\s+a\s+flags\/a\.yaml \(invalid at HEAD\)/);
+    expect((await runMain(['diff', '--format', 'markdown'], { cwd: dir })).stdout).toContain('| new | `a` | added (invalid at `HEAD`) | – |');
+  });
+
   it('an unknown revision is exit 1 naming it; outside git is exit 1 saying so', async () => {
     const dir = repoWith({ 'flags/a.yaml': flagYaml('a') });
     const r = await runMain(['diff', 'no-such-branch'], { cwd: dir });

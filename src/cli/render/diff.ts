@@ -238,7 +238,10 @@ export function renderDiffMarkdown(report: DiffReport): string {
       const risk = c.risk === 'high' ? '**high**' : c.risk;
       out.push(`| ${risk} | ${mdCode(c.key)} | ${mdText(c.reasons.join('; '))} | ${mdText(summarizeRadius(c.blastRadius))} |`);
     }
-    for (const key of review.added) out.push(`| new | ${mdCode(key)} | added | – |`);
+    for (const key of review.added) {
+      const was = review.previouslyInvalid.includes(key) ? ` (invalid at ${mdCode(report.base)})` : '';
+      out.push(`| new | ${mdCode(key)} | added${was} | – |`);
+    }
 
     for (const c of review.changed) out.push('', ...markdownDetails(report, c));
   }
