@@ -171,7 +171,7 @@ export async function createFlag(dir: string, spec: CreateFlagSpec, opts: EditOp
     throw new FlagsError('FLAG_EXISTS', `flag "${spec.key}" already exists (${at})`);
   }
   const file = path.join(dir, `${spec.key}.yaml`);
-  // The key pattern already forbids separators and a leading dot; this is the belt to those braces.
+  // A second guard besides the key pattern (which already forbids separators and a leading dot).
   if (!isInside(path.resolve(dir), path.resolve(file)) || path.dirname(path.resolve(file)) !== path.resolve(dir)) {
     throw new FlagsError('INVALID_KEY', `flag key "${spec.key}" would be written outside the flags directory`);
   }

@@ -14,5 +14,5 @@ export async function runKill(ctx: CommandContext, key: string, _opts: object): 
 export function killMessage(r: KillResult): string {
   return r.changed
     ? `Kill switch activated for ${r.key}`
-    : `Kill switch already active for ${r.key}; nothing changed`;
+    : `Kill switch already active for ${r.key} (nothing changed)`;
 }

@@ -12,7 +12,7 @@ export async function runRevive(ctx: CommandContext, key: string, _opts: object)
 }
 
 export function reviveMessage(r: ReviveResult): string {
-  const head = r.changed ? `Kill switch deactivated for ${r.key}` : `Kill switch of ${r.key} is not active; nothing changed`;
+  const head = r.changed ? `Kill switch deactivated for ${r.key}` : `Kill switch of ${r.key} is not active (nothing changed)`;
   return r.enabled
     ? `${head}; the flag is enabled and serving again`
     : `${head}; the flag stays disabled until you run \`flags toggle ${r.key} --on\``;

@@ -22,7 +22,7 @@ export function rolloutMessage(r: RolloutResult): string {
   const what = 'rule' in r.target ? `rule ${r.target.rule} of ${r.key}` : `${r.key} (fallthrough)`;
   const head = r.changed
     ? `Rollout of ${what}: ${r.before === undefined ? 'everyone' : `${r.before}%`} → ${r.percentage}%`
-    : `Rollout of ${what} is already ${r.percentage}%; nothing changed`;
+    : `Rollout of ${what} is already ${r.percentage}% (nothing changed)`;
   // A rollout of a flag that is off changes nothing yet; say so instead of implying it is live.
   if (r.flag?.killSwitch) return `${head} (the kill switch is on: it takes effect after \`flags revive ${r.key}\`)`;
   if (r.flag && !r.flag.enabled) return `${head} (the flag is disabled: it takes effect after \`flags toggle ${r.key} --on\`)`;

@@ -13,7 +13,7 @@ export async function runSet(ctx: CommandContext, key: string, fieldPath: string
 }
 
 export function setMessage(r: SetFieldResult): string {
-  if (!r.changed) return `${r.key} ${r.path} is already ${renderValue(r.after)}; nothing changed`;
+  if (!r.changed) return `${r.key} ${r.path} is already ${renderValue(r.after)} (nothing changed)`;
   const before = r.before === undefined ? '(not set)' : renderValue(r.before);
   return `Set ${r.key} ${r.path}: ${before} → ${renderValue(r.after)}`;
 }

@@ -26,7 +26,7 @@ export async function runToggle(ctx: CommandContext, key: string, opts: ToggleOp
 export function toggleMessage(r: ToggleResult): string {
   const where = r.env === undefined ? '' : ` in ${r.env}`;
   const state = `${r.enabled ? 'enabled' : 'disabled'}${where}`;
-  const head = r.changed ? `Flag ${r.key} ${state}` : `Flag ${r.key} already ${state}; nothing changed`;
+  const head = r.changed ? `Flag ${r.key} ${state}` : `Flag ${r.key} already ${state} (nothing changed)`;
   if (!r.enabled) return head;
   // Turned on but still off: say why, in the evaluator's order (SPEC 2).
   return head + offNote(r.key, r.effective, r.env);
@@ -40,7 +40,7 @@ export function offNote(key: string, effective: EffectiveState, env?: string): s
     case 'DISABLED':
       return env === undefined
         ? ''
-        : `, but it stays off in ${env}: the flag is disabled globally and this override has no value ` +
+        : `, but it stays off there: the flag is disabled globally, and an override without a value does not turn it on ` +
             `(turn the flag on with \`flags toggle ${key} --on\`, or give ${env} a value with \`flags set ${key} environments.${env}.value VALUE\`)`;
     default:
       return '';
