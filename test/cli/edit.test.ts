@@ -181,6 +181,23 @@ describe('each command', () => {
     expect(unknown.stderr).toBe('error: flag "new-orchestrator-v2" has no rule "beta"; its rules: beta-testers\n');
   });
 
+  it('a repeated kill says nothing changed and leaves the file as it was', () => {
+    const d = project();
+    runBin(['kill', 'model-provider'], { cwd: d });
+    const after = defaults(d);
+    const r = runBin(['kill', 'model-provider'], { cwd: d });
+    expect(r).toMatchObject({ code: 0, stdout: 'Kill switch already active for model-provider (nothing changed)\n' });
+    expect(defaults(d)).toBe(after);
+  });
+
+  it('a rollout of a disabled flag says when it takes effect', () => {
+    const d = project();
+    runBin(['toggle', 'new-orchestrator-v2', '--off'], { cwd: d });
+    expect(runBin(['rollout', 'new-orchestrator-v2', '50'], { cwd: d }).stdout).toBe(
+      'Rollout of new-orchestrator-v2 (fallthrough): 10% → 50% (the flag is disabled: it takes effect after `flags toggle new-orchestrator-v2 --on`)\n',
+    );
+  });
+
   it('rollout --rule', () => {
     const d = project();
     const r = runBin(['rollout', 'new-orchestrator-v2', '5', '--rule', 'beta-testers'], { cwd: d });
