@@ -4,11 +4,19 @@
 // separate chunks, so `flags list` never parses the statistics or git code.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-rmSync('dist', { recursive: true, force: true });
+// dist/ is not wiped first: a test or command running from the previous build
+// may still import one of its (content-hashed) chunks. Chunks older than an
+// hour are stale leftovers of earlier builds and go.
+const cutoff = Date.now() - 3600_000;
+try {
+  for (const f of readdirSync('dist/chunks')) if (statSync(`dist/chunks/${f}`).mtimeMs < cutoff) rmSync(`dist/chunks/${f}`);
+} catch {
+  // no previous build
+}
 
 const common = {
   bundle: true,
