@@ -146,3 +146,12 @@ describe('flags eval --contexts', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('flags eval --contexts (in-process)', () => {
+  it('resolves the contexts file against the working directory it was given', async () => {
+    writeFileSync(path.join(dir, 'one.jsonl'), '{"tenant":{"id":"tenant-beta-1"}}\n');
+    const r = await runMain(['eval', 'new-orchestrator-v2', '--contexts', 'one.jsonl'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ value: true, reason: 'RULE_MATCH' });
+  });
+});

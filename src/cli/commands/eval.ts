@@ -2,6 +2,7 @@
  * `flags eval`: one context (value and reason), every flag (`--all`), or a
  * stream of contexts (`--contexts`, JSON Lines in → one result per line out).
  */
+import path from 'node:path';
 import type { JsonValue } from '../../schema/flag.js';
 import { createFlagEvaluator, type EvaluationResult, type FlagEvaluator } from '../../evaluation/index.js';
 import { FlagsError, UsageError } from '../../errors.js';
@@ -73,7 +74,7 @@ async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: stri
     else ctx.out(renderResultLine(ctx, probe));
     return;
   }
-  const source = opts.contexts === '-' ? '-' : opts.contexts!;
+  const source = opts.contexts === '-' ? '-' : path.resolve(ctx.io.cwd, opts.contexts!);
   const label = source === '-' ? 'stdin' : ctx.relative(source);
   const progress = createProgress(ctx.io.stderr, 'evaluated');
   const counts = new Map<string, { value: Result['value']; reason: string; detail: string; count: number }>();
@@ -106,7 +107,7 @@ async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: stri
     if (ok === false && stdout.once) await new Promise<void>((resolve) => stdout.once!('drain', resolve));
   };
   try {
-    await readJsonLines(source === '-' ? '-' : source, ctx.io.stdin, onRecord, {
+    await readJsonLines(source, ctx.io.stdin, onRecord, {
       label,
       onProgress: (read, total) => progress.update(read, total, n),
       onChunkEnd: flush,
