@@ -5,10 +5,12 @@
 // three flag shapes. The hand-written function is the floor: what evaluation
 // costs with no engine at all. Target: engine ≤ 1.2× floor.
 //
-// Usage: node bench/eval-inprocess.mjs [path/to/module.js]
-//   Without an argument, src/evaluation/index.ts is bundled on the fly with
-//   esbuild into a temp file; with one (e.g. dist/index.js), that module is
-//   imported and must export compileFlag, evaluateCompiled, createFlagEvaluator.
+// Usage: node bench/eval-inprocess.mjs [path/to/module.js] [--json]
+//   Without a path, src/evaluation/index.ts is bundled on the fly with esbuild
+//   into a temp file; with one (e.g. dist/index.js), that module is imported
+//   and must export compileFlag, evaluateCompiled, createFlagEvaluator.
+//   --json: one JSON result line per shape (bench/lib.mjs report format)
+//   instead of the table.
 // Env: ROUNDS (default 21), OPS (evaluations per timed batch, default 200000).
 import { build } from 'esbuild';
 import * as nodeCrypto from 'node:crypto';
@@ -16,13 +18,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { report } from './lib.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const OPS = Number(process.env.OPS ?? 200_000);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+const TARGET = 1.2;
+const modulePath = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const json = process.argv.includes('--json');
+
 async function loadEngine() {
-  if (process.argv[2]) return import(pathToFileURL(resolve(process.argv[2])).href);
+  if (modulePath) return import(pathToFileURL(resolve(modulePath)).href);
   const dir = mkdtempSync(join(tmpdir(), 'flags-bench-'));
   const outfile = join(dir, 'evaluation.mjs');
   try {
@@ -132,7 +139,10 @@ function compare(contenders) {
     for (const n of order) samples[n].push(timeBatch(contenders[n]));
   }
   return Object.fromEntries(
-    names.map((n) => [n, { ns: median(samples[n]), ratio: median(samples[n].map((v, r) => v / samples.floor[r])) }]),
+    names.map((n) => {
+      const ratios = samples[n].map((v, r) => v / samples.floor[r]);
+      return [n, { ns: median(samples[n]), ratio: median(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios) }];
+    }),
   );
 }
 
@@ -149,7 +159,7 @@ for (const [shape, flag] of Object.entries(flags)) {
   }
 }
 
-console.log(`node ${process.version}, ${ROUNDS} interleaved rounds × ${OPS} evaluations, median ns/evaluation\n`);
+if (!json) console.log(`node ${process.version}, ${ROUNDS} interleaved rounds × ${OPS} evaluations, median ns/evaluation\n`);
 const rows = [];
 for (const [shape, flag] of Object.entries(flags)) {
   const compiled = engine.compileFlag(flag);
@@ -163,6 +173,22 @@ for (const [shape, flag] of Object.entries(flags)) {
   for (const [name, { ns, ratio }] of Object.entries(result)) {
     rows.push({ shape, contender: name, 'ns/eval': ns.toFixed(1), 'vs floor': `${ratio.toFixed(2)}×` });
   }
+  if (json) {
+    const { evaluateCompiled: subject, floor, 'evaluator.evaluate': byKey } = result;
+    report({
+      name: `in-process evaluation: ${shape}`,
+      ratio: subject.ratio,
+      ratioMin: subject.ratioMin,
+      ratioMax: subject.ratioMax,
+      subjectLabel: 'evaluateCompiled',
+      subject: subject.ns,
+      floorLabel: 'hand-written function',
+      floor: floor.ns,
+      unit: 'ns',
+      target: TARGET,
+      extra: `evaluator.evaluate (lookup by key) ${byKey.ratio.toFixed(2)}×, ${byKey.ns.toFixed(1)} ns`,
+    });
+  }
 }
-console.table(rows);
+if (!json) console.table(rows);
 if (sink < 0) console.log(sink);
