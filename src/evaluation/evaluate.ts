@@ -27,7 +27,9 @@ export function evaluateCompiled(flag: CompiledFlag, context: EvaluationContext 
   if (flag.killSwitch) return { value: flag.defaultValue, reason: 'KILL_SWITCH' };
 
   // 3. Environment overrides come before `enabled`, as in the seed: an
-  //    environment can serve a value while the flag is off globally.
+  //    environment can serve a value while the flag is off globally. Only a
+  //    string names an environment (the seed would have looked up 7 as "7";
+  //    environment names in files and contexts are strings).
   if (flag.environments !== null) {
     const name = context.environment;
     const override = typeof name === 'string' ? flag.environments.get(name) : undefined;
