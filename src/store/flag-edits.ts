@@ -12,7 +12,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { valueMatchesType } from '../schema/checks.js';
-import { FLAG_TYPES, FlagSchema, KEY_PATTERN, type Flag, type FlagType, type JsonValue } from '../schema/flag.js';
+import { FLAG_TYPES, FlagSchema, KEY_PATTERN, type Flag, type FlagType, type JsonValue, type Variant } from '../schema/flag.js';
 import { parseFlagFile, type FlagEntry, type ParsedFlagFile } from '../schema/parse-file.js';
 import { didYouMean } from '../schema/suggest.js';
 import { validateFlagEntry } from '../schema/validate.js';
@@ -109,6 +109,8 @@ export interface CreateFlagSpec {
   description?: string;
   owner?: string;
   tags?: string[];
+  /** An A/B split (an experiment's arms), written in block style after `rules`. */
+  variants?: Variant[];
 }
 
 export interface CreateResult {
@@ -492,7 +494,15 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string): string {
     ['updatedAt', now],
   ];
   // Written with the editor's renderer so quoting follows the same rules as edits.
-  return fields.map(([k, v]) => `${k}: ${renderInline(v, { flow: false })}\n`).join('');
+  const lines = fields.map(([k, v]) => `${k}: ${renderInline(v, { flow: false })}\n`);
+  if (spec.variants?.length) {
+    // Block style, one field per line, so a later weight change is a one-line diff.
+    const block = spec.variants.map((v) =>
+      (['key', 'name', 'value', 'weight'] as const).map((f, i) => `${i === 0 ? '  - ' : '    '}${f}: ${renderInline(v[f], { flow: false })}\n`).join(''),
+    );
+    lines.splice(fields.findIndex(([k]) => k === 'rules') + 1, 0, 'variants:\n', ...block);
+  }
+  return lines.join('');
 }
 
 // ---- the shared read-lock-edit-validate-write cycle ----
