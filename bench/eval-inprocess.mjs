@@ -11,7 +11,8 @@
 //   and must export compileFlag, evaluateCompiled, createFlagEvaluator.
 //   --json: one JSON result line per shape (bench/lib.mjs report format)
 //   instead of the table.
-// Env: ROUNDS (default 21), OPS (evaluations per timed batch, default 200000).
+// Env: ROUNDS (default 21), OPS (evaluations per timed batch, default 200000),
+//   SHAPES (comma-separated substrings of shape names to run; default all).
 import { build } from 'esbuild';
 import * as nodeCrypto from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -161,7 +162,9 @@ for (const [shape, flag] of Object.entries(flags)) {
 
 if (!json) console.log(`node ${process.version}, ${ROUNDS} interleaved rounds × ${OPS} evaluations, median ns/evaluation\n`);
 const rows = [];
+const only = process.env.SHAPES?.split(',');
 for (const [shape, flag] of Object.entries(flags)) {
+  if (only && !only.some((o) => shape.includes(o))) continue;
   const compiled = engine.compileFlag(flag);
   const contenders = {
     floor: floors[shape],

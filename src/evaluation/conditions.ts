@@ -3,7 +3,7 @@
  * (SPEC 2 "Conditions"). Compiled once per flag load into closures.
  */
 import type { Condition } from '../schema/flag.js';
-import { compileOperator, type Scalar, type ValueTest } from './operators/index.js';
+import { compileOperator, isPresent, type Scalar, type ValueTest } from './operators/index.js';
 import type { EvaluationContext } from './types.js';
 
 /**
@@ -77,15 +77,9 @@ export function compileCondition(condition: Condition): CompiledCondition {
   const op = compileOperator(condition.operator, condition.value);
   switch (op.kind) {
     case 'exists':
-      return (ctx) => {
-        const v = get(ctx);
-        return v !== undefined && v !== null;
-      };
+      return (ctx) => isPresent(get(ctx));
     case 'not_exists':
-      return (ctx) => {
-        const v = get(ctx);
-        return v === undefined || v === null;
-      };
+      return (ctx) => !isPresent(get(ctx));
     case 'positive':
       if (op.equals !== undefined) return equalsCondition(get, op.equals);
       return positiveCondition(get, op.test);
