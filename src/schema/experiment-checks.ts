@@ -11,7 +11,10 @@ import type { Flag } from './flag.js';
 import { KEY_PATTERN } from './flag.js';
 import type { PathSegment } from './locate.js';
 import type { ParsedExperimentFile } from './parse-file.js';
-import { compareDiagnostics, diagnosticsOf, duplicateDiagnostics, findingsOfIssues, type FlagSet, type ObjectShapeAt } from './validate.js';
+import { compareDiagnostics, diagnosticsOf, duplicateDiagnostics, findingsOfIssues, type FlagIndex, type ObjectShapeAt } from './validate.js';
+
+/** What the experiment checks need of the flags: a FlagSet or a FlagIndex. */
+export type FlagsForExperiments = Pick<FlagIndex, 'flags'> & { entries: ReadonlyMap<string, unknown> };
 
 export interface ExperimentSet {
   files: ParsedExperimentFile[];
@@ -154,12 +157,12 @@ export const experimentShapeAt: ObjectShapeAt = (p) => {
   return { fields: [], what: 'mapping' };
 };
 
-function lookup(flags: FlagSet, key: string): FlagLookup {
+function lookup(flags: FlagsForExperiments, key: string): FlagLookup {
   return { defined: flags.entries.has(key), flag: flags.flags.get(key) };
 }
 
 /** Validates one parsed experiment file against the flag set. */
-export function validateExperimentFile(file: ParsedExperimentFile, flags: FlagSet): { experiment?: Experiment; diagnostics: Diagnostic[] } {
+export function validateExperimentFile(file: ParsedExperimentFile, flags: FlagsForExperiments): { experiment?: Experiment; diagnostics: Diagnostic[] } {
   if (!file.syntaxOk || file.raw === undefined) return { diagnostics: [] };
   const raw = file.raw as Record<string, unknown>;
   const flagKey = typeof raw.flagKey === 'string' ? raw.flagKey : undefined;
@@ -194,7 +197,7 @@ export function validateExperimentFile(file: ParsedExperimentFile, flags: FlagSe
 }
 
 /** Validates every experiment file: each against its flag, then duplicate ids across files. */
-export function validateExperimentFiles(files: ParsedExperimentFile[], flags: FlagSet): ExperimentSet {
+export function validateExperimentFiles(files: ParsedExperimentFile[], flags: FlagsForExperiments): ExperimentSet {
   const diagnostics: Diagnostic[] = [];
   const experiments = new Map<string, Experiment>();
   const places = new Map<string, ParsedExperimentFile[]>();

@@ -18,7 +18,7 @@ import {
   VariantSchema,
   type Flag,
 } from './flag.js';
-import { formatPath, locatePath, type PathSegment } from './locate.js';
+import { formatPath, locatePath, type PathSegment, type Position } from './locate.js';
 import type { FlagEntry, ParsedFlagFile, ParsedYaml } from './parse-file.js';
 import { didYouMean, suggest } from './suggest.js';
 
@@ -95,34 +95,69 @@ export function runFlagChecks(flag: Flag): Finding[] {
   return out;
 }
 
-/** Validates a whole flag directory's parsed files into the served flag set. */
-export function validateFlagFiles(files: ParsedFlagFile[]): FlagSet {
-  const diagnostics: Diagnostic[] = [];
-  const entries = new Map<string, FlagEntry[]>();
-  const valid = new Map<string, Flag>();
-  const invalidKeys = new Set<string>();
+/** Where a flag key is defined: enough to name the place, without holding its document. */
+export interface FlagPlace {
+  file: string;
+  key?: string;
+  position: Position;
+}
 
-  for (const file of files) {
+/** What validation knows of a flag directory once every file is checked. */
+export interface FlagIndex {
+  /** The flags that are served: schema-valid and defined once. */
+  flags: Map<string, Flag>;
+  /** Where each key is defined (more than one place for a duplicate). */
+  entries: Map<string, FlagPlace[]>;
+  /** Keys that exist but are not served (invalid or duplicated). */
+  invalidKeys: Set<string>;
+  /** Every finding, sorted by file and position. */
+  diagnostics: Diagnostic[];
+  /** The files checked, as given. */
+  fileNames: string[];
+}
+
+/**
+ * Validation of a flag directory one file at a time. A caller that reads
+ * thousands of files can let each parsed document go as soon as it is
+ * checked (`keepEntries: false`): holding every document alive until the end
+ * costs more in garbage collection than the checks themselves.
+ */
+export class FlagSetValidator {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly places = new Map<string, FlagPlace[]>();
+  private readonly valid = new Map<string, Flag>();
+  private readonly invalidKeys = new Set<string>();
+  private readonly fileNames: string[] = [];
+  private readonly keepEntries: boolean;
+
+  constructor(opts: { keepEntries?: boolean } = {}) {
+    this.keepEntries = opts.keepEntries ?? false;
+  }
+
+  add(file: ParsedFlagFile): void {
+    const { diagnostics } = this;
+    this.fileNames.push(file.file);
     for (const d of file.diagnostics) diagnostics.push(d);
     // Errors outside any flag (syntax, a stray key beside `flags:`) leave the file's flags in doubt.
     const fileBroken = !file.syntaxOk || file.diagnostics.some((d) => d.severity === 'error' && d.flagKey === undefined && d.code !== 'UNKNOWN_FIELD');
     for (const entry of file.entries) {
       if (entry.key !== undefined) {
-        const list = entries.get(entry.key);
-        if (list) list.push(entry);
-        else entries.set(entry.key, [entry]);
+        const place: FlagPlace = this.keepEntries ? entry : { file: entry.file, key: entry.key, position: entry.position };
+        const list = this.places.get(entry.key);
+        if (list) list.push(place);
+        else this.places.set(entry.key, [place]);
       }
       // After a syntax error the structure is the parser's guess: the keys are
       // kept (so the flags answer PARSE_ERROR, not FLAG_NOT_FOUND) but schema
       // findings wait until the syntax is fixed.
       if (!file.syntaxOk) {
-        if (entry.key !== undefined) invalidKeys.add(entry.key);
+        if (entry.key !== undefined) this.invalidKeys.add(entry.key);
         continue;
       }
       const result = validateFlagEntry(file, entry);
       for (const d of result.diagnostics) diagnostics.push(d);
-      if (result.flag && !fileBroken) valid.set(result.flag.key, result.flag);
-      else if (entry.key !== undefined) invalidKeys.add(entry.key);
+      if (result.flag && !fileBroken) this.valid.set(result.flag.key, result.flag);
+      else if (entry.key !== undefined) this.invalidKeys.add(entry.key);
     }
     const single = file.form === 'single' ? file.entries[0] : undefined;
     if (single?.key !== undefined && KEY_PATTERN.test(single.key)) {
@@ -141,16 +176,29 @@ export function validateFlagFiles(files: ParsedFlagFile[]): FlagSet {
     }
   }
 
-  // A key defined twice is served from neither place: which one production uses would be a guess.
-  for (const [key, list] of entries) {
-    if (list.length < 2) continue;
-    valid.delete(key);
-    invalidKeys.add(key);
-    for (const d of duplicateDiagnostics('DUPLICATE_FLAG_KEY', `flag key "${key}"`, list)) diagnostics.push({ ...d, flagKey: key, path: 'key' });
+  /** The set-wide checks (duplicate keys), then the result. Call once, after the last add. */
+  finish(): FlagIndex {
+    const { diagnostics, valid, invalidKeys } = this;
+    // A key defined twice is served from neither place: which one production uses would be a guess.
+    for (const [key, list] of this.places) {
+      if (list.length < 2) continue;
+      valid.delete(key);
+      invalidKeys.add(key);
+      for (const d of duplicateDiagnostics('DUPLICATE_FLAG_KEY', `flag key "${key}"`, list)) diagnostics.push({ ...d, flagKey: key, path: 'key' });
+    }
+    for (const key of valid.keys()) invalidKeys.delete(key);
+    diagnostics.sort(compareDiagnostics);
+    return { flags: valid, entries: this.places, invalidKeys, diagnostics, fileNames: this.fileNames };
   }
-  for (const key of valid.keys()) invalidKeys.delete(key);
-  diagnostics.sort(compareDiagnostics);
-  return { files, flags: valid, entries, invalidKeys, diagnostics };
+}
+
+/** Validates a whole flag directory's parsed files into the served flag set. */
+export function validateFlagFiles(files: ParsedFlagFile[]): FlagSet {
+  const validator = new FlagSetValidator({ keepEntries: true });
+  for (const file of files) validator.add(file);
+  const { flags, entries, invalidKeys, diagnostics } = validator.finish();
+  // With keepEntries, every place is the FlagEntry itself.
+  return { files, flags, entries: entries as Map<string, FlagEntry[]>, invalidKeys, diagnostics };
 }
 
 /** One finding per place of a duplicated name, each naming all the other places. */

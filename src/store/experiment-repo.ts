@@ -6,9 +6,8 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import { validateExperimentFiles, type ExperimentSet } from '../schema/experiment-checks.js';
+import { validateExperimentFiles, type ExperimentSet, type FlagsForExperiments } from '../schema/experiment-checks.js';
 import { parseExperimentFile, type ParsedExperimentFile } from '../schema/parse-file.js';
-import type { FlagSet } from '../schema/validate.js';
 import { EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES } from './flag-repo.js';
 import { isInside } from './paths.js';
 
@@ -73,7 +72,7 @@ export async function readExperiments(flagsDir: string): Promise<ParsedExperimen
 }
 
 /** Reads and validates the experiments against the flag set (SPEC 1.3). */
-export async function readExperimentSet(flagsDir: string, flags: FlagSet): Promise<ExperimentSet> {
+export async function readExperimentSet(flagsDir: string, flags: FlagsForExperiments): Promise<ExperimentSet> {
   return validateExperimentFiles(await readExperiments(flagsDir), flags);
 }
 

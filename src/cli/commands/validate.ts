@@ -5,7 +5,7 @@
  */
 import { Chalk } from 'chalk';
 import { UsageError } from '../../errors.js';
-import { compareDiagnostics } from '../../schema/validate.js';
+import { compareDiagnostics, FlagSetValidator } from '../../schema/validate.js';
 import { readExperimentSet } from '../../store/experiment-repo.js';
 import type { CommandContext } from '../context.js';
 import {
@@ -30,9 +30,16 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
   if (!DIAGNOSTIC_FORMATS.includes(format)) throw new UsageError(`unknown format "${format}" (use text, json or github)`);
   const strict = opts.strict === true;
 
-  const flags = await ctx.loadFlags({ warn: false });
+  // Read and check one file at a time and let each document go: a flags
+  // directory of thousands of files is what CI runs this on, and holding every
+  // parsed document until the end costs more (in garbage collection) than all
+  // the checks together. Other commands keep the documents (ctx.loadFlags).
+  const { listFlagFiles, readFlagFile } = await import('../../store/flag-repo.js');
+  const validator = new FlagSetValidator({ keepEntries: false });
+  for (const file of await listFlagFiles(ctx.flagsDir)) validator.add(await readFlagFile(file));
+  const flags = validator.finish();
   const experiments = await readExperimentSet(ctx.flagsDir, flags);
-  const files = [...flags.files.map((f) => f.file), ...experiments.files.map((f) => f.file)];
+  const files = [...flags.fileNames, ...experiments.files.map((f) => f.file)];
   const diagnostics = relativizeDiagnostics([...flags.diagnostics, ...experiments.diagnostics].sort(compareDiagnostics), ctx.io.cwd, files);
   const totals = { flags: flags.flags.size, experiments: experiments.experiments.size, files: files.length };
 
