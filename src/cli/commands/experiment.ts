@@ -1,0 +1,127 @@
+/**
+ * `flags experiment create|start|pause|resume|complete|cancel|list|show`
+ * (SPEC 4.1): thin wrappers over the store's experiment edits and reader.
+ * Events are in experiment-events.ts, results in experiment-results.ts.
+ */
+import { UsageError } from '../../errors.js';
+import type { ArmSpec, LifecycleAction } from '../../experiments/lifecycle.js';
+import { applyExperimentAction, createExperiment } from '../../store/experiment-edits.js';
+import type { CommandContext } from '../context.js';
+import { renderActionMessage, renderCreateMessage, renderExperimentDetails, renderExperimentList } from '../render/experiment.js';
+import { editOptions } from './toggle.js';
+import { findExperiment, loadExperiments } from './experiment-common.js';
+import { relativizeDiagnostics } from '../render/diagnostics.js';
+
+export interface ExperimentCreateOptions {
+  flag: string;
+  name: string;
+  description?: string;
+  control: string;
+  treatment: string[];
+  metric: string;
+  secondaryMetric?: string[];
+  owner?: string;
+}
+
+export async function runExperimentCreate(ctx: CommandContext, id: string, opts: ExperimentCreateOptions): Promise<void> {
+  if (!opts.treatment?.length) throw new UsageError('give at least one --treatment KEY[:NAME][:WEIGHT]');
+  const result = await createExperiment(
+    ctx.flagsDir,
+    {
+      id,
+      name: opts.name,
+      description: opts.description,
+      flagKey: opts.flag,
+      control: parseControl(opts.control),
+      treatments: opts.treatment.map(parseTreatment),
+      primaryMetric: opts.metric,
+      secondaryMetrics: opts.secondaryMetric,
+      owner: opts.owner,
+    },
+    { ...editOptions(ctx), now: nowSeconds() },
+  );
+  ctx.warnAboutErrors(result.otherErrors);
+  if (ctx.json) {
+    const { otherErrors: _, ...rest } = result;
+    return ctx.printJson({ ...rest, file: ctx.relative(result.file), flagFile: ctx.relative(result.flagFile) });
+  }
+  ctx.out(renderCreateMessage(ctx, result));
+}
+
+export async function runExperimentAction(ctx: CommandContext, action: LifecycleAction, id: string): Promise<void> {
+  const result = await applyExperimentAction(ctx.flagsDir, id, action, { ...editOptions(ctx), now: nowSeconds() });
+  ctx.warnAboutErrors(result.otherErrors);
+  if (ctx.json) {
+    const { otherErrors: _, flag, ...rest } = result;
+    return ctx.printJson({
+      ...rest,
+      file: ctx.relative(result.file),
+      flag: flag && { key: flag.key, file: ctx.relative(flag.file), changed: flag.changed, enabled: flag.enabled, effective: flag.effective },
+    });
+  }
+  ctx.out(renderActionMessage(ctx, result));
+}
+
+export async function runExperimentList(ctx: CommandContext): Promise<void> {
+  const { experiments } = await loadExperiments(ctx);
+  const list = [...experiments.experiments.values()].sort((a, b) => a.id.localeCompare(b.id));
+  if (ctx.json) return ctx.printJson(list);
+  ctx.out(renderExperimentList(ctx, list));
+}
+
+export async function runExperimentShow(ctx: CommandContext, id: string): Promise<void> {
+  const { flags, experiments } = await loadExperiments(ctx);
+  const experiment = findExperiment(ctx, experiments, id);
+  if (ctx.json) return ctx.printJson(experiment);
+  // Findings about this experiment (a status that disagrees with its flag, …) belong on its page.
+  const findings = relativizeDiagnostics(
+    experiments.diagnostics.filter((d) => experiments.files.some((f) => f.file === d.file && f.id === id)),
+    ctx.io.cwd,
+  );
+  ctx.out(renderExperimentDetails(ctx, experiment, flags.flags.get(experiment.flagKey), findings));
+}
+
+// ---- arm options ----
+
+const WEIGHT = /^(\d+(\.\d+)?|\.\d+)%?$/;
+
+/** `--control KEY[:NAME]`: everything after the first colon is the name. */
+export function parseControl(raw: string): { key: string; name?: string } {
+  const colon = raw.indexOf(':');
+  if (colon === 0) throw new UsageError(`--control expects KEY[:NAME], got "${raw}"`);
+  if (colon < 0) return { key: raw };
+  const name = raw.slice(colon + 1);
+  return { key: raw.slice(0, colon), ...(name === '' ? {} : { name }) };
+}
+
+/**
+ * `--treatment KEY[:NAME][:WEIGHT]`: the key is up to the first colon; a last
+ * part that is a number (optionally with %) is the weight, so `green:20`,
+ * `green::20` and `green:Green:20` all give green 20%, and a name may contain colons.
+ */
+export function parseTreatment(raw: string): ArmSpec {
+  const colon = raw.indexOf(':');
+  if (colon === 0 || raw === '') throw new UsageError(`--treatment expects KEY[:NAME][:WEIGHT], got "${raw}"`);
+  if (colon < 0) return { key: raw };
+  const key = raw.slice(0, colon);
+  const rest = raw.slice(colon + 1);
+  const last = rest.lastIndexOf(':');
+  const tail = rest.slice(last + 1);
+  let name = rest;
+  let weight: number | undefined;
+  if (WEIGHT.test(tail)) {
+    weight = Number(tail.replace('%', ''));
+    name = last < 0 ? '' : rest.slice(0, last);
+  } else if (last >= 0 && tail !== '' && /^[\d.%+-]+$/.test(tail)) {
+    throw new UsageError(`--treatment ${raw}: weight "${tail}" is not a percentage (0–100, up to two decimals)`);
+  }
+  if (weight !== undefined && (weight > 100 || !/^\d*(\.\d{1,2})?%?$/.test(tail))) {
+    throw new UsageError(`--treatment ${raw}: weight ${tail} must be 0–100 with at most two decimals`);
+  }
+  return { key, ...(name === '' ? {} : { name }), ...(weight === undefined ? {} : { weight }) };
+}
+
+/** Definition dates as the flag edits write updatedAt: to the second. */
+function nowSeconds(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
