@@ -54,6 +54,79 @@ export function buildProgram(ctx: CommandContext): Command {
 
   // ---- commands added by later work go below, each block self-contained ----
 
+  // ---- experiments (SPEC 4) ----
+  {
+    const load = () => import('./commands/experiment.js');
+    const list = (v: string, prev: string[] = []) => [...prev, v];
+    const logOption = ['--log <path>', 'event log (default: $FLAGS_EVENT_LOG or <flags dir>/experiments/events.jsonl)'] as const;
+    const experiment = program
+      .command('experiment')
+      .description('A/B experiments: define, run through their lifecycle, record exposures and conversions, analyse');
+    experiment
+      .command('create')
+      .description('write flags/experiments/ID.yaml (draft) and its flag: type string, a variant per arm, disabled')
+      .argument('<id>', 'experiment id: letters, digits, ".", "_", "-"')
+      .requiredOption('--flag <key>', 'key of the flag to create for the split')
+      .requiredOption('--name <name>', 'display name')
+      .option('--description <text>', 'description')
+      .requiredOption('--control <key[:name]>', 'the control arm')
+      .option('--treatment <key[:name][:weight]>', 'a treatment arm (repeatable); without a weight, arms share the rest evenly', list)
+      .requiredOption('--metric <name>', 'primary metric')
+      .option('--secondary-metric <name>', 'secondary metric (repeatable)', list)
+      .option('--owner <owner>', 'owner of the new flag')
+      .addHelpText('after', '\nExample:\n  flags experiment create checkout-button --flag checkout-button-color --name "Checkout button colour" \\\n    --control blue:Blue --treatment green:Green --metric purchase')
+      .action(async (id, opts) => (await load()).runExperimentCreate(ctx, id, opts));
+    const actions = [
+      ['start', 'draft → running; turns the flag on and sets startDate'],
+      ['pause', 'running → paused; turns the flag off'],
+      ['resume', 'paused → running; turns the flag on'],
+      ['complete', 'running or paused → completed; turns the flag off and sets endDate'],
+      ['cancel', 'draft, running or paused → cancelled; turns the flag off and sets endDate'],
+    ] as const;
+    for (const [action, description] of actions) {
+      experiment
+        .command(action)
+        .description(`${description} (run again, it repairs a half-done transition)`)
+        .argument('<id>', 'experiment id')
+        .action(async (id) => (await load()).runExperimentAction(ctx, action, id));
+    }
+    experiment
+      .command('list')
+      .description('list the experiments: id, status, flag, arms, start date')
+      .action(async () => (await load()).runExperimentList(ctx));
+    experiment
+      .command('show')
+      .description('show one experiment: status, flag, metrics, arms, allowed next actions')
+      .argument('<id>', 'experiment id')
+      .action(async (id) => (await load()).runExperimentShow(ctx, id));
+    experiment
+      .command('expose')
+      .description("record that a user saw the experiment, with the arm its flag gives them (only when the split decided it)")
+      .argument('<id>', 'experiment id (running)')
+      .requiredOption('--user <id>', 'user id (context user.id)')
+      .option('--set <path=value>', 'another context attribute, parsed as JSON when it can be (repeatable)', list)
+      .option('--variant <arm>', 'record this arm instead of evaluating the flag (assignment done elsewhere)')
+      .option(...logOption)
+      .action(async (id, opts) => (await import('./commands/experiment-events.js')).runExperimentExpose(ctx, id, opts));
+    experiment
+      .command('convert')
+      .description('record a conversion of a user')
+      .argument('<id>', 'experiment id (running)')
+      .requiredOption('--user <id>', 'user id')
+      .option('--metric <name>', 'the primary (default) or a secondary metric')
+      .option('--value <number>', 'a value for the conversion (e.g. revenue)')
+      .option(...logOption)
+      .action(async (id, opts) => (await import('./commands/experiment-events.js')).runExperimentConvert(ctx, id, opts));
+    experiment
+      .command('results')
+      .description('analyse the event log: per-arm rates, lifts with intervals, adjusted p-values, sample-ratio check, verdict')
+      .argument('<id>', 'experiment id')
+      .option('--alpha <alpha>', 'significance level', '0.05')
+      .addOption(new Option('--correction <method>', 'multiple-comparison adjustment').choices(['holm', 'bh', 'none']).default('holm'))
+      .option(...logOption)
+      .action(async (id, opts) => (await import('./commands/experiment-results.js')).runExperimentResults(ctx, id, opts));
+  }
+
   // ---- safe edits (SPEC 3 "Every command that changes a file") ----
   program
     .command('toggle')
