@@ -86,7 +86,7 @@ export function parseSemverValue(value: string): semver.SemVer | null {
  * rounded away. The tolerance only absorbs binary floating point (0.29 * 100
  * is 28.999999999999996); 1e-9 is far below any third decimal.
  */
-function hasAtMostTwoDecimals(p: number): boolean {
+export function hasAtMostTwoDecimals(p: number): boolean {
   return Math.abs(p * 100 - Math.round(p * 100)) < 1e-9;
 }
 

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import type { Finding } from './checks.js';
+import { hasAtMostTwoDecimals, type Finding } from './checks.js';
 import { controlWeight, EXPERIMENT_FIELDS, ExperimentSchema, type Experiment } from './experiment.js';
 import type { Flag } from './flag.js';
 import { KEY_PATTERN } from './flag.js';
@@ -102,6 +102,14 @@ export const checkExperimentWeights: ExperimentCheck = (exp, { flag }) => {
   return out;
 };
 
+/** Treatment weights are percentages too: at most two decimals, like the variants they must equal. */
+export const checkExperimentWeightPrecision: ExperimentCheck = (exp) =>
+  exp.treatment.flatMap((t, i) =>
+    hasAtMostTwoDecimals(t.weight)
+      ? []
+      : [{ code: 'INVALID_PERCENTAGE' as const, severity: 'error' as const, message: `${t.weight} has more than two decimals (rollouts resolve 0.01%)`, path: ['treatment', i, 'weight'] }],
+  );
+
 /** running ⇔ flag on; every other status ⇔ flag off (a transition writes both files; a half-done one shows here). */
 export const checkExperimentStatus: ExperimentCheck = (exp, { flag }) => {
   if (!flag) return [];
@@ -123,6 +131,7 @@ export const EXPERIMENT_CHECKS: readonly ExperimentCheck[] = [
   checkExperimentFlagExists,
   checkExperimentVariants,
   checkExperimentWeights,
+  checkExperimentWeightPrecision,
   checkExperimentStatus,
 ];
 

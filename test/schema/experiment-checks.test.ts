@@ -3,6 +3,7 @@ import {
   checkExperimentFlagExists,
   checkExperimentStatus,
   checkExperimentVariants,
+  checkExperimentWeightPrecision,
   checkExperimentWeights,
   EXPERIMENT_CHECKS,
   validateExperimentFiles,
@@ -81,6 +82,11 @@ describe('experiment checks', () => {
     expect(out[0].message).toBe(`control "c" has weight 41.67 (100 − the treatments' weights) but its variant in flag "f" has 33.34`);
     // 100 − 33.33 − 33.33 is exactly 33.34, not 33.340000000000003.
     expect(checkExperimentWeights(experiment(), { defined: true, flag: flag() })).toEqual([]);
+  });
+
+  it('INVALID_PERCENTAGE: a treatment weight with more than two decimals', () => {
+    const exp = experiment({ treatment: [{ key: 't1', name: 'T1', weight: 33.333 }, { key: 't2', name: 'T2', weight: 33.33 }] });
+    expect(brief(checkExperimentWeightPrecision(exp, { defined: true }))).toEqual(['error INVALID_PERCENTAGE treatment.0.weight']);
   });
 
   it.each([
