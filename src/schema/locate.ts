@@ -38,7 +38,10 @@ export function findNode(root: Node | null | undefined, path: readonly PathSegme
     const last = i === steps.length - 1;
     if (isMap(node)) {
       const name = String(seg);
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+      const pair =
+        node.items.find((p) => isScalar(p.key) && String(p.key.value) === name) ??
+        // A collection used as a key is stringified in the plain data (`[ a, b ]`): the first such key is the best guess.
+        (/^[[{]/.test(name) ? node.items.find((p) => p.key != null && !isScalar(p.key)) : undefined);
       if (!pair) return node;
       const keyNode = (pair.key as Node | null) ?? node;
       if (last && anchor === 'key') return keyNode;

@@ -61,7 +61,9 @@ export function parseYaml(text: string): { doc: Document; lineCounter: LineCount
   const source = bom ? text.slice(1) : text;
   const lineCounter = new LineCounter();
   // uniqueKeys: a duplicated mapping key is an error, not "last one wins".
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  // logLevel error: yaml would print its own warnings (a collection used as a
+  // mapping key…) on stderr; whatever matters is reported as a finding instead.
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' });
   return { doc, lineCounter, bom };
 }
 

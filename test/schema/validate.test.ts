@@ -180,6 +180,18 @@ describe('files and the set', () => {
     expect([...set.invalidKeys]).toEqual(['a']);
   });
 
+  it('a collection used as a mapping key: a finding at that key, and no warning printed by the YAML library', () => {
+    const emitted: unknown[] = [];
+    const original = process.emitWarning;
+    process.emitWarning = ((w: unknown) => void emitted.push(w)) as typeof process.emitWarning;
+    try {
+      expect(findings(text((l) => [...l, '? [a, b]', ': 1']))).toEqual(['UNKNOWN_FIELD 10:3 [ a, b ]']);
+    } finally {
+      process.emitWarning = original;
+    }
+    expect(emitted).toEqual([]);
+  });
+
   it('an unresolved alias is reported at the alias', () => {
     expect(findings(text(replace('tags: []', 'tags: *nothing')))).toEqual(['YAML_SYNTAX 8:7']);
   });
