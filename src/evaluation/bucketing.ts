@@ -42,10 +42,21 @@ function digestToUint32(d: string): number {
  * the tenant id, and a numeric id 42 hashes as "42". Why `'' + key` and not
  * String(key): concatenation is what the seed does (`flagKey + ':' + bucketKey`),
  * and the two differ for objects whose valueOf and toString disagree.
+ *
+ * Why the fallback: an id that JavaScript cannot turn into text (JSON like
+ * `{"toString": 1}`) makes `'' + key` throw, where the seed would crash too;
+ * a context is caller data, so it gets the object's tag instead of an
+ * exception that would stop a whole `--contexts` batch.
  */
 export function bucketKeyOf(context: EvaluationContext): string {
   const ctx = context as { user?: { id?: unknown } | null; tenant?: { id?: unknown } | null };
-  return '' + ((ctx.user?.id || ctx.tenant?.id || 'anonymous') as string);
+  const key = ctx.user?.id || ctx.tenant?.id || 'anonymous';
+  if (typeof key === 'string') return key;
+  try {
+    return '' + (key as string);
+  } catch {
+    return Object.prototype.toString.call(key);
+  }
 }
 
 /** `h` of a percentage rollout: md5 of `flagKey:bucketKey`. */
