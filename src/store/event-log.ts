@@ -101,9 +101,9 @@ export function readEventLines(path: string, onLine: (line: string) => void, opt
   }
 }
 
-// Measured (bench/results-bench.mjs): reading 1 MiB chunks with readSync,
-// decoding each chunk once up to its last newline and splitting the string
-// is several times faster than readline over a stream.
+// Measured (bench/results-bench.mjs, 1,000,000 lines): reading 1 MiB chunks
+// with readSync, decoding each chunk once up to its last newline and
+// splitting the string takes about 0.6 of the time of node:readline.
 function readLines(path: string, fd: number, onLine: (line: string) => void, options: ReadEventLinesOptions): ReadEventLinesResult {
   const total = fstatSync(fd).size;
   let buf = Buffer.allocUnsafe(Math.max(16, options.chunkSize ?? 1 << 20));

@@ -199,4 +199,19 @@ describe('tally of a synthetic log with noise', () => {
     ]);
     expect(s.exposedUsers).toBe(20000);
   });
+
+  it('treats prototype-ish ids and variants as plain strings', () => {
+    const s = tallyLines(OPTIONS, [
+      expose('__proto__', 'blue', 1),
+      convert('__proto__', 2),
+      expose('constructor', 'green', 1),
+      expose('hasOwnProperty', 'toString', 1),
+      expose('x', '__proto__', 1),
+    ]);
+    expect(s.arms).toEqual([
+      { key: 'blue', users: 1, converters: 1 },
+      { key: 'green', users: 1, converters: 0 },
+    ]);
+    expect(s.unknownVariantExposures).toBe(2);
+  });
 });
