@@ -4,7 +4,7 @@
  * edits can work on the nodes in place (SPEC 1.1: the one-flag form and the
  * `flags:` list form). Experiment files (SPEC 4.1) are parsed the same way.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import { FLAG_FIELDS } from './flag.js';
 import { positionAt, positionOf, type Position } from './locate.js';
@@ -168,13 +168,36 @@ export function parseFlagFile(file: string, text: string): ParsedFlagFile {
     });
   }
 
-  // A duplicated key inside a flag makes that flag (not its neighbours) unservable,
-  // and the finding names the flag.
+  // A `__proto__` key stays an own property in yaml's data, but the schema's
+  // copy of a record (environments) or of a json value drops it without a
+  // word: `environments: {__proto__: {enabled: false}}` would be served without
+  // that override, a value `{__proto__: {…}, a: 1}` as `{a: 1}`. Strict objects
+  // (the flag, rules, conditions) already report it as an unknown field; in the
+  // free-form places it makes the flag unservable like a duplicated key.
+  visit(doc, {
+    Pair(_, pair, path) {
+      const key = pair.key as Node | null;
+      if (!isScalar(key) || key.value !== '__proto__' || !key.range || !inFreeFormPlace(path)) return;
+      duplicateKeyOffsets.push(key.range[0]);
+      diagnostics.push({
+        code: 'INVALID_KEY',
+        severity: 'error',
+        message: '"__proto__" cannot be used as a key: JavaScript drops it from the flag\'s data, so the flag would not be served as written',
+        file,
+        ...positionOf(key, lineCounter),
+      });
+    },
+  });
+
+  // A duplicated key (or a `__proto__` key) inside a flag makes that flag (not
+  // its neighbours) unservable, and the finding names the flag.
   for (const offset of duplicateKeyOffsets) {
     const entry = result.entries.find((e) => e.node.range != null && e.node.range[0] <= offset && offset < e.node.range[2]);
     if (!entry) continue;
     entry.yamlError = true;
-    const d = diagnostics.find((x) => x.code === 'DUPLICATE_MAPPING_KEY' && x.flagKey === undefined && samePosition(x, positionAt(offset, lineCounter)));
+    const d = diagnostics.find(
+      (x) => (x.code === 'DUPLICATE_MAPPING_KEY' || x.code === 'INVALID_KEY') && x.flagKey === undefined && samePosition(x, positionAt(offset, lineCounter)),
+    );
     if (d && entry.key !== undefined) d.flagKey = entry.key;
   }
   return result;
@@ -217,6 +240,12 @@ export function parseExperimentFile(file: string, text: string): ParsedExperimen
     result.position = positionOf(idNode, parsed.lineCounter);
   }
   return result;
+}
+
+/** Inside a json value (`defaultValue`, any `value`) or directly in `environments`, where keys are data, not fields. */
+function inFreeFormPlace(path: readonly unknown[]): boolean {
+  const names = path.filter(isPair).map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
+  return names.includes('defaultValue') || names.includes('value') || names[names.length - 1] === 'environments';
 }
 
 function formProblem(root: Node | null): string {
