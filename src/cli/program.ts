@@ -61,7 +61,8 @@ export function buildProgram(ctx: CommandContext): Command {
     const logOption = ['--log <path>', 'event log (default: $FLAGS_EVENT_LOG or <flags dir>/experiments/events.jsonl)'] as const;
     const experiment = program
       .command('experiment')
-      .description('A/B experiments: define, run through their lifecycle, record exposures and conversions, analyse');
+      .description('A/B experiments: define, run through their lifecycle, record exposures and conversions, analyse')
+      .addHelpText('after', '\nA lifecycle action run again repairs a half-done one (flag and status disagreeing).\nWalk-through: docs/experiments.md');
     experiment
       .command('create')
       .description('write flags/experiments/ID.yaml (draft) and its flag: type string, a variant per arm, disabled')
@@ -86,7 +87,7 @@ export function buildProgram(ctx: CommandContext): Command {
     for (const [action, description] of actions) {
       experiment
         .command(action)
-        .description(`${description} (run again, it repairs a half-done transition)`)
+        .description(description)
         .argument('<id>', 'experiment id')
         .action(async (id) => (await load()).runExperimentAction(ctx, action, id));
     }
