@@ -3,10 +3,9 @@
  * pure functions over one schema-valid flag. Each reports a path inside the
  * flag; validate.ts turns paths into file:line:col.
  */
-import { RE2JS } from 're2js';
-import semver from 'semver';
+import { conditionValueProblem } from '../evaluation/operators/index.js';
 import type { DiagnosticCode, Severity } from '../errors.js';
-import type { Flag, FlagType, Operator } from './flag.js';
+import type { Flag, FlagType } from './flag.js';
 import type { Anchor, PathSegment } from './locate.js';
 
 export interface Finding {
@@ -48,40 +47,6 @@ export function valueMatchesType(type: FlagType, value: unknown): boolean {
 }
 
 /**
- * Why an RE2 pattern is rejected, or null when it compiles. RE2 matching is
- * linear-time by construction, so compiling is the whole check.
- * Remembered per pattern: compiling is the dearest check (about 0.1 ms), and
- * a repository repeats its patterns (the same e-mail domain in many flags).
- */
-export function regexProblem(pattern: string): string | null {
-  const known = regexProblems.get(pattern);
-  if (known !== undefined) return known;
-  let problem: string | null = null;
-  try {
-    RE2JS.compile(pattern);
-  } catch (e) {
-    problem = (e as Error).message.replace(/^error parsing regexp: /, '');
-  }
-  if (regexProblems.size >= MAX_REMEMBERED_PATTERNS) regexProblems.clear();
-  regexProblems.set(pattern, problem);
-  return problem;
-}
-
-const MAX_REMEMBERED_PATTERNS = 10_000;
-const regexProblems = new Map<string, string | null>();
-
-/**
- * Parses a version as the evaluator does: node-semver (leading `v` allowed),
- * after completing the partial forms `1` and `1.2` to `1.0.0` and `1.2.0`.
- */
-export function parseSemverValue(value: string): semver.SemVer | null {
-  const v = value.trim();
-  const partial = /^v?(\d+)(?:\.(\d+))?$/.exec(v);
-  const full = partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : v;
-  return semver.parse(full);
-}
-
-/**
  * Bucketing resolves 0.01% (SPEC 2), so a third decimal would be silently
  * rounded away. The tolerance only absorbs binary floating point (0.29 * 100
  * is 28.999999999999996); 1e-9 is far below any third decimal.
@@ -89,8 +54,6 @@ export function parseSemverValue(value: string): semver.SemVer | null {
 export function hasAtMostTwoDecimals(p: number): boolean {
   return Math.abs(p * 100 - Math.round(p * 100)) < 1e-9;
 }
-
-const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /** Every value a flag can return must be of its type. */
 export const checkValueTypes: FlagCheck = (flag) => {
@@ -150,61 +113,13 @@ export const checkPercentagePrecision: FlagCheck = (flag) => {
   return out;
 };
 
-type ValueShape = 'scalar' | 'string' | 'list' | 'number' | 'regex' | 'semver' | 'none';
-const OPERATOR_SHAPE: Record<Operator, ValueShape> = {
-  equals: 'scalar',
-  not_equals: 'scalar',
-  contains: 'string',
-  not_contains: 'string',
-  in: 'list',
-  not_in: 'list',
-  gt: 'number',
-  lt: 'number',
-  gte: 'number',
-  lte: 'number',
-  regex: 'regex',
-  semver_gt: 'semver',
-  semver_lt: 'semver',
-  semver_eq: 'semver',
-  semver_gte: 'semver',
-  semver_lte: 'semver',
-  exists: 'none',
-  not_exists: 'none',
-};
-
-function operatorValueProblem(operator: Operator, value: unknown, hasValue: boolean): { code: DiagnosticCode; message: string } | null {
-  const shape = OPERATOR_SHAPE[operator];
-  if (shape === 'none') {
-    return hasValue ? { code: 'INVALID_OPERATOR_VALUE', message: `${operator} takes no value; remove "value"` } : null;
-  }
-  if (!hasValue) return { code: 'INVALID_OPERATOR_VALUE', message: `${operator} needs a value` };
-  const bad = (expected: string) => ({ code: 'INVALID_OPERATOR_VALUE' as const, message: `${operator} needs ${expected}, got ${describeValue(value)}` });
-  switch (shape) {
-    case 'scalar':
-      return isScalar(value) ? null : bad('a string, number or boolean');
-    case 'string':
-      return typeof value === 'string' ? null : bad('a string');
-    case 'list':
-      return Array.isArray(value) && value.every(isScalar) ? null : bad('a list of strings, numbers or booleans');
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? null : bad('a number');
-    case 'regex': {
-      if (typeof value !== 'string') return bad('a pattern string');
-      const why = regexProblem(value);
-      return why ? { code: 'INVALID_REGEX', message: `regex ${JSON.stringify(value)} is not valid RE2 syntax: ${why}` } : null;
-    }
-    case 'semver':
-      if (typeof value !== 'string') return bad('a version string');
-      return parseSemverValue(value) ? null : { code: 'INVALID_SEMVER', message: `${JSON.stringify(value)} is not a valid semantic version (e.g. 1.4.0, 2.0.0-beta.1, 1.2)` };
-  }
-}
-
 export const checkOperatorValues: FlagCheck = (flag) => {
   const out: Finding[] = [];
   flag.rules.forEach((rule, i) =>
     rule.conditions.forEach((c, j) => {
       const hasValue = c.value !== undefined;
-      const problem = operatorValueProblem(c.operator, c.value, hasValue);
+      // One source of truth with the evaluator: a value it could not compile is exactly a finding here.
+      const problem = conditionValueProblem(c.operator, c.value);
       if (problem) {
         out.push({ ...problem, severity: 'error', path: ['rules', i, 'conditions', j, hasValue ? 'value' : 'operator'] });
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionValueProblem } from '../../src/evaluation/operators/index.js';
+import { conditionValueProblem, parseSemver as parseSemverValue, regexProblem } from '../../src/evaluation/operators/index.js';
 import {
   checkDuplicateIds,
   checkIneffectiveOverrides,
@@ -11,8 +11,6 @@ import {
   checkWeights,
   describeValue,
   FLAG_CHECKS,
-  parseSemverValue,
-  regexProblem,
   valueMatchesType,
   type Finding,
 } from '../../src/schema/checks.js';

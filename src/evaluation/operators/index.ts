@@ -38,14 +38,15 @@ export interface ConditionValueProblem {
  * exists/not_exists no value.
  */
 export function conditionValueProblem(operator: Operator, value: unknown): ConditionValueProblem | null {
+  if (operator === 'exists' || operator === 'not_exists') {
+    return value === undefined ? null : { code: 'INVALID_OPERATOR_VALUE', message: `${operator} takes no value; remove "value"` };
+  }
+  if (value === undefined) return { code: 'INVALID_OPERATOR_VALUE', message: `${operator} needs a value` };
   const bad = (expected: string): ConditionValueProblem => ({
     code: 'INVALID_OPERATOR_VALUE',
     message: `${operator} needs ${expected}, got ${describe(value)}`,
   });
   switch (operator) {
-    case 'exists':
-    case 'not_exists':
-      return value === undefined ? null : { code: 'INVALID_OPERATOR_VALUE', message: `${operator} takes no value` };
     case 'equals':
     case 'not_equals':
       return isScalar(value) ? null : bad('a string, number or boolean');
@@ -63,7 +64,7 @@ export function conditionValueProblem(operator: Operator, value: unknown): Condi
     case 'regex': {
       if (typeof value !== 'string') return bad('a pattern string');
       const why = regexProblem(value);
-      return why === null ? null : { code: 'INVALID_REGEX', message: `invalid RE2 pattern ${JSON.stringify(value)}: ${why}` };
+      return why === null ? null : { code: 'INVALID_REGEX', message: `regex ${JSON.stringify(value)} is not valid RE2 syntax: ${why}` };
     }
     case 'semver_gt':
     case 'semver_lt':
@@ -71,7 +72,9 @@ export function conditionValueProblem(operator: Operator, value: unknown): Condi
     case 'semver_gte':
     case 'semver_lte':
       if (typeof value !== 'string') return bad('a version string');
-      return parseSemver(value) !== null ? null : { code: 'INVALID_SEMVER', message: `${JSON.stringify(value)} is not a semantic version` };
+      return parseSemver(value) !== null
+        ? null
+        : { code: 'INVALID_SEMVER', message: `${JSON.stringify(value)} is not a valid semantic version (e.g. 1.4.0, 2.0.0-beta.1, 1.2)` };
   }
 }
 

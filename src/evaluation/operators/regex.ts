@@ -28,8 +28,23 @@ export function regexTest(re: RE2JS): ValueTest {
 /**
  * Why RE2 rejects a pattern (`missing closing ): \`(abc\``, `invalid or
  * unsupported Perl syntax: \`(?=\``), or null when it compiles.
+ * Remembered per pattern: compiling is the dearest validation check (about
+ * 0.1 ms), and a repository repeats its patterns (the same e-mail domain in
+ * many flags). The memo is deterministic, so the function stays pure.
  */
 export function regexProblem(pattern: string): string | null {
+  const known = regexProblems.get(pattern);
+  if (known !== undefined) return known;
+  const problem = findRegexProblem(pattern);
+  if (regexProblems.size >= MAX_REMEMBERED_PATTERNS) regexProblems.clear();
+  regexProblems.set(pattern, problem);
+  return problem;
+}
+
+const MAX_REMEMBERED_PATTERNS = 10_000;
+const regexProblems = new Map<string, string | null>();
+
+function findRegexProblem(pattern: string): string | null {
   try {
     RE2JS.compile(pattern);
     return null;
