@@ -8,6 +8,8 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import cdf from '@stdlib/stats-base-dists-normal-cdf';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 import { removeDir, runBin, runBinAsync, runMain, tempProject, type RunResult } from '../helpers/cli.js';
 
 const dirs: string[] = [];
@@ -547,6 +549,25 @@ describe('results', () => {
     expect(text).toMatch(/verdict: insufficient data: blue, green need at least 100 users/);
     expect((await run(d, ['experiment', 'results', 'checkout-button', '--alpha', '1.5'])).code).toBe(2);
     expect((await run(d, ['experiment', 'results', 'checkout-button', '--correction', 'bonferroni'])).code).toBe(2);
+  });
+
+  it('shows progress on stderr only when it is a terminal, and clears it', async () => {
+    const d = await running();
+    writeFileSync(path.join(d, LOG), arm('blue', 300, 30).join('\n') + '\n');
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['experiment', 'results', 'checkout-button', '--json'], {
+      stdout: { write: (s: string) => (stdout += s), isTTY: false },
+      stderr: { write: (s: string) => (stderr += s), isTTY: true },
+      stdin: new PassThrough(),
+      cwd: d,
+      env: {},
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^\rreading flags\/experiments\/events.jsonl: 330 \(100%\)\u001b\[K\r\u001b\[K$/);
+    expect(JSON.parse(stdout).arms[0].users).toBe(300);
+    // Piped (the other tests): no progress at all.
+    expect((await ok(d, ['experiment', 'results', 'checkout-button'])).stderr).toBe('');
   });
 
   it('events appended by expose and convert are what results counts', async () => {
