@@ -343,6 +343,18 @@ describe('expose and convert', () => {
     expect(logLines(d)).toHaveLength(1);
   });
 
+  it('a flag that is invalid or missing is an error (exit 1), not a silent "not in the experiment"', async () => {
+    const d = await running();
+    const file = path.join(d, 'flags/checkout-button-color.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('weight: 50\ntags', 'weight: 70\ntags'));
+    const r = await run(d, ['experiment', 'expose', 'checkout-button', '--user', 'u1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: cannot expose user u1: flag checkout-button-color of experiment checkout-button has errors and is not served; run `flags validate`\n');
+    writeFileSync(file, '');
+    expect((await run(d, ['experiment', 'expose', 'checkout-button', '--user', 'u1'])).code).toBe(1);
+    expect(existsSync(path.join(d, LOG))).toBe(false);
+  });
+
   it('--variant records a given arm, which must be an arm', async () => {
     const d = await running();
     const r = await ok(d, ['experiment', 'expose', 'checkout-button', '--user', 'u1', '--variant', 'green']);
