@@ -9,7 +9,7 @@
  * Unknown fields are ignored, not errors: another tool may annotate events
  * (`"source": "web"`) without turning them into malformed lines.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const EVENT_TYPES = ['exposure', 'conversion'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -106,17 +106,17 @@ function daysFromCivil(y: number, m: number, d: number): number {
 
 const TimestampSchema = z
   .string()
-  .refine((s) => !Number.isNaN(parseEventTimestamp(s)), 'must be an ISO-8601 timestamp with a time zone, like 2025-01-31T12:00:00.000Z');
+  .check(z.refine((s) => !Number.isNaN(parseEventTimestamp(s)), 'must be an ISO-8601 timestamp with a time zone, like 2025-01-31T12:00:00.000Z'));
 
-const NonEmpty = z.string().min(1);
+const NonEmpty = z.string().check(z.minLength(1));
 
 export const ExposureEventSchema = z.object({
   type: z.literal('exposure'),
   experimentId: NonEmpty,
   userId: NonEmpty,
   variant: NonEmpty,
-  metric: z.string().optional(),
-  value: z.number().optional(),
+  metric: z.optional(z.string()),
+  value: z.optional(z.number()),
   timestamp: TimestampSchema,
 });
 
@@ -125,9 +125,9 @@ export const ConversionEventSchema = z.object({
   experimentId: NonEmpty,
   userId: NonEmpty,
   // Ignored: a conversion belongs to the arm of the user's first exposure (SPEC 4.2).
-  variant: z.string().optional(),
+  variant: z.optional(z.string()),
   metric: NonEmpty,
-  value: z.number().optional(),
+  value: z.optional(z.number()),
   timestamp: TimestampSchema,
 });
 
