@@ -16,3 +16,9 @@ export type { FlagReview, ReviewedFlag, ReviewOptions, StreamingReview } from '.
 export { assessFlagRisk, type Risk, type FlagRisk } from './review/risk.js';
 export { blastRadiusOverContexts, blastRadiusOverSegments, buildSegments, type BlastRadius, type Transition, type Segment, type SegmentRadius } from './review/blast-radius.js';
 export { readFlagSetAtRevision, type RevisionFlagSet } from './store/git.js';
+export type { Experiment, ExperimentStatus } from './schema/experiment.js';
+export type { LogEvent, ExposureEvent, ConversionEvent } from './schema/event.js';
+export { createExperiment, applyExperimentAction } from './store/experiment-edits.js';
+export { appendEvent, readEventLines, DEFAULT_EVENT_LOG } from './store/event-log.js';
+export { analyzeExperiment, describeVerdict, type ExperimentResults, type ExperimentAnalysis } from './experiments/results.js';
+export { createTally, tallyLine, summarizeTally, type TallySummary } from './experiments/tally.js';
