@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = path.join(ROOT, 'bin/flags.js');
+export const BIN = path.join(ROOT, 'bin/flags.cjs');
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/flags.js');
+export const BIN = path.join(ROOT, 'bin/flags.cjs');
 export const REPO_FLAGS = path.join(ROOT, 'flags');
 
 export interface RunResult {
