@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { report } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -130,7 +131,8 @@ const mib = (kib) => (kib / 1024).toFixed(0);
 try {
   let t = performance.now();
   generate();
-  console.log(`log: ${EVENTS.toLocaleString()} events, ${USERS.toLocaleString()} users, ${(statSync(log).size / 2 ** 20).toFixed(0)} MiB (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  const say = args.includes('--json') ? () => {} : console.log;
+  say(`log: ${EVENTS.toLocaleString()} events, ${USERS.toLocaleString()} users, ${(statSync(log).size / 2 ** 20).toFixed(0)} MiB (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
   await build({
     stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'analyze-entry.ts' },
     bundle: true,
@@ -159,25 +161,40 @@ try {
   const readline = run(plainScript, ['--readline']);
 
   const r = analysis[0].results;
-  console.log(`analysis: ${r.arms.map((a) => `${a.key} ${a.converters}/${a.users}`).join(', ')}; excluded ${JSON.stringify(r.excluded)}; verdict "${r.verdict}"`);
-  console.log(`runs: ${runs}, interleaved; times are the pass inside the process (wall incl. node start-up in brackets)`);
+  say(`analysis: ${r.arms.map((a) => `${a.key} ${a.converters}/${a.users}`).join(', ')}; excluded ${JSON.stringify(r.excluded)}; verdict "${r.verdict}"`);
+  say(`runs: ${runs}, interleaved; times are the pass inside the process (wall incl. node start-up in brackets)`);
   const pm = median(plain.map((x) => x.ms));
   const am = median(analysis.map((x) => x.ms));
   const pw = median(plain.map((x) => x.wallMs));
   const aw = median(analysis.map((x) => x.wallMs));
-  console.log(`plain read + JSON.parse: median ${pm.toFixed(0)} ms [${pw.toFixed(0)} ms], peak RSS ${mib(Math.max(...plain.map((x) => x.maxRssKiB)))} MiB   (all: ${plain.map((x) => x.ms.toFixed(0)).join(', ')})`);
-  console.log(`full analysis:           median ${am.toFixed(0)} ms [${aw.toFixed(0)} ms], peak RSS ${mib(Math.max(...analysis.map((x) => x.maxRssKiB)))} MiB   (all: ${analysis.map((x) => x.ms.toFixed(0)).join(', ')})`);
-  console.log(`readline + JSON.parse (reference, 1 run): ${readline.ms.toFixed(0)} ms`);
+  say(`plain read + JSON.parse: median ${pm.toFixed(0)} ms [${pw.toFixed(0)} ms], peak RSS ${mib(Math.max(...plain.map((x) => x.maxRssKiB)))} MiB   (all: ${plain.map((x) => x.ms.toFixed(0)).join(', ')})`);
+  say(`full analysis:           median ${am.toFixed(0)} ms [${aw.toFixed(0)} ms], peak RSS ${mib(Math.max(...analysis.map((x) => x.maxRssKiB)))} MiB   (all: ${analysis.map((x) => x.ms.toFixed(0)).join(', ')})`);
+  say(`readline + JSON.parse (reference, 1 run): ${readline.ms.toFixed(0)} ms`);
   const pmin = Math.min(...plain.map((x) => x.ms));
   const amin = Math.min(...analysis.map((x) => x.ms));
   // On a shared machine the minimum is the steadiest estimate of the pass's own cost.
-  console.log(`fastest runs: plain ${pmin.toFixed(0)} ms, analysis ${amin.toFixed(0)} ms: ${(amin / pmin).toFixed(2)}×`);
+  say(`fastest runs: plain ${pmin.toFixed(0)} ms, analysis ${amin.toFixed(0)} ms: ${(amin / pmin).toFixed(2)}×`);
   const ratio = am / pm;
   const peak = Math.max(...analysis.map((x) => x.maxRssKiB)) / 1024;
-  console.log(`ratio analysis / plain: ${ratio.toFixed(2)}× (target ≤ 1.5×; issue 6: ≤ 2×), wall ${(aw / pw).toFixed(2)}×`);
-  console.log(`load average during the runs: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
-  console.log(`peak RSS of the analysis: ${peak.toFixed(0)} MiB (target < 300 MiB; issue 6: < 400 MiB)`);
-  if (ratio > 1.5 || peak >= 300) process.exitCode = 1;
+  say(`ratio analysis / plain: ${ratio.toFixed(2)}× (target ≤ 1.5×; issue 6: ≤ 2×), wall ${(aw / pw).toFixed(2)}×`);
+  say(`load average during the runs: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
+  say(`peak RSS of the analysis: ${peak.toFixed(0)} MiB (target < 300 MiB; issue 6: < 400 MiB)`);
+  const ratios = analysis.map((x, i) => x.ms / plain[i].ms);
+  if (args.includes('--json')) {
+    report({
+      name: `experiment results (${(EVENTS / 1e6).toFixed(0)}M events, ${USERS.toLocaleString('en-US')} users)`,
+      subjectLabel: 'analysis',
+      floorLabel: 'read + JSON.parse',
+      unit: 'ms',
+      subject: am,
+      floor: pm,
+      ratio,
+      ratioMin: Math.min(...ratios),
+      ratioMax: Math.max(...ratios),
+      target: 1.5,
+      extra: `peak RSS ${peak.toFixed(0)} MiB (target < 300)`,
+    });
+  } else if (ratio > 1.5 || peak >= 300) process.exitCode = 1;
 } finally {
   if (keep) console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
