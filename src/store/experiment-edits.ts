@@ -29,7 +29,7 @@ import { parseExperimentFile } from '../schema/parse-file.js';
 import { didYouMean } from '../schema/suggest.js';
 import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 import { experimentFile, experimentsDir, readExperiments } from './experiment-repo.js';
-import { createFlag, setEnabled, type EditOptions, type FieldChange, type ToggleResult } from './flag-edits.js';
+import { createFlag, displayOf, setEnabled, timestamp, type EditOptions, type FieldChange, type ToggleResult } from './flag-edits.js';
 import { readFlagSet } from './flag-repo.js';
 import { withFileLock } from './lock.js';
 import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit.js';
@@ -349,20 +349,3 @@ function invalidDefinition(name: string, errors: Diagnostic[]): FlagsError {
   });
 }
 
-function timestamp(now: string | undefined): string {
-  // As flag-edits does: the store may read the clock; seconds are precise enough for a definition.
-  const value = now ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (!ExperimentSchema.shape.startDate.safeParse(value).success) {
-    throw new FlagsError('INVALID_VALUE', `"now" must be an ISO-8601 timestamp (2026-01-31T12:00:00Z), got ${JSON.stringify(now)}`);
-  }
-  return value;
-}
-
-/** Files in messages: `flags/experiments/x.yaml`, relative to the flags directory's parent. */
-function displayOf(dir: string, displayDir?: string): (file: string) => string {
-  const base = displayDir ?? path.basename(path.resolve(dir));
-  return (file) => {
-    const rel = path.relative(dir, file);
-    return rel === '' ? base : path.join(base, rel);
-  };
-}

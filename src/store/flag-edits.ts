@@ -601,7 +601,8 @@ function invalidEdit(name: string, key: string, errors: Diagnostic[]): FlagsErro
 
 const TimestampSchema = FlagSchema.shape.updatedAt;
 
-function timestamp(now: string | undefined): string {
+/** `now`, checked, or the clock to the second: the timestamp every edit writes. */
+export function timestamp(now: string | undefined): string {
   // The store is where the clock may be read (STYLE); seconds are precise enough for a file's history.
   const value = now ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   if (!TimestampSchema.safeParse(value).success) {
@@ -611,7 +612,7 @@ function timestamp(now: string | undefined): string {
 }
 
 /** Files in messages: `flags/default-flags.yaml`, relative to the flags directory's parent. */
-function displayOf(dir: string, displayDir?: string): (file: string) => string {
+export function displayOf(dir: string, displayDir?: string): (file: string) => string {
   const base = displayDir ?? path.basename(path.resolve(dir));
   return (file) => {
     const rel = path.relative(dir, file);

@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { FLAG_TYPES, type FlagType } from '../../schema/flag.js';
 import { createFlag, parseFlagValue, type CreateResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
-import { editOptions, renderEdit } from './toggle.js';
+import { editOptions, renderEdit } from '../render/edit.js';
 
 export interface CreateOptions {
   type: string;

@@ -8,7 +8,7 @@ import type { ArmSpec, LifecycleAction } from '../../experiments/lifecycle.js';
 import { applyExperimentAction, createExperiment } from '../../store/experiment-edits.js';
 import type { CommandContext } from '../context.js';
 import { renderActionMessage, renderCreateMessage, renderExperimentDetails, renderExperimentList } from '../render/experiment.js';
-import { editOptions } from './toggle.js';
+import { editOptions } from '../render/edit.js';
 import { findExperiment, loadExperiments } from './experiment-common.js';
 import { relativizeDiagnostics } from '../render/diagnostics.js';
 

@@ -4,7 +4,7 @@
  */
 import { kill, type KillResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
-import { editOptions, renderEdit } from './toggle.js';
+import { editOptions, renderEdit } from '../render/edit.js';
 
 export async function runKill(ctx: CommandContext, key: string, _opts: object): Promise<void> {
   const result = await kill(ctx.flagsDir, key, editOptions(ctx));

@@ -4,7 +4,7 @@
  */
 import { revive, type ReviveResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
-import { editOptions, renderEdit } from './toggle.js';
+import { editOptions, renderEdit } from '../render/edit.js';
 
 export async function runRevive(ctx: CommandContext, key: string, _opts: object): Promise<void> {
   const result = await revive(ctx.flagsDir, key, editOptions(ctx));

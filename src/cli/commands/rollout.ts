@@ -5,7 +5,7 @@
 import { FlagsError } from '../../errors.js';
 import { setRollout, type RolloutResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
-import { editOptions, renderEdit } from './toggle.js';
+import { editOptions, renderEdit } from '../render/edit.js';
 
 export async function runRollout(ctx: CommandContext, key: string, percent: string, opts: { rule?: string }): Promise<void> {
   const result = await setRollout(ctx.flagsDir, key, parsePercent(percent), { ...editOptions(ctx), rule: opts.rule });

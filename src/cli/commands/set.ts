@@ -5,7 +5,7 @@
 import { setField, type SetFieldResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
 import { renderValue } from '../render/flag.js';
-import { editOptions, renderEdit } from './toggle.js';
+import { editOptions, renderEdit } from '../render/edit.js';
 
 export async function runSet(ctx: CommandContext, key: string, fieldPath: string, value: string, _opts: object): Promise<void> {
   const result = await setField(ctx.flagsDir, key, fieldPath, value, editOptions(ctx));

@@ -1,0 +1,34 @@
+/** Rendering shared by the commands that change flag files. */
+import type { EditOptions, FlagEditResult } from '../../store/flag-edits.js';
+import type { CommandContext } from '../context.js';
+import { relativizeDiagnostics, renderDiagnosticLine } from './diagnostics.js';
+
+/** What every edit result has (the create result too). */
+type EditOutcome = Pick<FlagEditResult, 'key' | 'file' | 'flag' | 'diagnostics' | 'otherErrors'>;
+
+export function editOptions(ctx: CommandContext): EditOptions {
+  return { displayDir: ctx.relative(ctx.flagsDir) };
+}
+
+/**
+ * Prints an edit's outcome: `--json` gets the result object (paths relative to
+ * the current directory); otherwise the message on stdout, the changed flag's
+ * warnings and the one-line note about broken files elsewhere on stderr.
+ */
+export function renderEdit(ctx: CommandContext, result: EditOutcome, message: string, opts: { explained?: string[] } = {}): void {
+  const diagnostics = relativizeDiagnostics(result.diagnostics, ctx.io.cwd);
+  const { otherErrors, ...rest } = result;
+  ctx.warnAboutErrors(otherErrors);
+  if (ctx.json) {
+    ctx.printJson({ ...rest, file: ctx.relative(result.file), diagnostics });
+    return;
+  }
+  ctx.out(message);
+  for (const d of diagnostics) {
+    if (opts.explained?.includes(d.code)) continue;
+    ctx.err(`${d.severity === 'error' ? ctx.chalk.red('error:') : ctx.chalk.yellow('warning:')} ${renderDiagnosticLine(d, ctx.chalk)}`);
+  }
+  if (result.flag === undefined && result.diagnostics.some((d) => d.severity === 'error')) {
+    ctx.err(ctx.chalk.yellow(`warning: flag ${result.key} has errors and is not served until they are fixed; run \`flags validate\``));
+  }
+}
