@@ -47,10 +47,11 @@ export function flagEnabledFor(status: ExperimentStatus): boolean {
  * changed) and the `enabled` the flag must get; or the refusal, naming the
  * actions allowed from the current status. `now` is an ISO-8601 timestamp.
  *
- * Re-running the same action is refused like any illegal one, so a transition
- * whose two writes were interrupted is repaired by writing the flag first and
- * the experiment second: until the experiment file changes, the action is
- * still legal and can simply be run again.
+ * Re-running the same action is refused here like any illegal one. The store
+ * (experiment-edits.ts) writes the flag first and the experiment second, so an
+ * interrupted transition is still legal and can simply be run again; and when
+ * the experiment already has the action's target status, the store repairs the
+ * flag instead of calling this.
  */
 export function transition(experiment: Experiment, action: LifecycleAction, options: { now: string }): TransitionResult {
   const rule = TRANSITIONS[action];

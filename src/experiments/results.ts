@@ -299,7 +299,7 @@ export function describeVerdict(analysis: ExperimentAnalysis): string {
   const { results, notes } = analysis;
   const control = results.arms[0];
   if (results.verdict === 'sample ratio mismatch') {
-    return `sample ratio mismatch (p = ${formatP(results.srm.pValue)}): the arms' sizes do not match the configured split, so no winner can be declared; check the assignment before trusting any lift`;
+    return `sample ratio mismatch (p = ${formatP(results.srm.pValue)}): the arms' sizes do not match the split the flag's bucketing produces, so no winner can be declared; check the assignment before trusting any lift`;
   }
   if (results.verdict === 'winner') {
     const c = results.comparisons.find((x) => x.treatment === results.winner)!;

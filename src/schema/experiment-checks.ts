@@ -121,7 +121,7 @@ export const checkExperimentStatus: ExperimentCheck = (exp, { flag }) => {
       severity: 'warning',
       message: shouldBeOn
         ? `experiment is running but flag "${flag.key}" is disabled (run \`flags experiment resume ${exp.id}\` or toggle the flag on)`
-        : `experiment is ${exp.status} but flag "${flag.key}" is enabled (users are still split; turn the flag off)`,
+        : `experiment is ${exp.status} but flag "${flag.key}" is enabled (users are still split; re-run the last action, e.g. \`flags experiment pause ${exp.id}\`, or toggle the flag off)`,
       path: ['status'],
     },
   ];
