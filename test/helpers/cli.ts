@@ -50,7 +50,7 @@ export function runBin(argv: string[], opts: { cwd: string; env?: Record<string,
 
 export function runBinAsync(argv: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...argv], { cwd: opts.cwd, env: { PATH: process.env.PATH, ...opts.env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...argv], { cwd: opts.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env }, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       resolve({ code, stdout, stderr });
     });
