@@ -4,7 +4,7 @@
  * edits can work on the nodes in place (SPEC 1.1: the one-flag form and the
  * `flags:` list form). Experiment files (SPEC 4.1) are parsed the same way.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import { FLAG_FIELDS } from './flag.js';
 import { positionAt, positionOf, type Position } from './locate.js';
@@ -60,11 +60,60 @@ export function parseYaml(text: string): { doc: Document; lineCounter: LineCount
   const bom = text.charCodeAt(0) === 0xfeff;
   const source = bom ? text.slice(1) : text;
   const lineCounter = new LineCounter();
-  // uniqueKeys: a duplicated mapping key is an error, not "last one wins".
   // logLevel error: yaml would print its own warnings (a collection used as a
   // mapping key…) on stderr; whatever matters is reported as a finding instead.
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' });
+  // uniqueKeys false: duplicated keys are found by checkKeys, in linear time.
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' });
+  checkKeys(doc);
   return { doc, lineCounter, bom };
+}
+
+/**
+ * Mapping-key checks yaml does too slowly or not at all, in one pass, added to
+ * `doc.errors` as yaml would:
+ * - a duplicated key is an error, not "last one wins". yaml's own check
+ *   (uniqueKeys) compares each key with every earlier one: a mapping of
+ *   100,000 keys (a 1.3 MB file) took two minutes. Same equality as yaml's:
+ *   the same node, or scalars with the same value;
+ * - a list or mapping used as a key inside another such key. Turning those
+ *   into object keys costs time that grows with the fourth power of the depth
+ *   (800 nested `? `, 1.6 KB, took minutes), and no flag file needs one.
+ */
+function checkKeys(doc: Document): void {
+  const duplicates: YAMLParseError[] = [];
+  const stack: { node: unknown; inKey: boolean }[] = [{ node: doc.contents, inKey: false }];
+  while (stack.length > 0) {
+    const { node, inKey } = stack.pop()!;
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        const id = isScalar(key) ? key.value : key;
+        // NaN never equals itself (yaml compares with ===), but a Set would find it.
+        if (!(typeof id === 'number' && Number.isNaN(id))) {
+          if (seen.has(id)) {
+            const at = key?.range?.[0] ?? node.range?.[0] ?? 0;
+            duplicates.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          } else seen.add(id);
+        }
+        if (isMap(key) || isSeq(key)) {
+          if (inKey) {
+            const at = key.range?.[0] ?? 0;
+            doc.errors.push(new YAMLParseError([at, at + 1], 'RESOURCE_EXHAUSTION', 'a list or mapping is used as a key inside another key; flag files cannot hold such keys'));
+            return;
+          }
+          stack.push({ node: key, inKey: true });
+        }
+        stack.push({ node: pair.value, inKey });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item, inKey });
+    } else if (isPair(node)) {
+      stack.push({ node: node.key, inKey }, { node: node.value, inKey });
+    }
+  }
+  duplicates.sort((a, b) => a.pos[0] - b.pos[0]);
+  doc.errors.push(...duplicates);
 }
 
 /** Parses any YAML file of the flags directory, collecting its YAML-level findings with positions. */
@@ -97,7 +146,8 @@ export function parseYamlFile(file: string, text: string): ParsedYaml & { duplic
   }
   let js: unknown;
   try {
-    js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // After a resource error the plain data is not worth its cost (or not bounded).
+    if (!doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     // An alias to an anchor that is not defined (yet), or an alias bomb.
     syntaxOk = false;
