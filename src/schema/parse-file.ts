@@ -12,6 +12,15 @@ import { positionAt, positionOf, type Position } from './locate.js';
 /** Alias expansion beyond this is refused (billion-laughs documents). */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Files with more collections and items than this are refused before
+ * parsing. Why: the YAML parser holds up to a kilobyte per item while it
+ * works, so ten megabytes of `[` or `a,` (within the size cap) took several
+ * gigabytes and ended in an out-of-memory crash. A legitimate ten-megabyte
+ * file of 70,000 flags has about 840,000.
+ */
+export const MAX_YAML_ITEMS = 1_000_000;
+
 export type FileForm = 'single' | 'list' | 'invalid';
 
 export interface FlagEntry {
@@ -116,8 +125,28 @@ function checkKeys(doc: Document): void {
   doc.errors.push(...duplicates);
 }
 
+/** Flow brackets, commas and block indicators (`- `, `? `, `: `): a count that never misses an item the parser would make. */
+function countYamlItems(text: string, limit: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */ || c === 0x2c /* , */) n++;
+    else if (c === 0x2d /* - */ || c === 0x3f /* ? */ || c === 0x3a /* : */) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 0x20 || next === 0x0a || next === 0x0d || next === 0x09 || Number.isNaN(next)) n++;
+    }
+  }
+  return n;
+}
+
 /** Parses any YAML file of the flags directory, collecting its YAML-level findings with positions. */
 export function parseYamlFile(file: string, text: string): ParsedYaml & { duplicateKeyOffsets: number[] } {
+  if (text.length > MAX_YAML_ITEMS && countYamlItems(text, MAX_YAML_ITEMS) > MAX_YAML_ITEMS) {
+    const { doc, lineCounter, bom } = parseYaml('');
+    const message = `file has more than ${MAX_YAML_ITEMS.toLocaleString('en-US')} YAML items (list entries, brackets, commas, keys); denser files are refused before parsing`;
+    const diagnostics: Diagnostic[] = [{ code: 'FILE_TOO_LARGE', severity: 'error', message, file, line: 1, column: 1 }];
+    return { file, text, bom, doc, lineCounter, js: undefined, diagnostics, syntaxOk: false, duplicateKeyOffsets: [] };
+  }
   const { doc, lineCounter, bom } = parseYaml(text);
   const diagnostics: Diagnostic[] = [];
   const duplicateKeyOffsets: number[] = [];
