@@ -8,6 +8,7 @@ import type { Diagnostic } from '../errors.js';
 import type { FlagSet } from '../store/flag-repo.js';
 import { resolveFlagsDir } from '../store/paths.js';
 import type { CliIo } from './io.js';
+import { neutralizeControls } from './render/terminal.js';
 
 export interface GlobalOptions {
   dir?: string;
@@ -59,12 +60,13 @@ export class CommandContext {
     return path.relative(this.io.cwd, file) || '.';
   }
 
+  // Every line may hold text from flag files or logs: control characters are shown, never obeyed (render/terminal.ts).
   out(line = ''): void {
-    this.io.stdout.write(line + '\n');
+    this.io.stdout.write(neutralizeControls(line, { color: this.color }) + '\n');
   }
 
   err(line: string): void {
-    this.io.stderr.write(line + '\n');
+    this.io.stderr.write(neutralizeControls(line, { color: this.color }) + '\n');
   }
 
   printJson(value: unknown): void {

@@ -8,6 +8,7 @@ import { FlagsError } from '../errors.js';
 import { CommandContext } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { buildProgram } from './program.js';
+import { neutralizeControls } from './render/terminal.js';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const ctx = new CommandContext(io);
@@ -23,12 +24,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const err = e as NodeJS.ErrnoException;
     if (e instanceof FlagsError) {
-      io.stderr.write(`${ctx.chalk.red('error:')} ${e.message}\n`);
+      io.stderr.write(`${ctx.chalk.red('error:')} ${neutralizeControls(e.message, { color: false })}\n`);
     } else if (typeof err?.code === 'string' && typeof err.syscall === 'string') {
       // An operating-system failure the user can act on (permissions, full disk, missing file).
-      io.stderr.write(`${ctx.chalk.red('error:')} ${err.message}\n`);
+      io.stderr.write(`${ctx.chalk.red('error:')} ${neutralizeControls(err.message, { color: false })}\n`);
     } else {
-      io.stderr.write(`${ctx.chalk.red('internal error:')} ${err?.message ?? String(e)} (set FLAGS_DEBUG=1 for the stack trace)\n`);
+      io.stderr.write(`${ctx.chalk.red('internal error:')} ${neutralizeControls(err?.message ?? String(e), { color: false })} (set FLAGS_DEBUG=1 for the stack trace)\n`);
     }
     if (debug && err?.stack) io.stderr.write(err.stack + '\n');
     return e instanceof FlagsError ? e.exitCode : 1;
