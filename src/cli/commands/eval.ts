@@ -112,6 +112,11 @@ async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: stri
       onProgress: (read, total) => progress.update(read, total, n),
       onChunkEnd: flush,
     });
+  } catch (e) {
+    // The results of the lines before a bad one are printed whatever chunk they were read in.
+    if (out !== '') stdout.write(out);
+    out = '';
+    throw e;
   } finally {
     progress.done();
   }
