@@ -284,3 +284,19 @@ ${extra.startsWith('rules:') ? extra : `rules: []\n${extra}`}`;
     }
   });
 });
+
+describe('a bad line in the middle of a batch', () => {
+  it('every result before it is printed, in order, and none after it, whatever the chunking', async () => {
+    const dir = project({ 'targeted.yaml': TARGETED });
+    for (const bad of ['[]', '{"user":', 'null']) {
+      const good = Array.from({ length: 7 }, (_, i) => JSON.stringify({ user: { id: `u${i}` } }));
+      const input = [...good.slice(0, 5), bad, ...good.slice(5)].join('\n') + '\n';
+      const r = clean(await runMain(['eval', 'targeted', '--contexts', '-'], { cwd: dir, stdin: input }));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: stdin:6: /);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(5);
+      for (const l of lines) expect(JSON.parse(l)).toMatchObject({ key: 'targeted' });
+    }
+  });
+});
