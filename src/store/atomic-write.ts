@@ -5,7 +5,7 @@
  * old or the new file, never a partial one; a failure or an interrupt removes
  * the temp file.
  */
-import { constants, unlinkSync } from 'node:fs';
+import { constants, readdirSync, statSync, unlinkSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -95,6 +95,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   }
 
   const dir = path.dirname(target);
+  removeDeadTemps(dir, path.basename(target));
   // Dot-prefixed and not *.yaml: a concurrent `flags list` never reads a temp file as a flag file.
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let tmpExists = false;
@@ -161,6 +162,41 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     throw writeFailed(name, e);
   } finally {
     for (const s of INTERRUPTS) signals.off(s, onSignal);
+  }
+}
+
+/** A temp file older than this, of a process that is gone, was left by a crash. */
+const DEAD_TEMP_AGE_MS = 10_000;
+
+/**
+ * A process killed outright (SIGKILL, out of memory, the kernel's file-size
+ * limit) cannot remove its temp file, which then shows up in `git status`.
+ * The next write of the same file removes such leftovers: only names this
+ * module makes, only of processes that no longer exist, and only once they
+ * are older than any write takes. Best effort: a failure changes nothing.
+ */
+function removeDeadTemps(dir: string, base: string): void {
+  try {
+    const prefix = `.${base}.`;
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+      if (!m || isAlive(Number(m[1]))) continue;
+      const full = path.join(dir, name);
+      if (Date.now() - statSync(full).mtimeMs > DEAD_TEMP_AGE_MS) unlinkSync(full);
+    }
+  } catch {
+    // Leftovers are untidy, not harmful: readers ignore dot-files.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
