@@ -11,7 +11,7 @@
  * test/store/flag-edits.test.ts and test/cli/edit.test.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ function withFileSizeLimit(kb: number, argv: string[], cwd: string) {
 }
 
 describe('killed by the kernel while writing a flag file (file-size limit)', () => {
-  it('the original is byte-identical, the leftover temp file is ignored, the next edit works', async () => {
+  it('the original is byte-identical, the leftover temp file is ignored, the next edit works and removes it', async () => {
     const dir = projectWith({ 'default-flags.yaml': DEFAULTS });
     dirs.push(dir);
     const flags = path.join(dir, 'flags');
@@ -39,7 +39,13 @@ describe('killed by the kernel while writing a flag file (file-size limit)', () 
     expect(readFileSync(path.join(flags, 'default-flags.yaml'), 'utf8')).toBe(DEFAULTS);
     const left = readdirSync(flags).filter((n) => n !== 'default-flags.yaml');
     // A crash cannot clean up after itself: what it leaves is a hidden, non-YAML temp file (and no lock).
-    for (const name of left) expect(name).toMatch(/^\.default-flags\.yaml\.\d+\.[0-9a-f]+\.tmp$/);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(/^\.default-flags\.yaml\.\d+\.[0-9a-f]+\.tmp$/);
+    // One of a live process (this one), however old, is never touched.
+    const live = `.default-flags.yaml.${process.pid}.0123456789ab.tmp`;
+    writeFileSync(path.join(flags, live), 'partial');
+    const old = new Date(Date.now() - 60_000);
+    for (const name of [left[0], live]) utimesSync(path.join(flags, name), old, old);
     const v = await runMain(['validate', '--strict'], { cwd: dir });
     expect(v.code, v.stdout).toBe(0);
     expect(v.stdout).toMatch(/4 flags in 1 file are valid/);
@@ -47,6 +53,8 @@ describe('killed by the kernel while writing a flag file (file-size limit)', () 
     expect(t.code, t.stderr).toBe(0);
     const e = await runMain(['eval', 'model-provider', '--json'], { cwd: dir });
     expect(JSON.parse(e.stdout)).toMatchObject({ reason: 'DISABLED' });
+    // The next write of the file removed the dead process's leftover.
+    expect(readdirSync(flags).sort()).toEqual([live, 'default-flags.yaml'].sort());
   });
 });
 
