@@ -15,6 +15,7 @@ import { readJsonLines } from '../../store/jsonl.js';
 import { isPlainObject } from '../context-args.js';
 import type { CommandContext } from '../context.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffReport } from '../render/diff.js';
+import { neutralizeControls } from '../render/terminal.js';
 
 export const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -50,7 +51,8 @@ export async function runDiff(ctx: CommandContext, base: string | undefined, opt
   };
   if (format === 'json') return ctx.printJson(renderDiffJson(report));
   if (format === 'markdown') {
-    ctx.io.stdout.write(renderDiffMarkdown(report));
+    // Markdown is also read in terminals (and CI logs): control characters from flag files are shown, never obeyed.
+    ctx.io.stdout.write(neutralizeControls(renderDiffMarkdown(report), { color: false }));
     return;
   }
   ctx.out(renderDiffText(report, ctx.chalk));
