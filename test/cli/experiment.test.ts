@@ -518,6 +518,7 @@ describe('results', () => {
     expect(text).toMatch(/│ green\s+│ 50%\s+│ 2,000 │ 260\s+│ 13\.00%\s+│/);
     expect(text).toMatch(/│ green\s+│ \+3\.00\s+│ \[\+[\d.]+, \+[\d.]+\]\s+│ \+30\.1%\s+│ \[\+[\d.]+%, \+[\d.]+%\]\s+│ 2\.98\s+│ 0\.0029\s+│ 0\.0029\s+│ winner │/);
     expect(text).toContain('excluded: 1 user exposed to several arms; 1 user who converted only before exposure; 1 converter never exposed\n');
+    expect(text).toContain('not this experiment: 1 event of other experiments in the log, skipped\n');
     expect(text).toMatch(new RegExp(`skipped 2 malformed lines of the log \\(line \\d+: exposure without a variant; line ${lines.length + 1}: torn last line \\(48 bytes without a newline`));
     expect(out.at(-2)).toBe('verdict: green beats blue: +3.0 points (+30%), adjusted p = 0.003');
     expect(text).not.toMatch(/SAMPLE RATIO MISMATCH/);

@@ -245,6 +245,8 @@ export function renderResultsReport(ctx: Ctx, input: ResultsReportInput): string
     notes.unknownVariantExposures && `${int(notes.unknownVariantExposures)} ${plural(notes.unknownVariantExposures, 'exposure')} to a variant that is not an arm`,
   ].filter(Boolean);
   lines.push(`excluded: ${excluded.length ? excluded.join('; ') : 'nothing'}`);
+  // A shared log is normal; say how much of it was someone else's, so a mistyped experiment id shows up.
+  if (notes.otherExperimentEvents > 0) lines.push(`not this experiment: ${int(notes.otherExperimentEvents)} ${plural(notes.otherExperimentEvents, 'event')} of other experiments in the log, skipped`);
   if (ex.malformedLines > 0) {
     const examples = notes.malformedExamples.map((m) => (m.line === undefined ? m.reason : `line ${m.line}: ${m.reason}`)).join('; ');
     lines.push(chalk.yellow(`skipped ${int(ex.malformedLines)} malformed ${plural(ex.malformedLines, 'line')} of the log (${examples}${ex.malformedLines > notes.malformedExamples.length ? '; …' : ''})`));
