@@ -13,6 +13,7 @@ const benches = [
   ['eval-batch.mjs', []],
   ['eval-inprocess.mjs', []],
   ['results-bench.mjs', ['--runs', '5']],
+  ['peers.mjs', []],
 ];
 const only = process.argv.slice(2);
 const rows = [];
@@ -35,7 +36,8 @@ const fmt = (r, x) => (r.unit === 'ns' ? `${x.toFixed(1)} ns` : `${x.toFixed(0)}
 console.log(`flags benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log('');
 const head = ['figure', 'ours', 'floor', 'ratio (min–max)', 'target', ''];
-const table = rows.map((r) => [
+const notes = rows.filter((r) => typeof r.ratio !== 'number');
+const table = rows.filter((r) => typeof r.ratio === 'number').map((r) => [
   r.name,
   `${fmt(r, r.subject)}`,
   `${fmt(r, r.floor)} (${r.floorLabel})`,
@@ -48,3 +50,4 @@ const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
 console.log(line(head));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of table) console.log(line(row));
+for (const n of notes) console.log(`${n.name}: ${n.note}`);
