@@ -24,7 +24,7 @@ export function buildProgram(ctx: CommandContext): Command {
       outputError: (s, write) => write(ctx.chalk.red(s)),
     })
     .hook('preAction', (_program, action) => ctx.setGlobals(action.optsWithGlobals()));
-  program.addHelpText('after', '\nExit codes: 0 success, 1 a problem was found, 2 usage error. Docs: README.md');
+  program.addHelpText('after', '\nExit codes: 0 success, 1 a problem was found, 2 usage error.\nDocs: node_modules/flagyard/README.md and docs/*.md beside it (in the project that installed flagyard)');
 
   // ---- reading ----
   program
@@ -62,7 +62,7 @@ export function buildProgram(ctx: CommandContext): Command {
     const experiment = program
       .command('experiment')
       .description('A/B experiments: define, run through their lifecycle, record exposures and conversions, analyse')
-      .addHelpText('after', '\nA lifecycle action run again repairs a half-done one (flag and status disagreeing).\nWalk-through: docs/experiments.md');
+      .addHelpText('after', '\nA lifecycle action run again repairs a half-done one (flag and status disagreeing).\nWalk-through: node_modules/flagyard/docs/experiments.md');
     experiment
       .command('create')
       .description('write flags/experiments/ID.yaml (draft) and its flag: type string, a variant per arm, disabled')

@@ -23,10 +23,15 @@ import type { FlagEntry, ParsedFlagFile, ParsedYaml } from './parse-file.js';
 import { didYouMean, suggest } from './suggest.js';
 
 export interface FlagSet {
+  /**
+   * @internal The parsed files with their YAML documents. Left out of the
+   * published declarations: they would expose the yaml library's types, which
+   * the package bundles and does not ship (SPEC 5).
+   */
   files: ParsedFlagFile[];
   /** The flags that are served: schema-valid and defined once. */
   flags: Map<string, Flag>;
-  /** Where each key is defined (more than one place for a duplicate). */
+  /** @internal Where each key is defined (more than one place for a duplicate); holds YAML nodes, like `files`. */
   entries: Map<string, FlagEntry[]>;
   /** Keys that exist but are not served (invalid or duplicated): evaluating them gives PARSE_ERROR. */
   invalidKeys: Set<string>;

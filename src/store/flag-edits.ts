@@ -30,7 +30,10 @@ export interface EditOptions {
   lockTimeoutMs?: number;
   /** How the flags directory is named in messages (default: its folder name). */
   displayDir?: string;
-  /** The filesystem used for writing (tests inject failures here). */
+  /**
+   * @internal The filesystem used for writing (tests inject failures here).
+   * Typed with Node's fs, so it is left out of the published declarations.
+   */
   fs?: AtomicFs;
 }
 
