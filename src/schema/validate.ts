@@ -107,6 +107,9 @@ export interface FlagPlace {
   position: Position;
 }
 
+/** A check on one flag entry's plain data (valid or not); paths inside the flag, like the named checks. */
+export type EntryCheck = (raw: unknown) => Finding[];
+
 /** What validation knows of a flag directory once every file is checked. */
 export interface FlagIndex {
   /** The flags that are served: schema-valid and defined once. */
@@ -134,9 +137,12 @@ export class FlagSetValidator {
   private readonly invalidKeys = new Set<string>();
   private readonly fileNames: string[] = [];
   private readonly keepEntries: boolean;
+  private readonly entryChecks: readonly EntryCheck[];
 
-  constructor(opts: { keepEntries?: boolean } = {}) {
+  /** `entryChecks`: project-specific checks on each entry's plain data (e.g. unknown environments, SPEC 5). */
+  constructor(opts: { keepEntries?: boolean; entryChecks?: readonly EntryCheck[] } = {}) {
     this.keepEntries = opts.keepEntries ?? false;
+    this.entryChecks = opts.entryChecks ?? [];
   }
 
   add(file: ParsedFlagFile): void {
@@ -161,6 +167,10 @@ export class FlagSetValidator {
       }
       const result = validateFlagEntry(file, entry);
       for (const d of result.diagnostics) diagnostics.push(d);
+      for (const check of this.entryChecks) {
+        const base = entry.index === null ? [] : ['flags', entry.index];
+        for (const d of diagnosticsOf(file, base, check(entry.raw), { flagKey: entry.key })) diagnostics.push(d);
+      }
       if (result.flag && !fileBroken) this.valid.set(result.flag.key, result.flag);
       else if (entry.key !== undefined) this.invalidKeys.add(entry.key);
     }

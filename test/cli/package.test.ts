@@ -94,8 +94,8 @@ describe('the published package', () => {
     const toggle = sh('npx', ['flags', 'toggle', 'example-flag', '--on'], path.join(project, 'src', 'deep'));
     expect(toggle.stderr).toBe('');
     expect(toggle.code).toBe(0);
-    const ev = sh('npx', ['flags', 'eval', 'example-flag', '--json']);
-    expect(JSON.parse(ev.stdout)).toMatchObject({ key: 'example-flag', reason: 'FALLTHROUGH' });
+    const ev = sh('npx', ['flags', 'eval', 'example-flag', '--set', 'user.beta=true', '--json']);
+    expect(JSON.parse(ev.stdout)).toMatchObject({ key: 'example-flag', value: true, reason: 'RULE_MATCH' });
   }, 120_000);
 
   it('loads with require() from CommonJS and with import from ESM, every entry point', () => {
@@ -114,7 +114,7 @@ console.log(JSON.stringify({ names, result: evaluate(flag, {}) }));`,
 for (const s of ${JSON.stringify(specifiers)}) names.push(Object.keys(await import(s)).length);
 import { createEvaluator } from 'flagyard';
 const ev = await createEvaluator({ dir: 'flags' });
-console.log(JSON.stringify({ names, value: ev.getBoolean('example-flag', {}, false).value }));
+console.log(JSON.stringify({ names, value: ev.getBoolean('example-flag', { user: { beta: true } }, false).value }));
 ev.close();`,
     );
     for (const file of ['load.cjs', 'load.mjs']) {
@@ -124,6 +124,7 @@ ev.close();`,
       expect(out.names.every((n: number) => n > 0), file).toBe(true);
     }
     expect(JSON.parse(sh(process.execPath, ['load.cjs']).stdout).result).toMatchObject({ value: true, reason: 'FALLTHROUGH' });
+    expect(JSON.parse(sh(process.execPath, ['load.mjs']).stdout).value).toBe(true);
   }, 60_000);
 
   it('type-checks a TypeScript consumer (ESM and CommonJS files) with skipLibCheck false and only flagyard installed', () => {
