@@ -9,6 +9,7 @@ import { ROOT } from './lib.mjs';
 
 const benches = [
   ['startup.mjs', []],
+  ['npx-startup.mjs', []],
   ['validate-bench.mjs', []],
   ['eval-batch.mjs', []],
   ['eval-inprocess.mjs', []],

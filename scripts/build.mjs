@@ -1,8 +1,15 @@
-// Builds the library and the CLI with esbuild, emits .d.ts files with tsc, and
-// warms a V8 code cache for the CLI. What each step buys is measured in
-// docs/performance.md.
+// Builds the library and the CLI with esbuild, bundles self-contained .d.ts
+// files, and warms a V8 code cache for the CLI. What each step buys is
+// measured in docs/performance.md.
 //
-// - dist/index.js: the library, one ESM bundle (`import … from 'flags'`).
+// - The library entry points (LIBRARY_ENTRIES below): each is one ESM bundle
+//   dist/NAME.js (`import … from 'flagyard'`), one CommonJS bundle
+//   dist/NAME.cjs (`require('flagyard')`) and one declaration file, written
+//   twice: dist/NAME.d.ts for `import`, dist/NAME.d.cts for `require` (TypeScript
+//   reads a .d.ts in a "type": "module" package as ESM). Every dependency is
+//   bundled, declarations included, so the published package has no runtime
+//   dependencies (SPEC 5). Two copies of the code load when one process both
+//   imports and requires the package: classes like FlagsError then differ.
 // - dist/cli.cjs: the CLI, one CommonJS bundle. Commands are reached through
 //   import() in src/cli/program.ts; with dynamic import marked unsupported,
 //   esbuild turns each into a lazy module initialiser, so a command's code (and
@@ -13,10 +20,29 @@
 //   and the CLI compiles normally.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * The library's entry points. Adding one (e.g. `./runtime`) takes a row here
+ * and the same four-line block in package.json "exports":
+ *
+ *   "./runtime": {
+ *     "import": { "types": "./dist/runtime.d.ts", "default": "./dist/runtime.js" },
+ *     "require": { "types": "./dist/runtime.d.cts", "default": "./dist/runtime.cjs" }
+ *   }
+ *
+ * The build fails when the two disagree, and test/cli/package.test.ts installs
+ * the packed tarball and loads every entry both ways, with types.
+ */
+const LIBRARY_ENTRIES = [
+  // name (dist/NAME.*)  subpath in "exports"  source
+  { name: 'index', subpath: '.', source: 'src/index.ts' },
+];
+
+checkExports(JSON.parse(readFileSync('package.json', 'utf8')).exports);
 
 const common = {
   bundle: true,
@@ -34,13 +60,22 @@ const common = {
 // from the previous build keeps working while this one runs.
 rmSync('dist/chunks', { recursive: true, force: true });
 
+const libraryEntryPoints = Object.fromEntries(LIBRARY_ENTRIES.map((e) => [e.name, e.source]));
 await build({
   ...common,
   format: 'esm',
-  entryPoints: { index: 'src/index.ts' },
+  entryPoints: libraryEntryPoints,
   outdir: 'dist',
   // CommonJS dependencies bundled into ESM need a require().
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: libraryEntryPoints,
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
 });
 
 await build({
@@ -56,4 +91,51 @@ execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' })
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  await bundleDeclarations();
+}
+
+/**
+ * One self-contained declaration file per entry point: rollup-plugin-dts
+ * follows the imports of tsc's per-file output and inlines the types of the
+ * bundled libraries it meets (zod's, for the schemas), so a consumer with
+ * `skipLibCheck: false` and only this package installed type-checks. Types of
+ * Node itself or of a library that is not bundled must never reach the public
+ * surface (mark such members `@internal`: tsconfig.build.json strips them);
+ * the build stops if an import remains.
+ */
+async function bundleDeclarations() {
+  const { rollup } = await import('rollup');
+  const { dts } = await import('rollup-plugin-dts');
+  for (const entry of LIBRARY_ENTRIES) {
+    const input = entry.source.replace(/^src\//, 'dist/types/').replace(/\.ts$/, '.d.ts');
+    const bundle = await rollup({ input, plugins: [dts({ respectExternal: true })], external: (id) => id.startsWith('node:') });
+    const out = `dist/${entry.name}.d.ts`;
+    await bundle.write({ file: out, format: 'es' });
+    await bundle.close();
+    const text = readFileSync(out, 'utf8');
+    const imports = [...text.matchAll(/^import .* from ['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    if (imports.length) throw new Error(`${out} imports ${imports.join(', ')}: published declarations must be self-contained`);
+    copyFileSync(out, `dist/${entry.name}.d.cts`);
+  }
+}
+
+/**
+ * package.json "exports" must map every entry point, and only them (besides
+ * ./package.json), to its four files, "types" first in each condition: the
+ * order of conditions is the order Node and TypeScript try them.
+ */
+function checkExports(exports) {
+  const expected = { './package.json': './package.json' };
+  for (const { name, subpath } of LIBRARY_ENTRIES) {
+    expected[subpath] = {
+      import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
+      require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+    };
+  }
+  const same =
+    Object.keys(exports ?? {}).length === Object.keys(expected).length &&
+    Object.entries(expected).every(([subpath, target]) => JSON.stringify(exports[subpath]) === JSON.stringify(target));
+  if (!same) {
+    throw new Error(`package.json "exports" does not match LIBRARY_ENTRIES in scripts/build.mjs; expected:\n${JSON.stringify(expected, null, 2)}`);
+  }
 }

@@ -1,4 +1,4 @@
-/** The public library API of `flags`. */
+/** The public library API of `flagyard` (`import … from 'flagyard'` or `require('flagyard')`). */
 export * from './schema/flag.js';
 export type { Diagnostic, DiagnosticCode, Severity } from './errors.js';
 export { FlagsError } from './errors.js';

@@ -4,9 +4,9 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import path from 'node:path';
-import type { Diagnostic } from '../errors.js';
+import { UsageError, type Diagnostic } from '../errors.js';
 import type { FlagSet } from '../store/flag-repo.js';
-import { resolveFlagsDir } from '../store/paths.js';
+import { findConfigFile, resolveSettings, type ProjectSettings } from '../store/settings.js';
 import type { CliIo } from './io.js';
 import { neutralizeControls } from './render/terminal.js';
 
@@ -14,6 +14,8 @@ export interface GlobalOptions {
   dir?: string;
   json?: boolean;
   color?: boolean;
+  /** A command's `--env NAME`, checked against the project's environments. */
+  env?: string;
 }
 
 export class CommandContext {
@@ -51,8 +53,45 @@ export class CommandContext {
     return this.chalkInstance;
   }
 
+  // ---- project settings (SPEC 5) ----
+  private settingsValue?: ProjectSettings;
+  private settingsError?: unknown;
+
+  /**
+   * Finds and reads flags.config.yaml (before every command). A broken config
+   * fails the commands that use a setting, not those that don't (`flags
+   * schema --config` helps fix it). The YAML parser loads only when a config
+   * file exists.
+   */
+  async loadSettings(): Promise<void> {
+    const { cwd, env } = this.io;
+    try {
+      const file = findConfigFile(cwd);
+      const config = file ? (await import('../store/project-config.js')).readProjectConfig(file, { cwd }) : undefined;
+      this.settingsValue = resolveSettings({ dirOption: this.globals.dir, env, cwd, config });
+    } catch (e) {
+      this.settingsError = e;
+      return;
+    }
+    if (this.globals.env !== undefined) this.checkEnvironment(this.globals.env);
+  }
+
+  /** The settings in force and where each comes from. */
+  get settings(): ProjectSettings {
+    if (this.settingsError) throw this.settingsError;
+    this.settingsValue ??= resolveSettings({ dirOption: this.globals.dir, env: this.io.env, cwd: this.io.cwd });
+    return this.settingsValue;
+  }
+
+  /** `--env NAME` with a name the project does not list is a usage error naming the ones it does. */
+  checkEnvironment(name: string): void {
+    const known = this.settings.environments;
+    if (known.value === undefined || known.value.includes(name)) return;
+    throw new UsageError(`unknown environment "${name}": the project's environments are ${known.value.join(', ')} (${known.from})`);
+  }
+
   get flagsDir(): string {
-    return resolveFlagsDir(this.globals.dir, this.io.env, this.io.cwd);
+    return this.settings.dir.value;
   }
 
   /** Paths as users typed them: relative to the current directory. */

@@ -12,7 +12,7 @@ export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('flags')
     .description('Feature flags as YAML files in git: validate, evaluate, edit, experiment, review.')
     .version(pkg.version, '-V, --version', 'print the version')
-    .option('--dir <path>', 'flags directory (default: $FLAGS_DIR or ./flags)')
+    .option('--dir <path>', 'flags directory (default: $FLAGS_DIR, else dir in flags.config.yaml, else ./flags)')
     .option('--json', 'machine-readable output on stdout (one JSON document)')
     .option('--no-color', 'no colour (also off when stdout is not a TTY or NO_COLOR is set)')
     .helpOption('-h, --help', 'show help')
@@ -23,8 +23,11 @@ export function buildProgram(ctx: CommandContext): Command {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(ctx.chalk.red(s)),
     })
-    .hook('preAction', (_program, action) => ctx.setGlobals(action.optsWithGlobals()));
-  program.addHelpText('after', '\nExit codes: 0 success, 1 a problem was found, 2 usage error. Docs: README.md');
+    .hook('preAction', async (_program, action) => {
+      ctx.setGlobals(action.optsWithGlobals());
+      await ctx.loadSettings();
+    });
+  program.addHelpText('after', '\nExit codes: 0 success, 1 a problem was found, 2 usage error.\nDocs: node_modules/flagyard/README.md and docs/*.md beside it (in the project that installed flagyard)');
 
   // ---- reading ----
   program
@@ -58,11 +61,11 @@ export function buildProgram(ctx: CommandContext): Command {
   {
     const load = () => import('./commands/experiment.js');
     const list = (v: string, prev: string[] = []) => [...prev, v];
-    const logOption = ['--log <path>', 'event log (default: $FLAGS_EVENT_LOG or <flags dir>/experiments/events.jsonl)'] as const;
+    const logOption = ['--log <path>', 'event log (default: $FLAGS_EVENT_LOG, else eventLog in flags.config.yaml, else <flags dir>/experiments/events.jsonl)'] as const;
     const experiment = program
       .command('experiment')
       .description('A/B experiments: define, run through their lifecycle, record exposures and conversions, analyse')
-      .addHelpText('after', '\nA lifecycle action run again repairs a half-done one (flag and status disagreeing).\nWalk-through: docs/experiments.md');
+      .addHelpText('after', '\nA lifecycle action run again repairs a half-done one (flag and status disagreeing).\nWalk-through: node_modules/flagyard/docs/experiments.md');
     experiment
       .command('create')
       .description('write flags/experiments/ID.yaml (draft) and its flag: type string, a variant per arm, disabled')
@@ -193,6 +196,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .command('schema')
     .description('print the JSON Schema of flag files, for editors (VS Code YAML extension)')
     .option('--experiment', 'the schema of experiment definitions (flags/experiments/*.yaml) instead')
+    .option('--config', 'the schema of flags.config.yaml instead')
     .action(async (opts) => (await import('./commands/schema.js')).runSchema(ctx, opts));
 
   // ---- review (SPEC 3 `flags diff`) ----
@@ -204,6 +208,18 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--contexts <file>', 'JSON Lines of real contexts (or - for stdin) to measure the blast radius over, instead of segments')
     .addHelpText('after', '\nExamples:\n  flags diff\n  flags diff origin/main --format markdown > flags-diff.md\n  flags diff main --contexts users.jsonl --json')
     .action(async (base, opts) => (await import('./commands/diff.js')).runDiff(ctx, base, opts));
+
+  // ---- project set-up and settings (SPEC 5) ----
+  program
+    .command('init')
+    .description('set up this repository: flags.config.yaml, the flags directory with an example flag, the event log in .gitignore')
+    .addHelpText('after', '\nWrites nothing when flags.config.yaml or the flags directory already exists.')
+    .action(async () => (await import('./commands/init.js')).runInit(ctx));
+
+  program
+    .command('config')
+    .description('print the settings in force (flags directory, event log, environments, timestamps) and where each comes from')
+    .action(async () => (await import('./commands/config.js')).runConfig(ctx));
 
   return program;
 }

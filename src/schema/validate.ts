@@ -23,10 +23,15 @@ import type { FlagEntry, ParsedFlagFile, ParsedYaml } from './parse-file.js';
 import { didYouMean, suggest } from './suggest.js';
 
 export interface FlagSet {
+  /**
+   * @internal The parsed files with their YAML documents. Left out of the
+   * published declarations: they would expose the yaml library's types, which
+   * the package bundles and does not ship (SPEC 5).
+   */
   files: ParsedFlagFile[];
   /** The flags that are served: schema-valid and defined once. */
   flags: Map<string, Flag>;
-  /** Where each key is defined (more than one place for a duplicate). */
+  /** @internal Where each key is defined (more than one place for a duplicate); holds YAML nodes, like `files`. */
   entries: Map<string, FlagEntry[]>;
   /** Keys that exist but are not served (invalid or duplicated): evaluating them gives PARSE_ERROR. */
   invalidKeys: Set<string>;
@@ -102,6 +107,9 @@ export interface FlagPlace {
   position: Position;
 }
 
+/** A check on one flag entry's plain data (valid or not); paths inside the flag, like the named checks. */
+export type EntryCheck = (raw: unknown) => Finding[];
+
 /** What validation knows of a flag directory once every file is checked. */
 export interface FlagIndex {
   /** The flags that are served: schema-valid and defined once. */
@@ -129,9 +137,12 @@ export class FlagSetValidator {
   private readonly invalidKeys = new Set<string>();
   private readonly fileNames: string[] = [];
   private readonly keepEntries: boolean;
+  private readonly entryChecks: readonly EntryCheck[];
 
-  constructor(opts: { keepEntries?: boolean } = {}) {
+  /** `entryChecks`: project-specific checks on each entry's plain data (e.g. unknown environments, SPEC 5). */
+  constructor(opts: { keepEntries?: boolean; entryChecks?: readonly EntryCheck[] } = {}) {
     this.keepEntries = opts.keepEntries ?? false;
+    this.entryChecks = opts.entryChecks ?? [];
   }
 
   add(file: ParsedFlagFile): void {
@@ -156,6 +167,10 @@ export class FlagSetValidator {
       }
       const result = validateFlagEntry(file, entry);
       for (const d of result.diagnostics) diagnostics.push(d);
+      for (const check of this.entryChecks) {
+        const base = entry.index === null ? [] : ['flags', entry.index];
+        for (const d of diagnosticsOf(file, base, check(entry.raw), { flagKey: entry.key })) diagnostics.push(d);
+      }
       if (result.flag && !fileBroken) this.valid.set(result.flag.key, result.flag);
       else if (entry.key !== undefined) this.invalidKeys.add(entry.key);
     }

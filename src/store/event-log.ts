@@ -11,8 +11,7 @@ import { dirname } from 'node:path';
 import { FlagsError } from '../errors.js';
 import { parseEventLine, type LogEvent } from '../schema/event.js';
 
-/** Default path below the flags directory (SPEC 4.2). */
-export const DEFAULT_EVENT_LOG = 'experiments/events.jsonl';
+export { DEFAULT_EVENT_LOG } from './paths.js';
 
 /**
  * Appends one event as one JSON line. Creates the file (mode 0644) when

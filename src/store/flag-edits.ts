@@ -26,11 +26,20 @@ import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit
 export interface EditOptions {
   /** ISO-8601 timestamp written to `updatedAt` (and `createdAt` on create). Default: now, to the second. */
   now?: string;
+  /**
+   * false: leave `updatedAt` and `createdAt` alone (flags.config.yaml
+   * `timestamps: false`). Every edit stamping the same line is what makes two
+   * branches that change different fields of one flag conflict. Default true.
+   */
+  timestamps?: boolean;
   /** How long to wait while another process holds the file's lock (default 6 s). */
   lockTimeoutMs?: number;
   /** How the flags directory is named in messages (default: its folder name). */
   displayDir?: string;
-  /** The filesystem used for writing (tests inject failures here). */
+  /**
+   * @internal The filesystem used for writing (tests inject failures here).
+   * Typed with Node's fs, so it is left out of the published declarations.
+   */
   fs?: AtomicFs;
 }
 
@@ -163,8 +172,7 @@ export async function setRollout(dir: string, key: string, percent: number, opts
 
 /** Writes `<dir>/<key>.yaml` in the one-flag form, disabled. */
 export async function createFlag(dir: string, spec: CreateFlagSpec, opts: EditOptions = {}): Promise<CreateResult> {
-  const now = timestamp(opts.now);
-  const text = renderNewFlag(spec, now);
+  const text = renderNewFlag(spec, opts.timestamps === false ? null : timestamp(opts.now));
   const set = await readFlagSet(dir);
   const shown = displayOf(dir, opts.displayDir);
   const existing = set.entries.get(spec.key);
@@ -466,8 +474,8 @@ export function parseFlagValue(type: FlagType, rawValue: string, what = 'value')
 
 // ---- the new file of `create` ----
 
-/** The one-flag file `create` writes: every required field, disabled, in the documented order. */
-export function renderNewFlag(spec: CreateFlagSpec, now: string): string {
+/** The one-flag file `create` writes: every required field, disabled, in the documented order; `now` null writes no timestamps. */
+export function renderNewFlag(spec: CreateFlagSpec, now: string | null): string {
   if (typeof spec.key !== 'string' || !KEY_PATTERN.test(spec.key)) {
     throw new FlagsError(
       'INVALID_KEY',
@@ -490,8 +498,7 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string): string {
     ['rules', []],
     ['tags', spec.tags ?? []],
     ['owner', spec.owner ?? ''],
-    ['createdAt', now],
-    ['updatedAt', now],
+    ...(now === null ? [] : ([['createdAt', now], ['updatedAt', now]] as [string, JsonValue][])),
   ];
   // Written with the editor's renderer so quoting follows the same rules as edits.
   const lines = fields.map(([k, v]) => `${k}: ${renderInline(v, { flow: false })}\n`);
@@ -540,7 +547,8 @@ async function editFlag<R extends object>(
     }
 
     const prefix = entry.index === null ? [] : ['flags', entry.index];
-    const sets: YamlSet[] = [...plan.sets, { path: ['updatedAt'], value: now, after: ['createdAt'] }].map((s) => ({ ...s, path: [...prefix, ...s.path] }));
+    const stamp: YamlSet[] = opts.timestamps === false ? [] : [{ path: ['updatedAt'], value: now, after: ['createdAt'] }];
+    const sets: YamlSet[] = [...plan.sets, ...stamp].map((s) => ({ ...s, path: [...prefix, ...s.path] }));
     let newText: string;
     try {
       newText = editYaml(text, sets);
@@ -559,7 +567,7 @@ async function editFlag<R extends object>(
     await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs });
 
     const newRaw = newEntry.raw as RawFlag;
-    const changes = [...plan.sets, { path: ['updatedAt'] }]
+    const changes = [...plan.sets, ...stamp]
       .map((s) => ({
         path: s.path.map((p, i) => (typeof p === 'number' && i > 0 ? idOf(raw, s.path[i - 1], p) : String(p))).join('.'),
         before: ownAt(raw, s.path),

@@ -24,7 +24,7 @@ export async function assertFlagsDir(dir: string): Promise<void> {
   try {
     s = statSync(dir);
   } catch {
-    throw new FlagsError('FLAGS_DIR_MISSING', `flags directory not found: ${dir} (use --dir PATH or FLAGS_DIR to point at it)`);
+    throw new FlagsError('FLAGS_DIR_MISSING', `flags directory not found: ${dir} (run \`flags init\` to set up a project, or point at it with --dir PATH, FLAGS_DIR or dir in flags.config.yaml)`);
   }
   if (!s.isDirectory()) throw new FlagsError('FLAGS_DIR_MISSING', `not a directory: ${dir} (use --dir PATH or FLAGS_DIR to point at the flags directory)`);
 }

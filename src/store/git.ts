@@ -32,8 +32,9 @@ export interface RevisionFlagSet {
 
 export interface ReadRevisionOptions {
   /**
-   * Already parsed working-tree files by path: a revision's file with the same
-   * path and text is taken from here instead of being parsed again.
+   * @internal Already parsed working-tree files by path: a revision's file with
+   * the same path and text is taken from here instead of being parsed again.
+   * Holds YAML documents, so it is left out of the published declarations.
    */
   unchanged?: ReadonlyMap<string, ParsedFlagFile>;
 }

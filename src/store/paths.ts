@@ -6,6 +6,9 @@ export function resolveFlagsDir(option: string | undefined, env: Record<string, 
   return path.resolve(cwd, option ?? env.FLAGS_DIR ?? 'flags');
 }
 
+/** Default path of the event log below the flags directory (SPEC 4.2). */
+export const DEFAULT_EVENT_LOG = 'experiments/events.jsonl';
+
 /** True when `target` is `root` or lies below it. */
 export function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);

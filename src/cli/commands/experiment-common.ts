@@ -8,7 +8,6 @@ import path from 'node:path';
 import { FlagsError } from '../../errors.js';
 import type { Experiment } from '../../schema/experiment.js';
 import { didYouMean } from '../../schema/suggest.js';
-import { DEFAULT_EVENT_LOG } from '../../store/event-log.js';
 import { experimentsDir, readExperimentSet, type ExperimentSet } from '../../store/experiment-repo.js';
 import type { FlagSet } from '../../store/flag-repo.js';
 import type { CommandContext } from '../context.js';
@@ -44,10 +43,9 @@ export function findExperiment(ctx: CommandContext, set: ExperimentSet, id: stri
   throw new FlagsError('EXPERIMENT_NOT_FOUND', `no experiment "${id}" in ${ctx.relative(experimentsDir(ctx.flagsDir))}${didYouMean(id, ids)}`);
 }
 
-/** The event log: `--log PATH`, else $FLAGS_EVENT_LOG (both relative to the current directory), else the flags directory's (SPEC 4.2). */
+/** The event log: `--log PATH` (relative to the current directory), else FLAGS_EVENT_LOG, flags.config.yaml's eventLog, the flags directory's (SPEC 4.2, 5). */
 export function eventLogPath(ctx: CommandContext, option: string | undefined): string {
-  const given = option ?? (ctx.io.env.FLAGS_EVENT_LOG || undefined);
-  return given === undefined ? path.join(ctx.flagsDir, DEFAULT_EVENT_LOG) : path.resolve(ctx.io.cwd, given);
+  return option === undefined ? ctx.settings.eventLog.value : path.resolve(ctx.io.cwd, option);
 }
 
 /** Event timestamps: the command layer reads the clock; milliseconds keep a user's exposure and conversion in order. */

@@ -7,7 +7,9 @@
  */
 import type { $ZodType } from 'zod/v4/core';
 import * as z from 'zod/mini';
+import { UsageError } from '../../errors.js';
 import { ExperimentSchema } from '../../schema/experiment.js';
+import { CONFIG_FIELD_DOCS, ProjectConfigSchema } from '../../schema/project-config.js';
 import {
   ConditionSchema,
   EnvironmentSchema,
@@ -83,11 +85,27 @@ export function experimentFileJsonSchema(): Record<string, unknown> {
   };
 }
 
+/** flags.config.yaml (SPEC 5), with each setting's sentence as its description. */
+export function configFileJsonSchema(): Record<string, unknown> {
+  const registry = z.registry<Meta>();
+  for (const [field, description] of Object.entries(CONFIG_FIELD_DOCS)) {
+    registry.add((ProjectConfigSchema.shape as Record<string, unknown>)[field] as AnySchema, { description });
+  }
+  const schema = z.toJSONSchema(ProjectConfigSchema as unknown as AnySchema, { target: 'draft-07', io: 'input', metadata: registry, unrepresentable: 'any' });
+  return {
+    $schema: schema.$schema,
+    title: 'flagyard: project settings (flags.config.yaml)',
+    description: 'Optional settings for the flags CLI, found by walking up from the current directory to the repository root. Run `flags config` to see the settings in force.',
+    ...withoutKey(schema, '$schema'),
+  };
+}
+
 function withoutKey(o: Record<string, unknown>, key: string): Record<string, unknown> {
   const { [key]: _, ...rest } = o;
   return rest;
 }
 
-export async function runSchema(ctx: CommandContext, opts: { experiment?: boolean }): Promise<void> {
-  ctx.out(JSON.stringify(opts.experiment ? experimentFileJsonSchema() : flagFileJsonSchema(), null, 2));
+export async function runSchema(ctx: CommandContext, opts: { experiment?: boolean; config?: boolean }): Promise<void> {
+  if (opts.experiment && opts.config) throw new UsageError('--experiment and --config name different schemas: give one');
+  ctx.out(JSON.stringify(opts.config ? configFileJsonSchema() : opts.experiment ? experimentFileJsonSchema() : flagFileJsonSchema(), null, 2));
 }

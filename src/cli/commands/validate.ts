@@ -5,6 +5,7 @@
  */
 import { Chalk } from 'chalk';
 import { UsageError } from '../../errors.js';
+import { unknownEnvironmentFindings } from '../../schema/project-config.js';
 import { compareDiagnostics, FlagSetValidator } from '../../schema/validate.js';
 import { readExperimentSet } from '../../store/experiment-repo.js';
 import type { CommandContext } from '../context.js';
@@ -35,7 +36,9 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
   // parsed document until the end costs more (in garbage collection) than all
   // the checks together. Other commands keep the documents (ctx.loadFlags).
   const { listFlagFiles, readFlagFile } = await import('../../store/flag-repo.js');
-  const validator = new FlagSetValidator({ keepEntries: false });
+  // Project settings (SPEC 5): names under `environments:` the project does not list are warnings.
+  const known = ctx.settings.environments.value;
+  const validator = new FlagSetValidator({ keepEntries: false, entryChecks: known ? [(raw) => unknownEnvironmentFindings(raw, known)] : [] });
   for (const file of await listFlagFiles(ctx.flagsDir)) validator.add(await readFlagFile(file));
   const flags = validator.finish();
   const experiments = await readExperimentSet(ctx.flagsDir, flags);

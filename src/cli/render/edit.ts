@@ -7,7 +7,7 @@ import { relativizeDiagnostics, renderDiagnosticLine } from './diagnostics.js';
 type EditOutcome = Pick<FlagEditResult, 'key' | 'file' | 'flag' | 'diagnostics' | 'otherErrors'>;
 
 export function editOptions(ctx: CommandContext): EditOptions {
-  return { displayDir: ctx.relative(ctx.flagsDir) };
+  return { displayDir: ctx.relative(ctx.flagsDir), timestamps: ctx.settings.timestamps.value };
 }
 
 /**

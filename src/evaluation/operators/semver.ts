@@ -7,6 +7,20 @@ import type { ValueTest } from './types.js';
 
 export type SemverOperator = 'semver_gt' | 'semver_lt' | 'semver_eq' | 'semver_gte' | 'semver_lte';
 
+/**
+ * A parsed version as the public API shows it: node-semver's SemVer, described
+ * here so the published declarations need no `semver` types (SPEC 5).
+ */
+export interface ParsedVersion {
+  readonly version: string;
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  readonly prerelease: ReadonlyArray<string | number>;
+  /** -1, 0 or 1: precedence against another version (build metadata ignored). */
+  compare(other: ParsedVersion | string): -1 | 0 | 1;
+}
+
 const PARTIAL = /^v?(\d+)(?:\.(\d+))?$/;
 
 /**
@@ -18,7 +32,7 @@ const PARTIAL = /^v?(\d+)(?:\.(\d+))?$/;
  * completed: `1.2-beta` stays invalid rather than guessing.
  * Returns null when the value is not a version.
  */
-export function parseSemver(value: string): semver.SemVer | null {
+export function parseSemver(value: string): ParsedVersion | null {
   const trimmed = value.trim();
   const partial = PARTIAL.exec(trimmed);
   return semver.parse(partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : trimmed);
@@ -38,7 +52,7 @@ const ACCEPT: Record<SemverOperator, (order: -1 | 0 | 1) => boolean> = {
  * garbage version is neither older nor newer than anything, so it can never be
  * targeted by accident.
  */
-export function semverTest(operator: SemverOperator, expected: semver.SemVer): ValueTest {
+export function semverTest(operator: SemverOperator, expected: ParsedVersion): ValueTest {
   const accept = ACCEPT[operator];
   return (actual) => {
     if (typeof actual !== 'string') return false;
