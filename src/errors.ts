@@ -41,7 +41,16 @@ export type DiagnosticCode =
   | 'ENABLED_WITH_KILL_SWITCH'
   | 'UNREACHABLE_RULE'
   | 'INEFFECTIVE_OVERRIDE'
-  | 'EXPERIMENT_STATUS_MISMATCH';
+  | 'EXPERIMENT_STATUS_MISMATCH'
+  // ---- segments and per-environment targeting (SPEC 6) ----
+  | 'MISSING_ATTRIBUTE'
+  | 'UNEXPECTED_ATTRIBUTE'
+  | 'UNKNOWN_SEGMENT'
+  | 'INVALID_SEGMENT_REFERENCE'
+  | 'SEGMENT_CYCLE'
+  | 'DUPLICATE_SEGMENT_KEY'
+  | 'UNUSED_SEGMENT'
+  | 'INVALID_BUCKET_BY';
 
 export interface Diagnostic {
   code: DiagnosticCode;

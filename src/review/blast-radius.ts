@@ -181,7 +181,8 @@ export function buildSegments(before: Flag, after: Flag, opts: SegmentOptions = 
   ] as const) {
     for (const rule of flag.rules) {
       for (const c of rule.conditions) {
-        if (UNREACHABLE.test(c.attribute)) continue;
+        // Segment references (SPEC 6) have no attribute of their own.
+        if (c.attribute === undefined || UNREACHABLE.test(c.attribute)) continue;
         const p = plan(c.attribute);
         const listed = p[side];
         switch (c.operator) {

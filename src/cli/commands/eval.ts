@@ -28,7 +28,7 @@ export async function runEval(ctx: CommandContext, key: string | undefined, opts
   if (opts.summary && opts.contexts === undefined) throw new UsageError('--summary needs --contexts');
 
   const set = await ctx.loadFlags();
-  const evaluator = createFlagEvaluator(set.flags.values(), { invalid: set.invalidKeys });
+  const evaluator = createFlagEvaluator(set.flags.values(), { invalid: set.invalidKeys, segments: set.segments?.segments.values() });
 
   if (opts.contexts !== undefined) return runBatch(ctx, evaluator, key!, opts);
 

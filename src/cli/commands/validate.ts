@@ -34,9 +34,10 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
   // directory of thousands of files is what CI runs this on, and holding every
   // parsed document until the end costs more (in garbage collection) than all
   // the checks together. Other commands keep the documents (ctx.loadFlags).
-  const { listFlagFiles, readFlagFile } = await import('../../store/flag-repo.js');
-  const validator = new FlagSetValidator({ keepEntries: false });
-  for (const file of await listFlagFiles(ctx.flagsDir)) validator.add(await readFlagFile(file));
+  const { listFlagFiles, readFlagFile, readSegments } = await import('../../store/flag-repo.js');
+  const flagFiles = await listFlagFiles(ctx.flagsDir);
+  const validator = new FlagSetValidator({ keepEntries: false, segments: readSegments(ctx.flagsDir) });
+  for (const file of flagFiles) validator.add(await readFlagFile(file));
   const flags = validator.finish();
   const experiments = await readExperimentSet(ctx.flagsDir, flags);
   const files = [...flags.fileNames, ...experiments.files.map((f) => f.file)];
