@@ -31,12 +31,14 @@ export function buildProgram(ctx: CommandContext): Command {
     .command('list')
     .description('list the flags as a table (key, enabled, type, tags, kill switch, owner)')
     .option('--tag <tag>', 'only flags with this tag')
+    .option('--segments', 'list the segments (flags/segments/*.yaml) instead: key, conditions, flags using each')
     .action(async (opts) => (await import('./commands/list.js')).runList(ctx, opts));
 
   program
     .command('show')
-    .description('show one flag in full: rules, rollouts, variants, environments')
-    .argument('<key>', 'flag key')
+    .description('show one flag in full: rules, rollouts, variants, environments (or a segment with --segment)')
+    .argument('[key]', 'flag key')
+    .option('--segment <key>', 'show a segment: its conditions and the flags that use it')
     .action(async (key, opts) => (await import('./commands/show.js')).runShow(ctx, key, opts));
 
   program
@@ -49,6 +51,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--all', 'evaluate every flag for the context')
     .option('--contexts <file>', 'batch: JSON Lines of contexts (or - for stdin) → one result per line')
     .option('--summary', 'with --contexts: the share of contexts per value and reason instead of every result')
+    .option('--explain', 'why: every step, each rule with each condition\'s verdict, the bucket key and bucket numbers')
     .addHelpText('after', '\nExamples:\n  flags eval new-orchestrator-v2 --set tenant.id=tenant-beta-1\n  flags eval parallel-agents-limit --set tenant.type=enterprise --json\n  flags eval --all --context ctx.json\n  flags eval new-orchestrator-v2 --contexts users.jsonl --summary')
     .action(async (key, opts) => (await import('./commands/eval.js')).runEval(ctx, key, opts));
 
@@ -193,6 +196,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .command('schema')
     .description('print the JSON Schema of flag files, for editors (VS Code YAML extension)')
     .option('--experiment', 'the schema of experiment definitions (flags/experiments/*.yaml) instead')
+    .option('--segment', 'the schema of segments (flags/segments/*.yaml) instead')
     .action(async (opts) => (await import('./commands/schema.js')).runSchema(ctx, opts));
 
   // ---- review (SPEC 3 `flags diff`) ----

@@ -43,3 +43,4 @@ export {
   type ErrorCode,
   type OpenFeatureReason,
 } from './types.js';
+export { explainEvaluation, type Explanation, type RuleTrace, type ConditionVerdict, type BucketTrace } from './explain.js';
