@@ -169,6 +169,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .argument('<key>', 'flag key')
     .argument('<percent>', '0–100, up to two decimals (25, 12.5 or 25%)')
     .option('--rule <id>', 'the rule to roll out instead of the fallthrough')
+    .option('--env <name>', "in this environment only: its own fallthrough (created from the flag's value) or, with --rule, its own rule")
     .action(async (key, percent, opts) => (await import('./commands/rollout.js')).runRollout(ctx, key, percent, opts));
 
   program
@@ -183,6 +184,61 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--tag <tag>', 'tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout')
     .action(async (key, opts) => (await import('./commands/create.js')).runCreate(ctx, key, opts));
+
+  // ---- authoring (SPEC 6) ----
+  {
+    const load = () => import('./commands/authoring.js');
+    const list = (v: string, prev: string[] = []) => [...prev, v];
+    const rule = program.command('rule').description('add, remove or reorder targeting rules (of the flag, or of one environment with --env)');
+    rule
+      .command('add')
+      .description('add a rule; each --when is one condition, all must hold')
+      .argument('<key>', 'flag key')
+      .requiredOption('--id <id>', 'rule id (unique within the flag)')
+      .option('--when <condition>', "ATTR OP VALUE, VALUE as YAML flow: 'tenant.type in [pro, enterprise]', 'device.id exists', 'in_segment [beta-testers]' (repeatable)", list)
+      .requiredOption('--value <value>', 'the value the rule serves, parsed by the flag type')
+      .option('--percentage <p>', 'only this percentage of matching contexts (0–100, two decimals)')
+      .option('--description <text>', 'what the rule is for')
+      .option('--before <id>', 'insert before this rule')
+      .option('--position <n>', 'insert at this position (1 = first)')
+      .option('--env <name>', "the environment's own rules (created when it has none: they then replace the flag's there)")
+      .addHelpText('after', "\nExample:\n  flags rule add new-checkout --id pro-tenants --when 'tenant.type in [pro, enterprise]' --when 'app.version semver_gte 2.3.0' --value true --percentage 25")
+      .action(async (key, opts) => (await load()).runRuleAdd(ctx, key, opts));
+    rule
+      .command('remove')
+      .description('remove a rule')
+      .argument('<key>', 'flag key')
+      .argument('<id>', 'rule id')
+      .option('--env <name>', "an environment's own rule")
+      .action(async (key, id, opts) => (await load()).runRuleRemove(ctx, key, id, opts));
+    rule
+      .command('move')
+      .description('move a rule (rules are evaluated in order; the first match wins)')
+      .argument('<key>', 'flag key')
+      .argument('<id>', 'rule id')
+      .option('--before <id>', 'put it right before this rule')
+      .option('--position <n>', 'put it at this position (1 = first)')
+      .option('--env <name>', "an environment's own rules")
+      .action(async (key, id, opts) => (await load()).runRuleMove(ctx, key, id, opts));
+    program
+      .command('weights')
+      .description('set variant weights in one write; the weights must sum to 100')
+      .argument('<key>', 'flag key')
+      .argument('<weights...>', 'VARIANT=WEIGHT, e.g. blue=50 green=50')
+      .action(async (key, weights) => (await load()).runWeights(ctx, key, weights));
+    program
+      .command('tag')
+      .description('add or remove tags')
+      .argument('<key>', 'flag key')
+      .option('--add <tag>', 'add a tag (repeatable)', list)
+      .option('--remove <tag>', 'remove a tag (repeatable)', list)
+      .action(async (key, opts) => (await load()).runTag(ctx, key, opts));
+    program
+      .command('delete')
+      .description('delete a flag (its file, or its entry of a list file); refused while a running, paused or draft experiment uses it')
+      .argument('<key>', 'flag key')
+      .action(async (key) => (await load()).runDelete(ctx, key));
+  }
 
   // ---- validation (SPEC 1.3) ----
   program
