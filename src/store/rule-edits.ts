@@ -331,7 +331,7 @@ export async function deleteFlag(dir: string, key: string, opts: EditOptions = {
     if (raw.status !== 'completed' && raw.status !== 'cancelled') {
       throw new FlagsError(
         'FLAG_IN_USE',
-        `refusing to delete flag "${key}": experiment "${String(raw.id)}" (${String(raw.status)}) uses it; complete or cancel the experiment first (flags experiment complete|cancel ${String(raw.id)})`,
+        `refusing to delete flag "${key}": experiment "${String(raw.id)}" (${String(raw.status)}) uses it; ${raw.status === 'draft' ? `cancel the experiment first (flags experiment cancel ${String(raw.id)})` : `complete or cancel the experiment first (flags experiment complete|cancel ${String(raw.id)})`}`,
       );
     }
   }
