@@ -43,7 +43,16 @@ export type DiagnosticCode =
   | 'INEFFECTIVE_OVERRIDE'
   | 'EXPERIMENT_STATUS_MISMATCH'
   // project settings (SPEC 5)
-  | 'UNKNOWN_ENVIRONMENT';
+  | 'UNKNOWN_ENVIRONMENT'
+  // ---- segments and per-environment targeting (SPEC 6) ----
+  | 'MISSING_ATTRIBUTE'
+  | 'UNEXPECTED_ATTRIBUTE'
+  | 'UNKNOWN_SEGMENT'
+  | 'INVALID_SEGMENT_REFERENCE'
+  | 'SEGMENT_CYCLE'
+  | 'DUPLICATE_SEGMENT_KEY'
+  | 'UNUSED_SEGMENT'
+  | 'INVALID_BUCKET_BY';
 
 export interface Diagnostic {
   code: DiagnosticCode;

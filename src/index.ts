@@ -22,3 +22,11 @@ export { createExperiment, applyExperimentAction } from './store/experiment-edit
 export { appendEvent, readEventLines, DEFAULT_EVENT_LOG } from './store/event-log.js';
 export { analyzeExperiment, describeVerdict, type ExperimentResults, type ExperimentAnalysis } from './experiments/results.js';
 export { createTally, tallyLine, summarizeTally, type TallySummary } from './experiments/tally.js';
+// ---- SPEC 6: segments, authoring ----
+export { SegmentSchema, SEGMENTS_DIR, type Segment as SegmentDefinition } from './schema/segment.js';
+export { validateSegmentFiles, parseSegmentFile, type SegmentIndex } from './schema/segment-checks.js';
+export { readSegments } from './store/flag-repo.js';
+export { parseWhen } from './schema/when.js';
+export { addRule, removeRule, moveRule, setWeights, editTags, setEnvRollout, deleteFlag } from './store/rule-edits.js';
+export type { RuleSpec, RuleEditResult, WeightsResult, TagsResult, EnvRolloutResult, DeleteResult } from './store/rule-edits.js';
+export { reviewSegmentChanges, type ReviewedSegment } from './review/segment-changes.js';

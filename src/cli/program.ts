@@ -34,12 +34,14 @@ export function buildProgram(ctx: CommandContext): Command {
     .command('list')
     .description('list the flags as a table (key, enabled, type, tags, kill switch, owner)')
     .option('--tag <tag>', 'only flags with this tag')
+    .option('--segments', 'list the segments (flags/segments/*.yaml) instead: key, conditions, flags using each')
     .action(async (opts) => (await import('./commands/list.js')).runList(ctx, opts));
 
   program
     .command('show')
-    .description('show one flag in full: rules, rollouts, variants, environments')
-    .argument('<key>', 'flag key')
+    .description('show one flag in full: rules, rollouts, variants, environments (or a segment with --segment)')
+    .argument('[key]', 'flag key')
+    .option('--segment <key>', 'show a segment: its conditions and the flags that use it')
     .action(async (key, opts) => (await import('./commands/show.js')).runShow(ctx, key, opts));
 
   program
@@ -52,6 +54,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--all', 'evaluate every flag for the context')
     .option('--contexts <file>', 'batch: JSON Lines of contexts (or - for stdin) → one result per line')
     .option('--summary', 'with --contexts: the share of contexts per value and reason instead of every result')
+    .option('--explain', 'why: every step, each rule with each condition\'s verdict, the bucket key and bucket numbers')
     .addHelpText('after', '\nExamples:\n  flags eval new-orchestrator-v2 --set tenant.id=tenant-beta-1\n  flags eval parallel-agents-limit --set tenant.type=enterprise --json\n  flags eval --all --context ctx.json\n  flags eval new-orchestrator-v2 --contexts users.jsonl --summary')
     .action(async (key, opts) => (await import('./commands/eval.js')).runEval(ctx, key, opts));
 
@@ -169,6 +172,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .argument('<key>', 'flag key')
     .argument('<percent>', '0–100, up to two decimals (25, 12.5 or 25%)')
     .option('--rule <id>', 'the rule to roll out instead of the fallthrough')
+    .option('--env <name>', "in this environment only: its own fallthrough (created from the flag's value) or, with --rule, its own rule")
     .action(async (key, percent, opts) => (await import('./commands/rollout.js')).runRollout(ctx, key, percent, opts));
 
   program
@@ -184,6 +188,61 @@ export function buildProgram(ctx: CommandContext): Command {
     .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout')
     .action(async (key, opts) => (await import('./commands/create.js')).runCreate(ctx, key, opts));
 
+  // ---- authoring (SPEC 6) ----
+  {
+    const load = () => import('./commands/authoring.js');
+    const list = (v: string, prev: string[] = []) => [...prev, v];
+    const rule = program.command('rule').description('add, remove or reorder targeting rules (of the flag, or of one environment with --env)');
+    rule
+      .command('add')
+      .description('add a rule; each --when is one condition, all must hold')
+      .argument('<key>', 'flag key')
+      .requiredOption('--id <id>', 'rule id (unique within the flag)')
+      .option('--when <condition>', "ATTR OP VALUE, VALUE as YAML flow: 'tenant.type in [pro, enterprise]', 'device.id exists', 'in_segment [beta-testers]' (repeatable)", list)
+      .requiredOption('--value <value>', 'the value the rule serves, parsed by the flag type')
+      .option('--percentage <p>', 'only this percentage of matching contexts (0–100, two decimals)')
+      .option('--description <text>', 'what the rule is for')
+      .option('--before <id>', 'insert before this rule')
+      .option('--position <n>', 'insert at this position (1 = first)')
+      .option('--env <name>', "the environment's own rules (created when it has none: they then replace the flag's there)")
+      .addHelpText('after', "\nExample:\n  flags rule add new-checkout --id pro-tenants --when 'tenant.type in [pro, enterprise]' --when 'app.version semver_gte 2.3.0' --value true --percentage 25")
+      .action(async (key, opts) => (await load()).runRuleAdd(ctx, key, opts));
+    rule
+      .command('remove')
+      .description('remove a rule')
+      .argument('<key>', 'flag key')
+      .argument('<id>', 'rule id')
+      .option('--env <name>', "an environment's own rule")
+      .action(async (key, id, opts) => (await load()).runRuleRemove(ctx, key, id, opts));
+    rule
+      .command('move')
+      .description('move a rule (rules are evaluated in order; the first match wins)')
+      .argument('<key>', 'flag key')
+      .argument('<id>', 'rule id')
+      .option('--before <id>', 'put it right before this rule')
+      .option('--position <n>', 'put it at this position (1 = first)')
+      .option('--env <name>', "an environment's own rules")
+      .action(async (key, id, opts) => (await load()).runRuleMove(ctx, key, id, opts));
+    program
+      .command('weights')
+      .description('set variant weights in one write; the weights must sum to 100')
+      .argument('<key>', 'flag key')
+      .argument('<weights...>', 'VARIANT=WEIGHT, e.g. blue=50 green=50')
+      .action(async (key, weights) => (await load()).runWeights(ctx, key, weights));
+    program
+      .command('tag')
+      .description('add or remove tags')
+      .argument('<key>', 'flag key')
+      .option('--add <tag>', 'add a tag (repeatable)', list)
+      .option('--remove <tag>', 'remove a tag (repeatable)', list)
+      .action(async (key, opts) => (await load()).runTag(ctx, key, opts));
+    program
+      .command('delete')
+      .description('delete a flag (its file, or its entry of a list file); refused while a running, paused or draft experiment uses it')
+      .argument('<key>', 'flag key')
+      .action(async (key) => (await load()).runDelete(ctx, key));
+  }
+
   // ---- validation (SPEC 1.3) ----
   program
     .command('validate')
@@ -197,6 +256,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .description('print the JSON Schema of flag files, for editors (VS Code YAML extension)')
     .option('--experiment', 'the schema of experiment definitions (flags/experiments/*.yaml) instead')
     .option('--config', 'the schema of flags.config.yaml instead')
+    .option('--segment', 'the schema of segments (flags/segments/*.yaml) instead')
     .action(async (opts) => (await import('./commands/schema.js')).runSchema(ctx, opts));
 
   // ---- review (SPEC 3 `flags diff`) ----

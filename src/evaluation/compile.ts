@@ -4,9 +4,10 @@
  * thresholds and cumulative variant weights precomputed, so an evaluation
  * allocates nothing but its result.
  */
-import type { Flag, JsonValue } from '../schema/flag.js';
+import type { Fallthrough, Flag, JsonValue, Rule } from '../schema/flag.js';
 import { cumulativeWeights, rolloutThreshold, type RolloutThreshold } from './bucketing.js';
-import { compileCondition, type CompiledCondition } from './conditions.js';
+import { allOf, compileAttributePath, compileCondition, compileSegments, type AttributeGetter, type CompiledCondition } from './conditions.js';
+import type { SegmentsInput, SegmentTable } from './segments.js';
 
 export interface CompiledRule {
   readonly id: string;
@@ -28,6 +29,16 @@ export interface CompiledEnvironment {
   readonly enabled: boolean;
   /** undefined: the override does not set a value. */
   readonly value: JsonValue | undefined;
+  /**
+   * SPEC 6: the flag with this environment's `rules` and/or `fallthrough` in
+   * place of its own; null when the environment has neither.
+   */
+  readonly targeting: CompiledFlag | null;
+}
+
+export interface CompileOptions {
+  /** The segments `in_segment` / `not_in_segment` conditions refer to (SPEC 6). */
+  segments?: SegmentsInput;
 }
 
 /** A flag ready for evaluateCompiled. Read-only; independent of later edits to the source flag (values are shared). */
@@ -45,41 +56,28 @@ export interface CompiledFlag {
   /** null when the flag has no variants (or an empty list: nothing to split among). */
   readonly variants: CompiledVariants | null;
   readonly fallthrough: { readonly value: JsonValue; readonly rollout: RolloutThreshold | null } | null;
+  /** SPEC 6 `bucketBy`: the attribute whose value is the bucket key; null: the seed's key. */
+  readonly bucketBy: AttributeGetter | null;
 }
 
 /**
  * Compiles a validated flag. Throws a FlagsError (INVALID_OPERATOR_VALUE,
  * INVALID_REGEX, INVALID_SEMVER) for a condition validation rejects.
  */
-export function compileFlag(flag: Flag): CompiledFlag {
-  let environments: Map<string, CompiledEnvironment> | null = null;
-  if (flag.environments) {
-    // A Map of own entries: an environment named "constructor" or "toString"
-    // must find nothing unless the file defines it.
-    environments = new Map();
-    for (const [name, o] of Object.entries(flag.environments)) environments.set(name, { enabled: o.enabled, value: o.value });
-  }
+export function compileFlag(flag: Flag, options: CompileOptions = {}): CompiledFlag {
+  const segments = options.segments === undefined ? undefined : compileSegments(options.segments);
   const variants = flag.variants && flag.variants.length > 0 ? flag.variants : null;
   // Not Object.freeze'd: V8 reads frozen objects and arrays measurably slower
   // (~4 ns per evaluation of a one-rule flag); the readonly types guard them.
-  return {
+  const base: CompiledFlag = {
     key: flag.key,
     hashPrefix: flag.key + ':',
     type: flag.type,
     killSwitch: flag.killSwitch === true,
     enabled: flag.enabled,
     defaultValue: flag.defaultValue,
-    environments,
-    rules: flag.rules.map((r) => {
-      const conditions = r.conditions.map(compileCondition);
-      return {
-        id: r.id,
-        value: r.value,
-        conditions,
-        matches: allOf(conditions),
-        rollout: r.percentage === undefined ? null : rolloutThreshold(r.percentage),
-      };
-    }),
+    environments: null,
+    rules: compileRules(flag.rules, segments),
     variants: variants
       ? {
           keys: variants.map((v) => v.key),
@@ -87,29 +85,44 @@ export function compileFlag(flag: Flag): CompiledFlag {
           cumulative: cumulativeWeights(variants.map((v) => v.weight)),
         }
       : null,
-    fallthrough: flag.fallthrough
-      ? {
-          value: flag.fallthrough.value,
-          rollout: flag.fallthrough.percentage === undefined ? null : rolloutThreshold(flag.fallthrough.percentage),
-        }
-      : null,
+    fallthrough: compileFallthrough(flag.fallthrough),
+    bucketBy: flag.bucketBy === undefined ? null : compileAttributePath(flag.bucketBy),
   };
+  if (!flag.environments) return base;
+  // A Map of own entries: an environment named "constructor" or "toString"
+  // must find nothing unless the file defines it.
+  const environments = new Map<string, CompiledEnvironment>();
+  for (const [name, o] of Object.entries(flag.environments)) {
+    const own = o.rules !== undefined || o.fallthrough !== undefined;
+    // The environment's own targeting is the whole flag with its rules and
+    // fallthrough swapped in, so evaluation runs the same steps 5–8 on it.
+    const targeting: CompiledFlag | null = own
+      ? {
+          ...base,
+          rules: o.rules === undefined ? base.rules : compileRules(o.rules, segments),
+          fallthrough: o.fallthrough === undefined ? base.fallthrough : compileFallthrough(o.fallthrough),
+        }
+      : null;
+    environments.set(name, { enabled: o.enabled, value: o.value, targeting });
+  }
+  return { ...base, environments };
 }
 
-const always: CompiledCondition = () => true;
+function compileRules(rules: readonly Rule[], segments: SegmentTable | undefined): CompiledRule[] {
+  return rules.map((r) => {
+    const conditions = r.conditions.map((c) => compileCondition(c, segments));
+    return {
+      id: r.id,
+      value: r.value,
+      conditions,
+      matches: allOf(conditions),
+      rollout: r.percentage === undefined ? null : rolloutThreshold(r.percentage),
+    };
+  });
+}
 
-/** One function per rule, so evaluation makes one call whatever the number of conditions. */
-function allOf(conditions: readonly CompiledCondition[]): CompiledCondition {
-  if (conditions.length === 0) return always;
-  if (conditions.length === 1) return conditions[0];
-  if (conditions.length === 2) {
-    const [a, b] = conditions;
-    return (ctx) => a(ctx) && b(ctx);
-  }
-  return (ctx) => {
-    for (let i = 0; i < conditions.length; i++) if (!conditions[i](ctx)) return false;
-    return true;
-  };
+function compileFallthrough(f: Fallthrough | undefined): CompiledFlag['fallthrough'] {
+  return f ? { value: f.value, rollout: f.percentage === undefined ? null : rolloutThreshold(f.percentage) } : null;
 }
 
 export { regexProblem, parseSemver, conditionValueProblem, type ConditionValueProblem } from './operators/index.js';

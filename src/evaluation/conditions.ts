@@ -2,8 +2,11 @@
  * Conditions: resolve a dot path in the context, then apply the operator
  * (SPEC 2 "Conditions"). Compiled once per flag load into closures.
  */
-import type { Condition } from '../schema/flag.js';
+import { FlagsError } from '../errors.js';
+import { isSegmentOperator, type Condition } from '../schema/flag.js';
+import type { Segment } from '../schema/segment.js';
 import { compileOperator, isPresent, type Scalar, type ValueTest } from './operators/index.js';
+import { createSegmentTable, isSegmentTable, type SegmentsInput, type SegmentTable } from './segments.js';
 import type { EvaluationContext } from './types.js';
 
 /**
@@ -72,7 +75,9 @@ export type CompiledCondition = (context: EvaluationContext) => boolean;
  * Compiles a condition. Throws a FlagsError (INVALID_OPERATOR_VALUE,
  * INVALID_REGEX, INVALID_SEMVER) for a value validation would have rejected.
  */
-export function compileCondition(condition: Condition): CompiledCondition {
+export function compileCondition(condition: Condition, segments?: SegmentTable): CompiledCondition {
+  if (isSegmentOperator(condition.operator)) return segmentCondition(condition, segments);
+  if (condition.attribute === undefined) throw new FlagsError('MISSING_ATTRIBUTE', `${condition.operator} needs an attribute`);
   const get = compileAttributePath(condition.attribute);
   const op = compileOperator(condition.operator, condition.value);
   switch (op.kind) {
@@ -86,6 +91,54 @@ export function compileCondition(condition: Condition): CompiledCondition {
     case 'negated':
       return negatedCondition(get, op.test, op.domain);
   }
+}
+
+/**
+ * `in_segment [a, b]`: in any of the segments; `not_in_segment`: in none.
+ * Each segment's test is looked up once here, so evaluation only calls it.
+ */
+function segmentCondition(condition: Condition, segments: SegmentTable | undefined): CompiledCondition {
+  const keys = condition.value;
+  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string')) {
+    throw new FlagsError('INVALID_OPERATOR_VALUE', `${condition.operator} needs a non-empty list of segment keys`);
+  }
+  if (segments === undefined) throw new FlagsError('UNKNOWN_SEGMENT', `${condition.operator} refers to segments, but none were given to the evaluator`);
+  const tests = (keys as string[]).map((k) => segments.membership(k));
+  const any: CompiledCondition = tests.length === 1 ? tests[0] : (ctx) => {
+    for (let i = 0; i < tests.length; i++) if (tests[i](ctx)) return true;
+    return false;
+  };
+  return condition.operator === 'in_segment' ? any : (ctx) => !any(ctx);
+}
+
+const always: CompiledCondition = () => true;
+
+/** All conditions at once, as one function (an empty list holds for every context). */
+export function compileConditions(conditions: readonly Condition[], segments?: SegmentTable): CompiledCondition {
+  return allOf(conditions.map((c) => compileCondition(c, segments)));
+}
+
+/** One function per list, so evaluation makes one call whatever the number of conditions. */
+export function allOf(conditions: readonly CompiledCondition[]): CompiledCondition {
+  if (conditions.length === 0) return always;
+  if (conditions.length === 1) return conditions[0];
+  if (conditions.length === 2) {
+    const [a, b] = conditions;
+    return (ctx) => a(ctx) && b(ctx);
+  }
+  return (ctx) => {
+    for (let i = 0; i < conditions.length; i++) if (!conditions[i](ctx)) return false;
+    return true;
+  };
+}
+
+/**
+ * Segments as a table the compile step uses: a table is kept (its cache is
+ * shared), a list or a key → segment map is compiled lazily.
+ */
+export function compileSegments(input: SegmentsInput): SegmentTable {
+  if (isSegmentTable(input)) return input;
+  return createSegmentTable(input as Iterable<Segment> | Record<string, Segment>, (segment, table) => compileConditions(segment.conditions, table));
 }
 
 /**

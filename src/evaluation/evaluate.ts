@@ -4,7 +4,7 @@
  */
 import type { Flag, JsonValue } from '../schema/flag.js';
 import { inRollout, md5Uint32, bucketKeyOf, pickVariantIndex } from './bucketing.js';
-import { compileFlag, type CompiledFlag } from './compile.js';
+import { compileFlag, type CompiledFlag, type CompileOptions } from './compile.js';
 import type { EvaluationContext, EvaluationResult } from './types.js';
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
@@ -16,12 +16,42 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  * Throws a FlagsError only for a flag validation would have rejected (a
  * malformed condition value).
  */
-export function evaluate(flag: Flag, context: EvaluationContext = EMPTY_CONTEXT): EvaluationResult<JsonValue> {
-  return evaluateCompiled(compileFlag(flag), context);
+export function evaluate(flag: Flag, context: EvaluationContext = EMPTY_CONTEXT, options?: CompileOptions): EvaluationResult<JsonValue> {
+  return evaluateCompiled(compileFlag(flag, options), context);
+}
+
+/**
+ * The bucket key of a context for a flag, or null when the flag buckets by an
+ * attribute the context lacks (SPEC 6 `bucketBy`).
+ *
+ * Why null and not a shared fallback such as 'anonymous': every context
+ * without a device id would land in the same bucket, so a 5% rollout would
+ * reach all of them or none. Such a context is in no rollout and skips the
+ * variant split instead. Strings, numbers and booleans are keys (as text,
+ * the way the seed concatenates ids); an empty string, an object or a list
+ * is no key.
+ */
+export function bucketKeyFor(flag: CompiledFlag, context: EvaluationContext): string | null {
+  if (flag.bucketBy === null) return bucketKeyOf(context);
+  const v = flag.bucketBy(context);
+  if (typeof v === 'string') return v === '' ? null : v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : null;
+  if (typeof v === 'boolean') return String(v);
+  return null;
+}
+
+/** `h` for "no bucket key": in no rollout, no split (distinct from -1, "not computed yet"). */
+const NO_BUCKET = -2;
+
+function rolloutHashFor(flag: CompiledFlag, context: EvaluationContext): number {
+  if (flag.bucketBy === null) return md5Uint32(flag.hashPrefix + bucketKeyOf(context));
+  const key = bucketKeyFor(flag, context);
+  return key === null ? NO_BUCKET : md5Uint32(flag.hashPrefix + key);
 }
 
 /** Evaluates a flag compiled by compileFlag. */
-export function evaluateCompiled(flag: CompiledFlag, context: EvaluationContext = EMPTY_CONTEXT): EvaluationResult<JsonValue> {
+export function evaluateCompiled(compiled: CompiledFlag, context: EvaluationContext = EMPTY_CONTEXT): EvaluationResult<JsonValue> {
+  let flag = compiled;
   // 2. The kill switch wins over everything, environment overrides included:
   //    it is the incident button.
   if (flag.killSwitch) return { value: flag.defaultValue, reason: 'KILL_SWITCH' };
@@ -36,6 +66,8 @@ export function evaluateCompiled(flag: CompiledFlag, context: EvaluationContext 
     if (override !== undefined) {
       if (!override.enabled) return { value: flag.defaultValue, reason: 'ENVIRONMENT_DISABLED' };
       if (override.value !== undefined) return { value: override.value, reason: 'ENVIRONMENT_OVERRIDE' };
+      // SPEC 6: this environment's rules and fallthrough replace the flag's.
+      if (override.targeting !== null) flag = override.targeting;
     }
   }
 
@@ -62,33 +94,41 @@ export function evaluateCompiled(flag: CompiledFlag, context: EvaluationContext 
  * fallthrough (the seed hashes `flagKey:bucketKey` for both).
  */
 function continueWithHash(flag: CompiledFlag, context: EvaluationContext, first: number): EvaluationResult<JsonValue> {
-  const h = md5Uint32(flag.hashPrefix + bucketKeyOf(context));
+  const h = rolloutHashFor(flag, context);
   const rules = flag.rules;
   for (let i = first; i < rules.length; i++) {
     const rule = rules[i];
     if (i !== first && !rule.matches(context)) continue;
     // Outside this rule's rollout: the search goes on to the next rule.
-    if (rule.rollout !== null && !inRollout(h, rule.rollout)) continue;
+    if (rule.rollout !== null && (h === NO_BUCKET || !inRollout(h, rule.rollout))) continue;
     return { value: rule.value, reason: 'RULE_MATCH', ruleId: rule.id };
   }
   return afterRules(flag, context, h);
 }
 
-/** Steps 6–8. `h` is the rollout hash when already computed, else -1. */
+/** Steps 6–8. `h` is the rollout hash when already computed (NO_BUCKET: no bucket key), else -1. */
 function afterRules(flag: CompiledFlag, context: EvaluationContext, h: number): EvaluationResult<JsonValue> {
   // 6.
   const variants = flag.variants;
   if (variants !== null) {
-    const i = pickVariantIndex(md5Uint32(flag.hashPrefix + bucketKeyOf(context) + ':variant'), variants.cumulative);
-    return { value: variants.values[i], reason: 'SPLIT', variant: variants.keys[i] };
+    if (flag.bucketBy === null) {
+      const i = pickVariantIndex(md5Uint32(flag.hashPrefix + bucketKeyOf(context) + ':variant'), variants.cumulative);
+      return { value: variants.values[i], reason: 'SPLIT', variant: variants.keys[i] };
+    }
+    const key = bucketKeyFor(flag, context);
+    // Without its bucketBy attribute a context skips the split (SPEC 6).
+    if (key !== null) {
+      const i = pickVariantIndex(md5Uint32(flag.hashPrefix + key + ':variant'), variants.cumulative);
+      return { value: variants.values[i], reason: 'SPLIT', variant: variants.keys[i] };
+    }
   }
 
   // 7.
   const fallthrough = flag.fallthrough;
   if (fallthrough !== null) {
     if (fallthrough.rollout === null) return { value: fallthrough.value, reason: 'FALLTHROUGH' };
-    if (h < 0) h = md5Uint32(flag.hashPrefix + bucketKeyOf(context));
-    if (inRollout(h, fallthrough.rollout)) return { value: fallthrough.value, reason: 'FALLTHROUGH' };
+    if (h === -1) h = rolloutHashFor(flag, context);
+    if (h !== NO_BUCKET && inRollout(h, fallthrough.rollout)) return { value: fallthrough.value, reason: 'FALLTHROUGH' };
   }
 
   // 8.

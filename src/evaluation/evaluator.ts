@@ -6,6 +6,8 @@
 import { FlagsError } from '../errors.js';
 import type { Flag, JsonValue } from '../schema/flag.js';
 import { compileFlag, type CompiledFlag } from './compile.js';
+import { compileSegments } from './conditions.js';
+import type { SegmentsInput } from './segments.js';
 import { evaluateCompiled } from './evaluate.js';
 import type { ErrorCode, EvaluationContext, EvaluationResult } from './types.js';
 
@@ -15,6 +17,13 @@ export interface FlagEvaluatorOptions {
    * (reason ERROR, errorCode PARSE_ERROR), even when also given in `flags`.
    */
   invalid?: Iterable<string>;
+  /**
+   * The segments `in_segment` / `not_in_segment` refer to (SPEC 6): a list, a
+   * key → segment map, or a table from compileSegments. Each segment is
+   * compiled once for all the flags that use it. A flag that refers to a
+   * segment missing here is not served (PARSE_ERROR).
+   */
+  segments?: SegmentsInput;
 }
 
 export interface FlagEvaluator {
@@ -60,6 +69,7 @@ export function createFlagEvaluator(flags: Iterable<Flag>, options: FlagEvaluato
     if (!compiled.has(key) && !invalid.has(key)) order.push(key);
   };
   for (const key of invalid) order.push(key);
+  const segments = options.segments === undefined ? undefined : compileSegments(options.segments);
   for (const flag of flags) {
     note(flag.key);
     if (invalid.has(flag.key)) continue;
@@ -69,7 +79,7 @@ export function createFlagEvaluator(flags: Iterable<Flag>, options: FlagEvaluato
       continue;
     }
     try {
-      compiled.set(flag.key, compileFlag(flag));
+      compiled.set(flag.key, compileFlag(flag, { segments }));
     } catch (e) {
       if (!(e instanceof FlagsError)) throw e;
       invalid.add(flag.key);

@@ -12,9 +12,14 @@ export {
   type CompiledRule,
   type CompiledVariants,
   type CompiledEnvironment,
+  type CompileOptions,
   type ConditionValueProblem,
 } from './compile.js';
 export { compileCondition, compileAttributePath, resolveAttribute, matchCondition, type CompiledCondition, type AttributeGetter } from './conditions.js';
+// ---- SPEC 6: segments, bucketBy, explain ----
+export { compileSegments, compileConditions } from './conditions.js';
+export type { SegmentTable, SegmentsInput } from './segments.js';
+export { bucketKeyFor } from './evaluate.js';
 export {
   bucketKeyOf,
   rolloutHash,
@@ -38,3 +43,4 @@ export {
   type ErrorCode,
   type OpenFeatureReason,
 } from './types.js';
+export { explainEvaluation, type Explanation, type RuleTrace, type ConditionVerdict, type BucketTrace } from './explain.js';

@@ -16,6 +16,14 @@
 import semver from 'semver';
 import { compileFlag, evaluateCompiled, parseSemver, type CompiledFlag, type EvaluationContext } from '../evaluation/index.js';
 import type { Flag, JsonValue } from '../schema/flag.js';
+import type { Segment as SegmentDefinition } from '../schema/segment.js';
+import { withSegmentConditionsForSampling } from './segment-changes.js';
+
+/** SPEC 6: the segment definitions each version evaluates with (flags/segments/). */
+export interface SegmentDefinitions {
+  before?: readonly SegmentDefinition[];
+  after?: readonly SegmentDefinition[];
+}
 import { canonicalJson } from './diff-flags.js';
 
 export interface Transition {
@@ -69,9 +77,9 @@ export class ContextBlastRadius {
   private readonly before: CompiledFlag;
   private readonly after: CompiledFlag;
 
-  constructor(before: Flag, after: Flag) {
-    this.before = compileFlag(before);
-    this.after = compileFlag(after);
+  constructor(before: Flag, after: Flag, definitions: SegmentDefinitions = {}) {
+    this.before = compileFlag(before, { segments: definitions.before ?? [] });
+    this.after = compileFlag(after, { segments: definitions.after ?? [] });
   }
 
   add(ctx: EvaluationContext): void {
@@ -87,14 +95,19 @@ export interface SegmentOptions {
   usersPerSegment?: number;
   maxCrossSegments?: number;
   maxValuesPerAttribute?: number;
+  /** SPEC 6: segment definitions of each version (for evaluation, and for samples of the attributes they test). */
+  definitions?: SegmentDefinitions;
 }
 
 /** Counts value changes per segment built from what the two versions target. */
 export function blastRadiusOverSegments(before: Flag, after: Flag, opts: SegmentOptions = {}): BlastRadius {
   const users = opts.usersPerSegment ?? DEFAULT_USERS_PER_SEGMENT;
-  const { segments, notes } = buildSegments(before, after, opts);
-  const b = compileFlag(before);
-  const a = compileFlag(after);
+  const defs = opts.definitions ?? {};
+  const sampleBefore = defs.before?.length ? withSegmentConditionsForSampling(before, new Map(defs.before.map((s) => [s.key, s]))) : before;
+  const sampleAfter = defs.after?.length ? withSegmentConditionsForSampling(after, new Map(defs.after.map((s) => [s.key, s]))) : after;
+  const { segments, notes } = buildSegments(sampleBefore, sampleAfter, opts);
+  const b = compileFlag(before, { segments: defs.before ?? [] });
+  const a = compileFlag(after, { segments: defs.after ?? [] });
   const total = new Tally();
   const out: SegmentRadius[] = [];
   for (const segment of segments) {
@@ -181,7 +194,8 @@ export function buildSegments(before: Flag, after: Flag, opts: SegmentOptions = 
   ] as const) {
     for (const rule of flag.rules) {
       for (const c of rule.conditions) {
-        if (UNREACHABLE.test(c.attribute)) continue;
+        // Segment references (SPEC 6) have no attribute of their own.
+        if (c.attribute === undefined || UNREACHABLE.test(c.attribute)) continue;
         const p = plan(c.attribute);
         const listed = p[side];
         switch (c.operator) {

@@ -147,17 +147,29 @@ function diffEnvironments(before: Record<string, unknown>, after: Record<string,
   for (const name of names) {
     const b = Object.hasOwn(before, name) ? (before[name] as Record<string, unknown>) : undefined;
     const a = Object.hasOwn(after, name) ? (after[name] as Record<string, unknown>) : undefined;
-    diffObject(`environments${member(name)}`, b, a, ['enabled', 'value'], out);
+    const base = `environments${member(name)}`;
+    if (b === undefined || a === undefined) {
+      diffObject(base, b, a, ['enabled', 'value'], out);
+      continue;
+    }
+    // SPEC 6: an environment's own rules and fallthrough, field by field like the
+    // flag's (`environments.production.fallthrough.percentage`).
+    const { rules: br, fallthrough: bf, ...bRest } = b;
+    const { rules: ar, fallthrough: af, ...aRest } = a;
+    diffObject(base, bRest, aRest, ['enabled', 'value'], out);
+    diffObject(`${base}.fallthrough`, bf as Record<string, unknown> | undefined, af as Record<string, unknown> | undefined, ['percentage', 'value'], out);
+    if (Array.isArray(br) && Array.isArray(ar)) diffRules(br as Rule[], ar as Rule[], out, `${base}.`);
+    else pushIfDifferent(`${base}.rules`, br, ar, out);
   }
 }
 
-function diffRules(before: Rule[], after: Rule[], out: FieldChange[]): void {
+function diffRules(before: Rule[], after: Rule[], out: FieldChange[], prefix = ''): void {
   const old = new Map(before.map((r) => [r.id, r]));
   const now = new Map(after.map((r) => [r.id, r]));
-  diffOrder('rules', before.map((r) => r.id), after.map((r) => r.id), out);
+  diffOrder(`${prefix}rules`, before.map((r) => r.id), after.map((r) => r.id), out);
   for (const rule of after) {
     const prev = old.get(rule.id);
-    const base = `rules${index(rule.id)}`;
+    const base = `${prefix}rules${index(rule.id)}`;
     if (prev === undefined) {
       out.push({ path: base, after: rule });
       continue;
@@ -167,7 +179,7 @@ function diffRules(before: Rule[], after: Rule[], out: FieldChange[]): void {
     pushIfDifferent(`${base}.percentage`, prev.percentage, rule.percentage, out);
     pushIfDifferent(`${base}.value`, prev.value, rule.value, out);
   }
-  for (const rule of before) if (!now.has(rule.id)) out.push({ path: `rules${index(rule.id)}`, before: rule });
+  for (const rule of before) if (!now.has(rule.id)) out.push({ path: `${prefix}rules${index(rule.id)}`, before: rule });
 }
 
 /**

@@ -8,6 +8,16 @@ import type { Flag } from '../schema/flag.js';
 import { blastRadiusOverSegments, ContextBlastRadius, type BlastRadius, type SegmentOptions } from './blast-radius.js';
 import { diffFlagSets, type FieldChange, type FlagChange, type FlagSetDiff, type FlagSetSide } from './diff-flags.js';
 import { assessFlagRisk, RISK_ORDER, type ChangeRisk, type Risk } from './risk.js';
+import type { Segment } from '../schema/segment.js';
+import type { SegmentDefinitions } from './blast-radius.js';
+import { reviewSegmentChanges, type ReviewedSegment } from './segment-changes.js';
+
+/** SPEC 6: the segments a side evaluates with. */
+type WithSegments = FlagSetSide & { segments?: { segments: ReadonlyMap<string, Segment> } };
+
+function definitionsOf(before: WithSegments, after: WithSegments): SegmentDefinitions {
+  return { before: [...(before.segments?.segments.values() ?? [])], after: [...(after.segments?.segments.values() ?? [])] };
+}
 
 export interface ReviewedFlag {
   key: string;
@@ -33,6 +43,8 @@ export interface FlagReview {
   /** Added keys that existed in the old set but were invalid there. */
   previouslyInvalid: string[];
   source: 'contexts' | 'segments';
+  /** SPEC 6: changed segments, each with the flags that use it and their blast radius. */
+  segmentChanges?: ReviewedSegment[];
 }
 
 export interface ReviewOptions {
@@ -42,13 +54,19 @@ export interface ReviewOptions {
 }
 
 /** Reviews the changes; the blast radius over `opts.contexts` when given, else over segments. */
-export function reviewFlagChanges(before: FlagSetSide, after: FlagSetSide, opts: ReviewOptions = {}): FlagReview {
+export function reviewFlagChanges(before: WithSegments, after: WithSegments, opts: ReviewOptions = {}): FlagReview {
   if (opts.contexts !== undefined) {
+    const contexts = [...opts.contexts];
     const review = reviewOverContexts(before, after);
-    for (const ctx of opts.contexts) review.add(ctx);
-    return review.finish();
+    for (const ctx of contexts) review.add(ctx);
+    const out = review.finish();
+    const segmentChanges = reviewSegmentChanges(before, after, { contexts });
+    return segmentChanges.length ? { ...out, segmentChanges } : out;
   }
-  return assemble(before, diffFlagSets(before, after), (c) => blastRadiusOverSegments(c.before, c.after, opts.segments), 'segments');
+  const definitions = definitionsOf(before, after);
+  const out = assemble(before, diffFlagSets(before, after), (c) => blastRadiusOverSegments(c.before, c.after, { ...opts.segments, definitions }), 'segments');
+  const segmentChanges = reviewSegmentChanges(before, after, { segments: opts.segments });
+  return segmentChanges.length ? { ...out, segmentChanges } : out;
 }
 
 export interface StreamingReview {
@@ -59,9 +77,10 @@ export interface StreamingReview {
 }
 
 /** A review whose contexts are fed one at a time (a large JSON Lines file is read once for every changed flag). */
-export function reviewOverContexts(before: FlagSetSide, after: FlagSetSide): StreamingReview {
+export function reviewOverContexts(before: WithSegments, after: WithSegments): StreamingReview {
   const diff = diffFlagSets(before, after);
-  const counters = diff.changed.map((c) => new ContextBlastRadius(c.before, c.after));
+  const definitions = definitionsOf(before, after);
+  const counters = diff.changed.map((c) => new ContextBlastRadius(c.before, c.after, definitions));
   return {
     changedKeys: diff.changed.map((c) => c.key),
     add(context) {

@@ -5,7 +5,7 @@
  */
 import { conditionValueProblem } from '../evaluation/operators/index.js';
 import type { DiagnosticCode, Severity } from '../errors.js';
-import type { Flag, FlagType } from './flag.js';
+import { isSegmentOperator, type Condition, type Fallthrough, type Flag, type FlagType, type Rule } from './flag.js';
 import type { Anchor, PathSegment } from './locate.js';
 
 export interface Finding {
@@ -19,6 +19,60 @@ export interface Finding {
 }
 
 export type FlagCheck = (flag: Flag) => Finding[];
+
+/**
+ * The rules and fallthrough that apply somewhere: the flag's own, and each
+ * environment's that has its own (SPEC 6), with the path they live at, so
+ * every check of rules runs on all of them alike.
+ */
+export interface Targeting {
+  /** `[]` for the flag's own, `['environments', E]` for an environment's. */
+  base: PathSegment[];
+  /** "" or ` in environment "E"`, appended to messages. */
+  where: string;
+  rules?: Rule[];
+  fallthrough?: Fallthrough;
+}
+
+export function targetingsOf(flag: Flag): Targeting[] {
+  const out: Targeting[] = [{ base: [], where: '', rules: flag.rules, fallthrough: flag.fallthrough }];
+  for (const [env, o] of Object.entries(flag.environments ?? {})) {
+    if (o.rules !== undefined || o.fallthrough !== undefined) {
+      out.push({ base: ['environments', env], where: ` in environment "${env}"`, rules: o.rules, fallthrough: o.fallthrough });
+    }
+  }
+  return out;
+}
+
+/** Every condition of a list with its path, for checks of conditions in rules and in segments alike. */
+export function conditionFindings(conditions: readonly Condition[], base: PathSegment[]): Finding[] {
+  const out: Finding[] = [];
+  conditions.forEach((c, j) => {
+    const at = [...base, j];
+    if (isSegmentOperator(c.operator)) {
+      if (c.attribute !== undefined) {
+        out.push({ code: 'UNEXPECTED_ATTRIBUTE', severity: 'error', message: `${c.operator} takes no attribute (it tests segment membership); remove "attribute"`, path: [...at, 'attribute'] });
+      }
+      const v = c.value;
+      if (!Array.isArray(v) || v.length === 0 || !v.every((k) => typeof k === 'string')) {
+        out.push({
+          code: 'INVALID_OPERATOR_VALUE',
+          severity: 'error',
+          message: `${c.operator} needs a non-empty list of segment keys (e.g. [beta-testers]), got ${describeValue(v)}`,
+          path: [...at, v === undefined ? 'operator' : 'value'],
+        });
+      }
+      return;
+    }
+    if (c.attribute === undefined) {
+      out.push({ code: 'MISSING_ATTRIBUTE', severity: 'error', message: `missing required field "attribute" (${c.operator} tests an attribute of the context)`, path: at, anchor: 'parent' });
+    }
+    // One source of truth with the evaluator: a value it could not compile is exactly a finding here.
+    const problem = conditionValueProblem(c.operator, c.value);
+    if (problem) out.push({ ...problem, severity: 'error', path: [...at, c.value !== undefined ? 'value' : 'operator'] });
+  });
+  return out;
+}
 
 const WEIGHT_TOLERANCE = 1e-9;
 
@@ -69,8 +123,10 @@ export const checkValueTypes: FlagCheck = (flag) => {
     }
   };
   check(flag.defaultValue, ['defaultValue'], 'defaultValue');
-  flag.rules.forEach((r, i) => check(r.value, ['rules', i, 'value'], `the value of rule "${r.id}"`));
-  if (flag.fallthrough) check(flag.fallthrough.value, ['fallthrough', 'value'], 'the fallthrough value');
+  for (const t of targetingsOf(flag)) {
+    t.rules?.forEach((r, i) => check(r.value, [...t.base, 'rules', i, 'value'], `the value of rule "${r.id}"${t.where}`));
+    if (t.fallthrough) check(t.fallthrough.value, [...t.base, 'fallthrough', 'value'], `the fallthrough value${t.where}`);
+  }
   flag.variants?.forEach((v, i) => check(v.value, ['variants', i, 'value'], `the value of variant "${v.key}"`));
   for (const [env, o] of Object.entries(flag.environments ?? {})) check(o.value, ['environments', env, 'value'], `the value for environment "${env}"`);
   return out;
@@ -78,16 +134,16 @@ export const checkValueTypes: FlagCheck = (flag) => {
 
 export const checkDuplicateIds: FlagCheck = (flag) => {
   const out: Finding[] = [];
-  const seen = (items: { id?: string; key?: string }[], field: 'id' | 'key', list: string, code: DiagnosticCode) => {
+  const seen = (items: { id?: string; key?: string }[], field: 'id' | 'key', list: string, code: DiagnosticCode, base: PathSegment[] = [], where = '') => {
     const first = new Map<string, number>();
     items.forEach((item, i) => {
       const id = item[field] as string;
       const j = first.get(id);
       if (j === undefined) first.set(id, i);
-      else out.push({ code, severity: 'error', message: `${list} ${field} "${id}" is used twice (also at ${list} ${j + 1})`, path: [list === 'rule' ? 'rules' : 'variants', i, field] });
+      else out.push({ code, severity: 'error', message: `${list} ${field} "${id}" is used twice${where} (also at ${list} ${j + 1})`, path: [...base, list === 'rule' ? 'rules' : 'variants', i, field] });
     });
   };
-  seen(flag.rules, 'id', 'rule', 'DUPLICATE_RULE_ID');
+  for (const t of targetingsOf(flag)) if (t.rules) seen(t.rules, 'id', 'rule', 'DUPLICATE_RULE_ID', t.base, t.where);
   seen(flag.variants ?? [], 'key', 'variant', 'DUPLICATE_VARIANT_KEY');
   return out;
 };
@@ -107,25 +163,29 @@ export const checkPercentagePrecision: FlagCheck = (flag) => {
       out.push({ code: 'INVALID_PERCENTAGE', severity: 'error', message: `${p} has more than two decimals (rollouts resolve 0.01%)`, path });
     }
   };
-  flag.rules.forEach((r, i) => check(r.percentage, ['rules', i, 'percentage']));
-  check(flag.fallthrough?.percentage, ['fallthrough', 'percentage']);
+  for (const t of targetingsOf(flag)) {
+    t.rules?.forEach((r, i) => check(r.percentage, [...t.base, 'rules', i, 'percentage']));
+    check(t.fallthrough?.percentage, [...t.base, 'fallthrough', 'percentage']);
+  }
   flag.variants?.forEach((v, i) => check(v.weight, ['variants', i, 'weight']));
   return out;
 };
 
 export const checkOperatorValues: FlagCheck = (flag) => {
   const out: Finding[] = [];
-  flag.rules.forEach((rule, i) =>
-    rule.conditions.forEach((c, j) => {
-      const hasValue = c.value !== undefined;
-      // One source of truth with the evaluator: a value it could not compile is exactly a finding here.
-      const problem = conditionValueProblem(c.operator, c.value);
-      if (problem) {
-        out.push({ ...problem, severity: 'error', path: ['rules', i, 'conditions', j, hasValue ? 'value' : 'operator'] });
-      }
-    }),
-  );
+  for (const t of targetingsOf(flag)) {
+    t.rules?.forEach((rule, i) => out.push(...conditionFindings(rule.conditions, [...t.base, 'rules', i, 'conditions'])));
+  }
   return out;
+};
+
+/** `bucketBy` is an attribute path like a condition's: dot-separated names, none empty or reaching object machinery. */
+export const checkBucketBy: FlagCheck = (flag) => {
+  const b = flag.bucketBy;
+  if (b === undefined) return [];
+  const bad = b.split('.').find((s) => s === '' || s === '__proto__' || s === 'constructor' || s === 'prototype');
+  if (bad === undefined) return [];
+  return [{ code: 'INVALID_BUCKET_BY', severity: 'error', message: `bucketBy ${JSON.stringify(b)} is not an attribute path (dot-separated names such as device.id or tenant.id)`, path: ['bucketBy'] }];
 };
 
 export const checkKillSwitchEnabled: FlagCheck = (flag) =>
@@ -138,16 +198,20 @@ export const checkKillSwitchEnabled: FlagCheck = (flag) =>
  * conditions and no percentage (SPEC 1.3), or a percentage of 100, which puts
  * every context in the rollout (h % 100 < 100 always holds).
  */
-export const checkUnreachableRules: FlagCheck = (flag) => {
-  const catchAll = flag.rules.findIndex((r) => r.conditions.length === 0 && (r.percentage === undefined || r.percentage === 100));
-  if (catchAll < 0) return [];
-  return flag.rules.slice(catchAll + 1).map((r, k) => ({
-    code: 'UNREACHABLE_RULE' as const,
-    severity: 'warning' as const,
-    message: `rule "${r.id}" can never match: rule "${flag.rules[catchAll].id}" before it matches every context`,
-    path: ['rules', catchAll + 1 + k, 'id'],
-  }));
-};
+export const checkUnreachableRules: FlagCheck = (flag) =>
+  targetingsOf(flag).flatMap((t) => {
+    const rules = t.rules ?? [];
+    // With bucketBy, a percentage of 100 still leaves out contexts without the attribute.
+    const everyone = (r: Rule) => r.conditions.length === 0 && (r.percentage === undefined || (r.percentage === 100 && flag.bucketBy === undefined));
+    const catchAll = rules.findIndex(everyone);
+    if (catchAll < 0) return [];
+    return rules.slice(catchAll + 1).map((r, k) => ({
+      code: 'UNREACHABLE_RULE' as const,
+      severity: 'warning' as const,
+      message: `rule "${r.id}"${t.where} can never match: rule "${rules[catchAll].id}" before it matches every context`,
+      path: [...t.base, 'rules', catchAll + 1 + k, 'id'],
+    }));
+  });
 
 /** The override is checked before `enabled`, so `enabled: true` without a value falls through to DISABLED. */
 export const checkIneffectiveOverrides: FlagCheck = (flag) => {
@@ -168,6 +232,7 @@ export const FLAG_CHECKS: readonly FlagCheck[] = [
   checkWeights,
   checkPercentagePrecision,
   checkOperatorValues,
+  checkBucketBy,
   checkKillSwitchEnabled,
   checkUnreachableRules,
   checkIneffectiveOverrides,

@@ -37,6 +37,20 @@ export const OPERATORS = [
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
+/**
+ * Segment operators (SPEC 6): `value` is a list of segment keys and there is
+ * no `attribute`. Kept apart from OPERATORS, whose members all test an
+ * attribute value, so code about attribute operators stays about them.
+ */
+export const SEGMENT_OPERATORS = ['in_segment', 'not_in_segment'] as const;
+export type SegmentOperator = (typeof SEGMENT_OPERATORS)[number];
+export const CONDITION_OPERATORS = [...OPERATORS, ...SEGMENT_OPERATORS] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+export function isSegmentOperator(op: string): op is SegmentOperator {
+  return op === 'in_segment' || op === 'not_in_segment';
+}
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export const JsonValueSchema: z.ZodMiniType<JsonValue> = z.json();
 
@@ -44,8 +58,9 @@ export const JsonValueSchema: z.ZodMiniType<JsonValue> = z.json();
 export const PercentageSchema = z.number().check(z.minimum(0), z.maximum(100));
 
 export const ConditionSchema = z.strictObject({
-  attribute: z.string().check(z.minLength(1)),
-  operator: z.enum(OPERATORS),
+  // Required for every operator but in_segment/not_in_segment, which must not have one (checks.ts).
+  attribute: z.optional(z.string().check(z.minLength(1))),
+  operator: z.enum(CONDITION_OPERATORS),
   // Required for every operator but exists/not_exists; the shape per operator is checked in checks.ts.
   value: z.optional(JsonValueSchema),
 });
@@ -70,9 +85,12 @@ export const VariantSchema = z.strictObject({
   weight: PercentageSchema,
 });
 
+/** SPEC 6: `rules` and `fallthrough`, when present, replace the flag's own in this environment. */
 export const EnvironmentSchema = z.strictObject({
   enabled: z.boolean(),
   value: z.optional(JsonValueSchema),
+  rules: z.optional(z.array(RuleSchema)),
+  fallthrough: z.optional(FallthroughSchema),
 });
 
 const TimestampSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
@@ -87,6 +105,8 @@ export const FlagSchema = z.strictObject({
   rules: z.array(RuleSchema),
   fallthrough: z.optional(FallthroughSchema),
   variants: z.optional(z.array(VariantSchema)),
+  /** SPEC 6: an attribute path whose value is the bucket key instead of `user.id || tenant.id || 'anonymous'`. */
+  bucketBy: z.optional(z.string().check(z.minLength(1))),
   tags: z.array(z.string()),
   owner: z.string(),
   killSwitch: z._default(z.boolean(), false),

@@ -21,6 +21,7 @@ import {
 import { formatPath, locatePath, type PathSegment, type Position } from './locate.js';
 import type { FlagEntry, ParsedFlagFile, ParsedYaml } from './parse-file.js';
 import { didYouMean, suggest } from './suggest.js';
+import { flagSegmentReferences, referenceFindings, unusedSegmentDiagnostics, type SegmentIndex } from './segment-checks.js';
 
 export interface FlagSet {
   /**
@@ -36,6 +37,8 @@ export interface FlagSet {
   /** Keys that exist but are not served (invalid or duplicated): evaluating them gives PARSE_ERROR. */
   invalidKeys: Set<string>;
   diagnostics: Diagnostic[];
+  /** The segments of `flags/segments/` (SPEC 6), when they were read. */
+  segments?: SegmentIndex;
 }
 
 export interface EntryValidation {
@@ -73,11 +76,13 @@ export function diagnosticsOf(
  * When the schema fails, the checks still run on a repaired copy (see
  * salvageFlag) so one typo does not hide the other problems of the flag.
  */
-export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry): EntryValidation {
+export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry, opts: { segments?: SegmentIndex } = {}): EntryValidation {
   const base = entry.index === null ? [] : ['flags', entry.index];
   const parsed = FlagSchema.safeParse(entry.raw);
   if (parsed.success) {
     const findings = runFlagChecks(parsed.data);
+    // Without a segment index (a caller validating one flag alone) references are not judged.
+    if (opts.segments) findings.push(...referenceFindings(flagSegmentReferences(parsed.data), opts.segments));
     const diagnostics = diagnosticsOf(file, base, findings, { flagKey: entry.key });
     const valid = !entry.yamlError && !findings.some((f) => f.severity === 'error');
     return { flag: valid ? parsed.data : undefined, diagnostics };
@@ -122,6 +127,8 @@ export interface FlagIndex {
   diagnostics: Diagnostic[];
   /** The files checked, as given. */
   fileNames: string[];
+  /** The segments given to the validator (SPEC 6). */
+  segments?: SegmentIndex;
 }
 
 /**
@@ -138,11 +145,14 @@ export class FlagSetValidator {
   private readonly fileNames: string[] = [];
   private readonly keepEntries: boolean;
   private readonly entryChecks: readonly EntryCheck[];
+  private readonly segments?: SegmentIndex;
+  private readonly usedSegments = new Set<string>();
 
   /** `entryChecks`: project-specific checks on each entry's plain data (e.g. unknown environments, SPEC 5). */
-  constructor(opts: { keepEntries?: boolean; entryChecks?: readonly EntryCheck[] } = {}) {
+  constructor(opts: { keepEntries?: boolean; entryChecks?: readonly EntryCheck[]; segments?: SegmentIndex } = {}) {
     this.keepEntries = opts.keepEntries ?? false;
     this.entryChecks = opts.entryChecks ?? [];
+    this.segments = opts.segments;
   }
 
   add(file: ParsedFlagFile): void {
@@ -165,7 +175,8 @@ export class FlagSetValidator {
         if (entry.key !== undefined) this.invalidKeys.add(entry.key);
         continue;
       }
-      const result = validateFlagEntry(file, entry);
+      const result = validateFlagEntry(file, entry, { segments: this.segments });
+      if (this.segments) for (const k of rawSegmentReferences(entry.raw)) this.usedSegments.add(k);
       for (const d of result.diagnostics) diagnostics.push(d);
       for (const check of this.entryChecks) {
         const base = entry.index === null ? [] : ['flags', entry.index];
@@ -202,18 +213,47 @@ export class FlagSetValidator {
       for (const d of duplicateDiagnostics('DUPLICATE_FLAG_KEY', `flag key "${key}"`, list)) diagnostics.push({ ...d, flagKey: key, path: 'key' });
     }
     for (const key of valid.keys()) invalidKeys.delete(key);
+    const segments = this.segments;
+    if (segments) {
+      diagnostics.push(...segments.diagnostics);
+      diagnostics.push(...unusedSegmentDiagnostics(segments, this.usedSegments));
+    }
     diagnostics.sort(compareDiagnostics);
-    return { flags: valid, entries: this.places, invalidKeys, diagnostics, fileNames: this.fileNames };
+    return { flags: valid, entries: this.places, invalidKeys, diagnostics, fileNames: [...this.fileNames, ...(segments?.fileNames ?? [])], ...(segments && { segments }) };
   }
 }
 
+/**
+ * The segment keys a flag's raw data refers to, read leniently (the flag may
+ * be invalid): a segment used only by a broken flag is still in use.
+ */
+function rawSegmentReferences(raw: unknown): string[] {
+  const out: string[] = [];
+  const scan = (rules: unknown) => {
+    if (!Array.isArray(rules)) return;
+    for (const r of rules) {
+      const conditions = isObj(r) ? r.conditions : undefined;
+      if (!Array.isArray(conditions)) continue;
+      for (const c of conditions) {
+        if (isObj(c) && (c.operator === 'in_segment' || c.operator === 'not_in_segment') && Array.isArray(c.value)) {
+          for (const k of c.value) if (typeof k === 'string') out.push(k);
+        }
+      }
+    }
+  };
+  if (!isObj(raw)) return out;
+  scan(raw.rules);
+  if (isObj(raw.environments)) for (const o of Object.values(raw.environments)) if (isObj(o)) scan(o.rules);
+  return out;
+}
+
 /** Validates a whole flag directory's parsed files into the served flag set. */
-export function validateFlagFiles(files: ParsedFlagFile[]): FlagSet {
-  const validator = new FlagSetValidator({ keepEntries: true });
+export function validateFlagFiles(files: ParsedFlagFile[], opts: { segments?: SegmentIndex } = {}): FlagSet {
+  const validator = new FlagSetValidator({ keepEntries: true, segments: opts.segments });
   for (const file of files) validator.add(file);
   const { flags, entries, invalidKeys, diagnostics } = validator.finish();
   // With keepEntries, every place is the FlagEntry itself.
-  return { files, flags, entries: entries as Map<string, FlagEntry[]>, invalidKeys, diagnostics };
+  return { files, flags, entries: entries as Map<string, FlagEntry[]>, invalidKeys, diagnostics, ...(opts.segments && { segments: opts.segments }) };
 }
 
 /** One finding per place of a duplicated name, each naming all the other places. */
@@ -267,6 +307,8 @@ export const flagShapeAt: ObjectShapeAt = (p) => {
   if (a === 'fallthrough' && p.length === 1) return { fields: FLAG_SHAPES.fallthrough, what: 'fallthrough' };
   if (a === 'variants' && p.length === 2) return { fields: FLAG_SHAPES.variant, what: 'variant' };
   if (a === 'environments' && p.length === 2) return { fields: FLAG_SHAPES.environment, what: 'environment override' };
+  // SPEC 6: an environment's own rules and fallthrough.
+  if (a === 'environments' && p.length > 2) return flagShapeAt(p.slice(2));
   return { fields: [], what: 'mapping' };
 };
 

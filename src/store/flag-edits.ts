@@ -209,6 +209,14 @@ export interface EditPlan<R> {
   safety: boolean;
   /** The operation's own result fields, from the flag's data after the edit. */
   describe(after: Record<string, unknown>): R;
+  /**
+   * Edits of lists (SPEC 6 authoring: insert, remove or move a rule, a tag),
+   * applied to the file's text before `sets`; `prefix` is the flag's path in
+   * the document. rule-edits.ts builds these with yaml-seq-edit.ts.
+   */
+  textEdit?: (text: string, prefix: (string | number)[]) => string;
+  /** What `textEdit` changes, for the result's `changes`. */
+  textChanges?: FieldChange[];
 }
 
 /** A value to set, with a path relative to the flag's mapping. */
@@ -270,10 +278,17 @@ export function planSetField(raw: RawFlag, fieldPath: string, rawValue: string):
     (field.display === 'enabled' && value === false) ||
     (field.display === 'killSwitch' && value === true) ||
     (field.path[0] === 'environments' && field.path[2] === 'enabled' && value === false);
+  const describe = (after: RawFlag) => ({ action: 'set' as const, path: field.display, before, after: ownAt(after, field.path) });
+  // SPEC 6: `environments.staging.value true` on a flag without a staging entry
+  // writes the whole entry, `staging: {enabled: true, value: true}`: an entry
+  // needs `enabled`, and a value is only served by an enabled one.
+  if (field.path[0] === 'environments' && field.path[2] !== 'enabled' && !isObject(ownAt(raw, ['environments', field.path[1]]))) {
+    return { sets: [{ path: ['environments', field.path[1]], value: { enabled: true, [field.path[2]]: value }, before: field.before }], safety, describe };
+  }
   return {
     sets: isDeepStrictEqual(before, value) ? [] : [{ path: field.path, value, before: field.before }],
     safety,
-    describe: (after) => ({ action: 'set', path: field.display, before, after: ownAt(after, field.path) }),
+    describe,
   };
 }
 
@@ -514,7 +529,7 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string | null): string 
 
 // ---- the shared read-lock-edit-validate-write cycle ----
 
-async function editFlag<R extends object>(
+export async function editFlag<R extends object>(
   dir: string,
   key: string,
   opts: EditOptions,
@@ -541,8 +556,8 @@ async function editFlag<R extends object>(
     const raw = entry.raw as RawFlag;
     const plan = planner(raw);
 
-    if (plan.sets.length === 0) {
-      const { flag, diagnostics } = validateFlagEntry(parsed, entry);
+    if (plan.sets.length === 0 && plan.textEdit === undefined) {
+      const { flag, diagnostics } = validateFlagEntry(parsed, entry, { segments: set.segments });
       return { key, file: target, changed: false, changes: [], flag, diagnostics, otherErrors, ...plan.describe(raw) };
     }
 
@@ -551,7 +566,7 @@ async function editFlag<R extends object>(
     const sets: YamlSet[] = [...plan.sets, ...stamp].map((s) => ({ ...s, path: [...prefix, ...s.path] }));
     let newText: string;
     try {
-      newText = editYaml(text, sets);
+      newText = editYaml(plan.textEdit ? plan.textEdit(text, prefix) : text, sets);
     } catch (e) {
       if (e instanceof YamlEditError) throw new FlagsError('EDIT_FAILED', `cannot edit ${name}: ${e.message}`, { cause: e });
       throw e;
@@ -559,7 +574,7 @@ async function editFlag<R extends object>(
 
     const after = parseFlagFile(file, newText);
     const newEntry = locateEntry(after, key, name);
-    const { flag, diagnostics } = validateFlagEntry(after, newEntry);
+    const { flag, diagnostics } = validateFlagEntry(after, newEntry, { segments: set.segments });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 && !plan.safety) throw invalidEdit(name, key, errors);
 
@@ -574,6 +589,7 @@ async function editFlag<R extends object>(
         after: ownAt(newRaw, s.path),
       }))
       .filter((c) => !isDeepStrictEqual(c.before, c.after));
+    if (plan.textChanges) changes.unshift(...plan.textChanges);
     return { key, file: target, changed: true, changes, flag, diagnostics, otherErrors, ...plan.describe(newRaw) };
   });
 }

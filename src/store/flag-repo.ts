@@ -7,6 +7,8 @@ import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
 import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
+import { parseSegmentFile, validateSegmentFiles, type ParsedSegmentFile, type SegmentIndex } from '../schema/segment-checks.js';
+import { SEGMENTS_DIR } from '../schema/segment.js';
 import { isInside } from './paths.js';
 
 export type { FlagSet } from '../schema/validate.js';
@@ -44,7 +46,7 @@ export async function listFlagFiles(dir: string): Promise<string[]> {
     const names = readdirSync(folder).sort();
     for (const name of names) {
       if (name.startsWith('.')) continue;
-      if (top && name === EXPERIMENTS_DIR) continue;
+      if (top && (name === EXPERIMENTS_DIR || name === SEGMENTS_DIR)) continue;
       const full = path.join(folder, name);
       let info = lstatSync(full);
       if (info.isSymbolicLink()) {
@@ -89,12 +91,58 @@ function failedFile(file: string, code: Diagnostic['code'], message: string): Pa
   return parsed;
 }
 
-/** Reads and validates the whole flags directory. */
+/** Reads and validates the whole flags directory, segments included. */
 export async function readFlagSet(dir: string): Promise<FlagSet> {
   const files = await listFlagFiles(dir);
+  const segments = readSegments(dir);
   const parsed: ParsedFlagFile[] = [];
   for (const f of files) parsed.push(await readFlagFile(f));
-  return validateFlagFiles(parsed);
+  return validateFlagFiles(parsed, { segments });
+}
+
+/**
+ * `<dir>/segments/*.yaml` (SPEC 6), sorted; none when the folder is missing.
+ * Only files directly in the folder, and no links leading outside the flags
+ * directory, as for flag files.
+ */
+export function listSegmentFiles(dir: string): string[] {
+  const folder = path.join(dir, SEGMENTS_DIR);
+  let names: string[];
+  try {
+    if (!statSync(folder).isDirectory()) return [];
+    names = readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+  const root = safeRealpath(dir);
+  return names
+    .filter((n) => !n.startsWith('.') && /\.ya?ml$/i.test(n))
+    .map((n) => path.join(folder, n))
+    .filter((f) => {
+      const real = safeRealpath(f);
+      return real !== null && root !== null && isInside(root, real) && statSync(f).isFile();
+    });
+}
+
+export function readSegmentFile(file: string): ParsedSegmentFile {
+  try {
+    const info = statSync(file);
+    if (info.size > MAX_FLAG_FILE_BYTES) {
+      const failed = parseSegmentFile(file, '');
+      failed.diagnostics = [{ code: 'FILE_TOO_LARGE', severity: 'error', message: `file is ${(info.size / 1048576).toFixed(1)} MiB; segment files are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`, file, line: 1, column: 1 }];
+      return failed;
+    }
+    return parseSegmentFile(file, readFileSync(file, 'utf8'));
+  } catch (e) {
+    const failed = parseSegmentFile(file, '');
+    failed.diagnostics = [{ code: 'UNREADABLE_FILE', severity: 'error', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, line: 1, column: 1 }];
+    return failed;
+  }
+}
+
+/** Reads and validates the segments of a flags directory. */
+export function readSegments(dir: string): SegmentIndex {
+  return validateSegmentFiles(listSegmentFiles(dir).map(readSegmentFile));
 }
 
 /** Paths, sizes and modification times of the flag files: changes when any file does. */

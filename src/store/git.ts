@@ -10,6 +10,8 @@ import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
 import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
+import { parseSegmentFile, validateSegmentFiles } from '../schema/segment-checks.js';
+import { SEGMENTS_DIR } from '../schema/segment.js';
 import { assertFlagsDir, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES } from './flag-repo.js';
 
 export interface GitLocation {
@@ -159,10 +161,16 @@ async function readBlobs(root: string, objects: string[]): Promise<Map<string, B
   return out;
 }
 
+/** `segments/<name>.yaml` directly below the flags directory (SPEC 6). */
+function isSegmentFilePath(rel: string): boolean {
+  const parts = rel.split('/');
+  return parts.length === 2 && parts[0] === SEGMENTS_DIR && !parts[1].startsWith('.') && /\.ya?ml$/i.test(parts[1]);
+}
+
 /** Whether a path below the flags directory is a flag file, with the same rules as listFlagFiles. */
 function isFlagFilePath(rel: string): boolean {
   const parts = rel.split('/');
-  if (parts[0] === EXPERIMENTS_DIR) return false;
+  if (parts[0] === EXPERIMENTS_DIR || (parts[0] === SEGMENTS_DIR && parts.length > 1)) return false;
   if (parts.some((p) => p.startsWith('.'))) return false;
   return /\.ya?ml$/i.test(parts[parts.length - 1]);
 }
@@ -182,6 +190,8 @@ export async function readFlagSetAtRevision(flagsDir: string, revision: string, 
   const byPath = new Map(entries.map((e) => [e.path, e]));
 
   const chosen: { rel: string; entry: TreeEntry }[] = [];
+  // SPEC 6: segment files at that revision, read directly (no links followed there).
+  const segmentEntries = entries.filter((e) => e.type === 'blob' && e.mode !== '120000' && isSegmentFilePath(e.path.slice(strip)) && e.size <= MAX_FLAG_FILE_BYTES);
   for (const e of entries) {
     const rel = e.path.slice(strip);
     if (!isFlagFilePath(rel)) continue;
@@ -224,5 +234,10 @@ export async function readFlagSetAtRevision(flagsDir: string, revision: string, 
     return same !== undefined && same.text === text ? same : parseFlagFile(file, text);
   });
   const hasFlagsDir = where.prefix === '' || entries.length > 0;
-  return { revision, commit, hasFlagsDir, flagSet: validateFlagFiles(files) };
+  const segmentBlobs = await readBlobs(where.root, segmentEntries.map((e) => e.object));
+  const segmentFiles = segmentEntries
+    .map((e) => ({ file: path.join(flagsDir, ...e.path.slice(strip).split('/')), text: segmentBlobs.get(e.object)?.toString('utf8') ?? '' }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+    .map((f) => parseSegmentFile(f.file, f.text));
+  return { revision, commit, hasFlagsDir, flagSet: validateFlagFiles(files, { segments: validateSegmentFiles(segmentFiles) }) };
 }

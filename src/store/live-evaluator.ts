@@ -8,6 +8,7 @@
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import type { Diagnostic } from '../errors.js';
 import { createFlagEvaluator, type FlagEvaluator } from '../evaluation/index.js';
+import type { Segment } from '../schema/segment.js';
 import type { Flag } from '../schema/flag.js';
 import { filesSignature, readFlagSet, resolveFlagsDir, type FlagSet } from './flag-repo.js';
 
@@ -74,11 +75,19 @@ export async function createEvaluator(options: LiveEvaluatorOptions = {}): Promi
   let served: Served = { flags: new Map(), files: new Map(), invalid: new Set() };
   let diagnostics: Diagnostic[] = [];
   let current: FlagEvaluator;
+  // SPEC 6: like flags, a segment whose file broke keeps its last good version.
+  let segments = new Map<string, Segment>();
   const install = (set: FlagSet) => {
     const before = served.flags;
     served = mergeServed(served, set);
     diagnostics = set.diagnostics;
-    current = createFlagEvaluator(served.flags.values(), { invalid: served.invalid });
+    const next = new Map(set.segments?.segments ?? []);
+    for (const key of set.segments?.invalidKeys ?? []) {
+      const last = segments.get(key);
+      if (last !== undefined) next.set(key, last);
+    }
+    segments = next;
+    current = createFlagEvaluator(served.flags.values(), { invalid: served.invalid, segments: segments.values() });
     const keys = new Set([...before.keys(), ...served.flags.keys()]);
     return [...keys].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(served.flags.get(k)));
   };

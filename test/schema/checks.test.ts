@@ -37,7 +37,7 @@ const brief = (findings: Finding[]) => findings.map((f) => `${f.severity} ${f.co
 describe('the named list', () => {
   it('holds every check once, and a valid flag passes them all', () => {
     expect(new Set(FLAG_CHECKS).size).toBe(FLAG_CHECKS.length);
-    expect(FLAG_CHECKS.length).toBe(8);
+    expect(FLAG_CHECKS.length).toBe(9); // + checkBucketBy (SPEC 6)
     for (const check of FLAG_CHECKS) expect(check(flag())).toEqual([]);
   });
 });

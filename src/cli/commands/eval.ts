@@ -17,6 +17,8 @@ export interface EvalOptions extends ContextOptions {
   all?: boolean;
   contexts?: string;
   summary?: boolean;
+  /** SPEC 6: every step, rule and condition verdict, and the bucket numbers. */
+  explain?: boolean;
 }
 
 type Result = EvaluationResult<JsonValue | undefined>;
@@ -26,9 +28,10 @@ export async function runEval(ctx: CommandContext, key: string | undefined, opts
   if (!opts.all && key === undefined) throw new UsageError('missing flag KEY (or use --all)');
   if (opts.contexts !== undefined && (opts.all || opts.context !== undefined)) throw new UsageError('--contexts cannot be combined with --all or --context');
   if (opts.summary && opts.contexts === undefined) throw new UsageError('--summary needs --contexts');
+  if (opts.explain && (opts.all || opts.contexts !== undefined)) throw new UsageError('--explain explains one flag for one context: it cannot be combined with --all or --contexts');
 
   const set = await ctx.loadFlags();
-  const evaluator = createFlagEvaluator(set.flags.values(), { invalid: set.invalidKeys });
+  const evaluator = createFlagEvaluator(set.flags.values(), { invalid: set.invalidKeys, segments: set.segments?.segments.values() });
 
   if (opts.contexts !== undefined) return runBatch(ctx, evaluator, key!, opts);
 
@@ -43,6 +46,18 @@ export async function runEval(ctx: CommandContext, key: string | undefined, opts
   }
   const result = evaluator.evaluate(key!, context);
   if (result.reason === 'ERROR') ctx.exitCode = 1;
+  const flag = set.flags.get(key!);
+  if (opts.explain && flag !== undefined && result.reason !== 'ERROR') {
+    const { explainEvaluation } = await import('../../evaluation/explain.js');
+    const e = explainEvaluation(flag, context, { segments: set.segments?.segments.values() });
+    if (ctx.json) {
+      const { result: r, ...explain } = e;
+      return ctx.printJson({ key, ...r, explain });
+    }
+    const { renderExplanation } = await import('../render/explain.js');
+    ctx.out(renderExplanation(key!, e, ctx.chalk));
+    return;
+  }
   if (ctx.json) return ctx.printJson({ key, ...result });
   ctx.out(renderResultLine(ctx, result));
 }

@@ -49,7 +49,7 @@ export async function runExperimentExpose(ctx: CommandContext, id: string, opts:
     variant = opts.variant;
   } else {
     const context = exposureContext(opts.user, opts.set ?? []);
-    const evaluator = createFlagEvaluator(flags.flags.values(), { invalid: flags.invalidKeys });
+    const evaluator = createFlagEvaluator(flags.flags.values(), { invalid: flags.invalidKeys, segments: flags.segments?.segments.values() });
     const result = evaluator.evaluate(experiment.flagKey, context);
     evaluation = { key: experiment.flagKey, ...result };
     if (result.reason === 'ERROR') {

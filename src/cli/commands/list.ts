@@ -2,8 +2,9 @@ import type { CommandContext } from '../context.js';
 import { withDefaults } from '../render/flag.js';
 import { renderTable } from '../render/table.js';
 
-export async function runList(ctx: CommandContext, opts: { tag?: string }): Promise<void> {
+export async function runList(ctx: CommandContext, opts: { tag?: string; segments?: boolean }): Promise<void> {
   const set = await ctx.loadFlags();
+  if (opts.segments) return (await import('./segments.js')).runListSegments(ctx, set);
   let flags = [...set.flags.values()];
   if (opts.tag !== undefined) flags = flags.filter((f) => f.tags.includes(opts.tag!));
   if (ctx.json) return ctx.printJson(flags.map(withDefaults));

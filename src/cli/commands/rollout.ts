@@ -7,7 +7,16 @@ import { setRollout, type RolloutResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
 import { editOptions, renderEdit } from '../render/edit.js';
 
-export async function runRollout(ctx: CommandContext, key: string, percent: string, opts: { rule?: string }): Promise<void> {
+export async function runRollout(ctx: CommandContext, key: string, percent: string, opts: { rule?: string; env?: string }): Promise<void> {
+  if (opts.env !== undefined) {
+    // SPEC 6: per-environment rollout.
+    const { setEnvRollout } = await import('../../store/rule-edits.js');
+    const r = await setEnvRollout(ctx.flagsDir, key, parsePercent(percent), { ...editOptions(ctx), env: opts.env, rule: opts.rule });
+    const what = 'rule' in r.target ? `rule ${r.target.rule} of ${r.key} in ${r.env}` : `${r.key} in ${r.env} (fallthrough)`;
+    const head = r.changed ? `Rollout of ${what}: ${r.before === undefined ? 'not set' : `${r.before}%`} → ${r.percentage}%` : `Rollout of ${what} is already ${r.percentage}% (nothing changed)`;
+    renderEdit(ctx, r, head);
+    return;
+  }
   const result = await setRollout(ctx.flagsDir, key, parsePercent(percent), { ...editOptions(ctx), rule: opts.rule });
   renderEdit(ctx, result, rolloutMessage(result));
 }

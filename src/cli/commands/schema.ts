@@ -21,6 +21,7 @@ import {
   VariantSchema,
 } from '../../schema/flag.js';
 import type { CommandContext } from '../context.js';
+import { SegmentSchema } from '../../schema/segment.js';
 
 type Meta = { id?: string; title?: string; description?: string };
 type AnySchema = $ZodType;
@@ -36,10 +37,11 @@ const FLAG_FIELD_DOCS: Record<string, string> = {
   rules: 'Targeting rules, evaluated in order; the first that matches wins.',
   fallthrough: 'Value when the flag is enabled and no rule matched, optionally for a percentage of contexts.',
   variants: 'A/B split: weights are percentages that must sum to 100.',
+  bucketBy: 'Attribute path (device.id, tenant.id) whose value is the bucket key of rollouts and the split; contexts without it are in no rollout and skip the split. Default: user.id || tenant.id || "anonymous".',
   tags: 'Free-form labels (flags list --tag).',
   owner: 'Team or person responsible for the flag.',
   killSwitch: 'true: always serve defaultValue, whatever else is set.',
-  environments: 'Per-environment overrides, checked before `enabled`.',
+  environments: 'Per-environment overrides, checked before `enabled`; an environment\'s own rules and fallthrough replace the flag\'s there.',
   createdAt: 'ISO-8601 timestamp, written by the CLI.',
   updatedAt: 'ISO-8601 timestamp, written by the CLI.',
 };
@@ -49,7 +51,10 @@ function flagRegistry() {
   const add = (schema: unknown, meta: Meta) => registry.add(schema as AnySchema, meta);
   add(FlagSchema, { id: 'flag', title: 'Feature flag', description: 'One feature flag (SPEC 1.2).' });
   add(RuleSchema, { id: 'rule', description: 'A targeting rule: all conditions must hold; an empty list matches every context.' });
-  add(ConditionSchema, { id: 'condition', description: 'attribute (a dot path into the context), operator and the value it needs.' });
+  add(ConditionSchema, {
+    id: 'condition',
+    description: 'attribute (a dot path into the context), operator and the value it needs; in_segment / not_in_segment take no attribute and a list of segment keys.',
+  });
   add(FallthroughSchema, { id: 'fallthrough' });
   add(VariantSchema, { id: 'variant' });
   add(EnvironmentSchema, { id: 'environment', description: 'enabled: false serves defaultValue in this environment; a value overrides it.' });
@@ -70,6 +75,17 @@ export function flagFileJsonSchema(): Record<string, unknown> {
     $schema: schema.$schema,
     title: 'flags: feature flag file',
     description: 'One flag (a mapping with "key") or a list of flags under "flags:". Run `flags validate` for the checks a schema cannot express.',
+    ...withoutKey(schema, '$schema'),
+  };
+}
+
+/** A segment, `flags/segments/<key>.yaml` (SPEC 6). */
+export function segmentFileJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(SegmentSchema as unknown as AnySchema, { target: 'draft-07', io: 'input', unrepresentable: 'any' });
+  return {
+    $schema: schema.$schema,
+    title: 'flags: segment',
+    description: 'A reusable list of conditions (all must hold), referenced by rules with in_segment / not_in_segment.',
     ...withoutKey(schema, '$schema'),
   };
 }
@@ -105,7 +121,7 @@ function withoutKey(o: Record<string, unknown>, key: string): Record<string, unk
   return rest;
 }
 
-export async function runSchema(ctx: CommandContext, opts: { experiment?: boolean; config?: boolean }): Promise<void> {
-  if (opts.experiment && opts.config) throw new UsageError('--experiment and --config name different schemas: give one');
-  ctx.out(JSON.stringify(opts.config ? configFileJsonSchema() : opts.experiment ? experimentFileJsonSchema() : flagFileJsonSchema(), null, 2));
+export async function runSchema(ctx: CommandContext, opts: { experiment?: boolean; config?: boolean; segment?: boolean }): Promise<void> {
+  if ([opts.experiment, opts.config, opts.segment].filter(Boolean).length > 1) throw new UsageError('--experiment, --segment and --config name different schemas: give one');
+  ctx.out(JSON.stringify(opts.config ? configFileJsonSchema() : opts.experiment ? experimentFileJsonSchema() : opts.segment ? segmentFileJsonSchema() : flagFileJsonSchema(), null, 2));
 }

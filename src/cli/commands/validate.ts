@@ -35,10 +35,14 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
   // directory of thousands of files is what CI runs this on, and holding every
   // parsed document until the end costs more (in garbage collection) than all
   // the checks together. Other commands keep the documents (ctx.loadFlags).
-  const { listFlagFiles, readFlagFile } = await import('../../store/flag-repo.js');
+  const { listFlagFiles, readFlagFile, readSegments } = await import('../../store/flag-repo.js');
   // Project settings (SPEC 5): names under `environments:` the project does not list are warnings.
   const known = ctx.settings.environments.value;
-  const validator = new FlagSetValidator({ keepEntries: false, entryChecks: known ? [(raw) => unknownEnvironmentFindings(raw, known)] : [] });
+  const validator = new FlagSetValidator({
+    keepEntries: false,
+    segments: readSegments(ctx.flagsDir),
+    entryChecks: known ? [(raw) => unknownEnvironmentFindings(raw, known)] : [],
+  });
   for (const file of await listFlagFiles(ctx.flagsDir)) validator.add(await readFlagFile(file));
   const flags = validator.finish();
   const experiments = await readExperimentSet(ctx.flagsDir, flags);

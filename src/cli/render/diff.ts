@@ -48,6 +48,15 @@ export function renderDiffJson(report: DiffReport): unknown {
       changes: c.changes.map((ch) => ({ path: ch.path, before: ch.before, after: ch.after })),
       blastRadius: jsonRadius(c.blastRadius),
     })),
+    // SPEC 6: changed segments with the flags that use them.
+    ...(report.review.segmentChanges && {
+      segments: report.review.segmentChanges.map((s) => ({
+        key: s.key,
+        status: s.status,
+        changes: s.changes.map((ch) => ({ path: ch.path, before: ch.before, after: ch.after })),
+        flags: s.flags.map((f) => ({ key: f.key, blastRadius: jsonRadius(f.blastRadius) })),
+      })),
+    }),
   };
 }
 
@@ -138,7 +147,7 @@ function noChange(r: BlastRadius): string {
 }
 
 function hasChanges(review: FlagReview): boolean {
-  return review.changed.length + review.added.length + review.removed.length > 0;
+  return review.changed.length + review.added.length + review.removed.length + (review.segmentChanges?.length ?? 0) > 0;
 }
 
 function invalidFiles(report: DiffReport): string[] {
@@ -181,6 +190,17 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
     for (const key of review.added) {
       const was = review.previouslyInvalid.includes(key) ? ` (invalid at ${report.base})` : '';
       lines.push(`${chalk.green('ADDED ')}  ${chalk.bold(key)}  ${chalk.dim(report.files.get(key) ?? '')}${was}`);
+    }
+  }
+  // ---- SPEC 6: changed segments ----
+  for (const seg of review.segmentChanges ?? []) {
+    lines.push('');
+    lines.push(`${chalk.bold('SEGMENT')} ${chalk.bold(seg.key)}  ${seg.status}`);
+    for (const ch of seg.changes) lines.push(`  ${chalk.cyan(ch.path)}: ${renderChangeValues(ch, chalk)}`);
+    if (seg.flags.length === 0) lines.push('  used by no flag');
+    for (const f of seg.flags) {
+      lines.push(`  used by ${chalk.bold(f.key)}: blast radius ${sourceSentence(report, f.blastRadius)}:`);
+      for (const l of radiusLines(f.blastRadius)) lines.push(`    ${l}`);
     }
   }
   if (report.invalid.length > 0) {
@@ -244,6 +264,15 @@ export function renderDiffMarkdown(report: DiffReport): string {
     }
 
     for (const c of review.changed) out.push('', ...markdownDetails(report, c));
+  }
+  // ---- SPEC 6: changed segments ----
+  if (review.segmentChanges?.length) {
+    out.push('', '#### Segments', '', '| segment | change | flag using it | value changes |', '|---|---|---|---|');
+    for (const seg of review.segmentChanges) {
+      const what = seg.status === 'changed' ? seg.changes.map((c) => mdCode(c.path)).join(', ') : seg.status;
+      if (seg.flags.length === 0) out.push(`| ${mdCode(seg.key)} | ${what} | – | – |`);
+      for (const f of seg.flags) out.push(`| ${mdCode(seg.key)} | ${what} | ${mdCode(f.key)} | ${mdText(summarizeRadius(f.blastRadius))} |`);
+    }
   }
   if (report.invalid.length > 0) {
     const files = invalidFiles(report);

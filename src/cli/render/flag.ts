@@ -1,13 +1,33 @@
 /** Human rendering of flags and values. */
 import type { ChalkInstance } from 'chalk';
-import type { Condition, Flag } from '../../schema/flag.js';
+import { isSegmentOperator, type Condition, type Fallthrough, type Flag, type Rule } from '../../schema/flag.js';
 
 export function renderValue(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
 export function renderCondition(c: Condition): string {
+  // Segment conditions have no attribute (SPEC 6): `in_segment ["beta-testers"]`.
+  if (isSegmentOperator(c.operator) || c.attribute === undefined) return `${c.operator} ${renderValue(c.value)}`;
   return c.value === undefined ? `${c.attribute} ${c.operator}` : `${c.attribute} ${c.operator} ${renderValue(c.value)}`;
+}
+
+/** Rules in order with their conditions, indented by `pad`. */
+export function renderRules(rules: readonly Rule[], chalk: ChalkInstance, pad = ''): string[] {
+  const lines: string[] = [];
+  rules.forEach((r, i) => {
+    const rollout = r.percentage === undefined ? '' : `  for ${r.percentage}% of matching contexts`;
+    lines.push(`${pad}  ${i + 1}. ${chalk.cyan(r.id)} → ${renderValue(r.value)}${rollout}`);
+    if (r.description) lines.push(`${pad}     ${chalk.dim(r.description)}`);
+    if (r.conditions.length === 0) lines.push(`${pad}     when: every context`);
+    r.conditions.forEach((c, j) => lines.push(`${pad}     ${j === 0 ? 'when' : ' and'}: ${renderCondition(c)}`));
+  });
+  return lines;
+}
+
+export function renderFallthrough(f: Fallthrough): string {
+  const p = f.percentage;
+  return `${renderValue(f.value)}${p === undefined ? ' for every other context' : ` for ${p}% of other contexts (the rest get the default)`}`;
 }
 
 /** Fills in the schema's defaults so `--json` shows every field of SPEC 1.2. */
@@ -33,17 +53,12 @@ export function renderFlagDetails(flag: Flag, chalk: ChalkInstance): string {
   lines.push(`${label('tags')}${flag.tags.length ? flag.tags.join(', ') : '-'}`);
   if (flag.createdAt) lines.push(`${label('created')}${flag.createdAt}`);
   if (flag.updatedAt) lines.push(`${label('updated')}${flag.updatedAt}`);
+  if (flag.bucketBy !== undefined) lines.push(`${label('bucket by')}${flag.bucketBy} (contexts without it are in no rollout and no split)`);
 
   lines.push('');
   if (flag.rules.length === 0) lines.push(`${chalk.bold('rules')}  none`);
   else lines.push(chalk.bold('rules (first match wins)'));
-  flag.rules.forEach((r, i) => {
-    const rollout = r.percentage === undefined ? '' : `  for ${r.percentage}% of matching contexts`;
-    lines.push(`  ${i + 1}. ${chalk.cyan(r.id)} → ${renderValue(r.value)}${rollout}`);
-    if (r.description) lines.push(`     ${chalk.dim(r.description)}`);
-    if (r.conditions.length === 0) lines.push('     when: every context');
-    r.conditions.forEach((c, j) => lines.push(`     ${j === 0 ? 'when' : ' and'}: ${renderCondition(c)}`));
-  });
+  lines.push(...renderRules(flag.rules, chalk));
   if (flag.variants?.length) {
     lines.push('');
     lines.push(chalk.bold('variants (A/B split)'));
@@ -51,16 +66,30 @@ export function renderFlagDetails(flag: Flag, chalk: ChalkInstance): string {
   }
   if (flag.fallthrough) {
     lines.push('');
-    const p = flag.fallthrough.percentage;
-    lines.push(`${chalk.bold('fallthrough')}  ${renderValue(flag.fallthrough.value)}${p === undefined ? ' for every other context' : ` for ${p}% of other contexts (the rest get the default)`}`);
+    lines.push(`${chalk.bold('fallthrough')}  ${renderFallthrough(flag.fallthrough)}`);
   }
   const envs = Object.entries(flag.environments ?? {});
   if (envs.length) {
     lines.push('');
     lines.push(chalk.bold('environments'));
     for (const [name, o] of envs) {
-      const what = !o.enabled ? 'disabled (serves the default)' : o.value !== undefined ? `serves ${renderValue(o.value)}` : 'enabled (normal evaluation)';
+      const own = o.rules !== undefined || o.fallthrough !== undefined;
+      const what = !o.enabled
+        ? 'disabled (serves the default)'
+        : o.value !== undefined
+          ? `serves ${renderValue(o.value)}`
+          : own
+            ? 'enabled, with its own targeting:'
+            : 'enabled (normal evaluation)';
       lines.push(`  ${name.padEnd(12)} ${what}`);
+      // SPEC 6: what this environment evaluates instead of the flag's own rules/fallthrough.
+      if (o.enabled && o.value === undefined && own) {
+        if (o.rules !== undefined) {
+          lines.push(o.rules.length ? '    rules (replace the flag\'s):' : '    rules: none (replace the flag\'s)');
+          lines.push(...renderRules(o.rules, chalk, '    '));
+        } else lines.push('    rules: the flag\'s');
+        lines.push(`    fallthrough: ${o.fallthrough ? renderFallthrough(o.fallthrough) : flag.fallthrough ? `the flag's (${renderFallthrough(flag.fallthrough)})` : 'none'}`);
+      }
     }
   }
   return lines.join('\n');
