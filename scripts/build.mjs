@@ -57,3 +57,27 @@ execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' })
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }
+
+// ---- serving entries (SPEC 7): flagyard/runtime and flagyard/openfeature ----
+// Each as ESM and CommonJS, for services of either kind. The runtime must stay
+// free of yaml and zod (test/serve/runtime-entry.test.ts reads the metafile
+// written beside it); the OpenFeature SDK is the application's own copy (a
+// peer dependency), never bundled.
+{
+  const { writeFileSync } = await import('node:fs');
+  const entries = { runtime: 'src/runtime.ts', openfeature: 'src/openfeature.ts' };
+  const external = ['@openfeature/server-sdk', '@openfeature/core'];
+  for (const [format, ext] of [['esm', '.js'], ['cjs', '.cjs']]) {
+    const result = await build({
+      ...common,
+      format,
+      entryPoints: entries,
+      outdir: 'dist',
+      outExtension: { '.js': ext },
+      external,
+      metafile: true,
+      ...(format === 'esm' ? { banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } } : {}),
+    });
+    writeFileSync(`dist/serving-${format}.meta.json`, JSON.stringify(result.metafile));
+  }
+}

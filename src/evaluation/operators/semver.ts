@@ -2,7 +2,10 @@
  * semver_gt / semver_lt / semver_eq / semver_gte / semver_lte: node-semver
  * precedence (prerelease below its release, build metadata ignored).
  */
-import semver from 'semver';
+// The two modules used, not the package index: the index loads every range
+// and comparison helper, which triples the load time of \`flagyard/runtime\`.
+import parse from 'semver/functions/parse.js';
+import type SemVer from 'semver/classes/semver.js';
 import type { ValueTest } from './types.js';
 
 export type SemverOperator = 'semver_gt' | 'semver_lt' | 'semver_eq' | 'semver_gte' | 'semver_lte';
@@ -18,10 +21,10 @@ const PARTIAL = /^v?(\d+)(?:\.(\d+))?$/;
  * completed: `1.2-beta` stays invalid rather than guessing.
  * Returns null when the value is not a version.
  */
-export function parseSemver(value: string): semver.SemVer | null {
+export function parseSemver(value: string): SemVer | null {
   const trimmed = value.trim();
   const partial = PARTIAL.exec(trimmed);
-  return semver.parse(partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : trimmed);
+  return parse(partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : trimmed);
 }
 
 const ACCEPT: Record<SemverOperator, (order: -1 | 0 | 1) => boolean> = {
@@ -38,7 +41,7 @@ const ACCEPT: Record<SemverOperator, (order: -1 | 0 | 1) => boolean> = {
  * garbage version is neither older nor newer than anything, so it can never be
  * targeted by accident.
  */
-export function semverTest(operator: SemverOperator, expected: semver.SemVer): ValueTest {
+export function semverTest(operator: SemverOperator, expected: SemVer): ValueTest {
   const accept = ACCEPT[operator];
   return (actual) => {
     if (typeof actual !== 'string') return false;
