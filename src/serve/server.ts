@@ -36,8 +36,13 @@ export interface OfrepServer {
   port: number;
   /** False once draining: /readyz answers 503 so load balancers stop sending. */
   ready: boolean;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), closes every connection. */
-  drain(graceMs?: number): Promise<void>;
+  /**
+   * Answers /readyz with 503 at once, keeps accepting for `unreadyMs` (so a
+   * load balancer polling readiness stops sending first), then stops
+   * accepting, lets in-flight requests finish (up to `graceMs`) and closes
+   * every connection.
+   */
+  drain(options?: { graceMs?: number; unreadyMs?: number }): Promise<void>;
 }
 
 /** Body bytes per response, for the access log (writeHead's headers are not readable back). */
@@ -169,8 +174,9 @@ export async function startOfrepServer(options: OfrepServerOptions): Promise<Ofr
     get ready() {
       return !draining;
     },
-    async drain(graceMs = 10_000) {
+    async drain({ graceMs = 10_000, unreadyMs = 0 } = {}) {
       draining = true;
+      if (unreadyMs > 0) await new Promise((r) => setTimeout(r, unreadyMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);

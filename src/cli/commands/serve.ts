@@ -20,6 +20,7 @@ export interface ServeOptions {
   logRequests?: boolean;
   pollMs?: string;
   requestTimeout?: string;
+  shutdownDelay?: string;
 }
 
 function integer(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
@@ -45,6 +46,7 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
   const port = integer(opts.port, 8016, '--port', 0, 65535);
   const pollMs = integer(opts.pollMs, 1000, '--poll-ms', 100, 3_600_000);
   const requestTimeoutMs = integer(opts.requestTimeout, 10_000, '--request-timeout', 100, 600_000);
+  const shutdownDelayMs = integer(opts.shutdownDelay, 0, '--shutdown-delay', 0, 600_000);
   const host = opts.host ?? '127.0.0.1';
   const token = opts.tokenFile === undefined ? undefined : readToken(path.resolve(ctx.io.cwd, opts.tokenFile));
   const stamp = () => new Date().toISOString();
@@ -118,7 +120,7 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
       note(`${signal}: draining in-flight requests`);
-      void server.drain().then(() => {
+      void server.drain({ unreadyMs: shutdownDelayMs }).then(() => {
         close();
         note('stopped');
         resolve();
