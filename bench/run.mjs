@@ -13,6 +13,9 @@ const benches = [
   ['eval-batch.mjs', []],
   ['eval-inprocess.mjs', []],
   ['results-bench.mjs', ['--runs', '5']],
+  // ---- serving (SPEC 7) ----
+  ['runtime-bench.mjs', []],
+  ['serve-bench.mjs', []],
 ];
 const only = process.argv.slice(2);
 const rows = [];
