@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBundleEvaluator, BundleLoadError } from '../../src/runtime.js';
 import { createEvaluator, type LiveEvaluator } from '../../src/store/live-evaluator.js';
 import type { EvaluationContext } from '../../src/evaluation/index.js';
-import { flagYaml, projectWith, removeDir, runMain } from '../helpers/cli.js';
+import { flagYaml, projectWith, removeDir, ROOT, runMain } from '../helpers/cli.js';
 import { sampleContexts, servingProject } from './fixtures.js';
 
 let project: string;
@@ -47,6 +47,17 @@ describe('flags build', () => {
     expect(flag.environments).toEqual({ production: { enabled: true } });
     expect(b.flags['button-color'].variants[0]).toEqual({ key: 'control', value: 'blue', weight: 50 });
     expect(readBundle('flags.json').flags['checkout-redesign'].environments).toHaveProperty('staging');
+  });
+
+  it('matches its documented JSON Schema (docs/bundle.schema.json) at the envelope and flag level', () => {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'docs/bundle.schema.json'), 'utf8'));
+    const b = readBundle('flags.staging.json');
+    expect(Object.keys(b).sort()).toEqual([...schema.required].sort());
+    expect(b.version).toMatch(new RegExp(schema.properties.version.pattern));
+    for (const flag of Object.values(b.flags) as Record<string, unknown>[]) {
+      for (const field of schema.$defs.flag.required) expect(flag).toHaveProperty(field);
+      for (const field of Object.keys(flag)) expect(Object.keys(schema.$defs.flag.properties)).toContain(field);
+    }
   });
 
   it('versions by content: the same flags give the same version, a change a new one', async () => {

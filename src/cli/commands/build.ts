@@ -46,7 +46,7 @@ export async function runBuild(ctx: CommandContext, opts: BuildOptions): Promise
   // Every bundle is built before the first is written: a failure leaves the folder as it was.
   const bundles = [null, ...environments].map((environment) => ({ environment, bundle: buildBundle(flags, { environment }) }));
   mkdirSync(out, { recursive: true });
-  const written = [];
+  const written: { file: string; environment: string | null; version: string; flags: number }[] = [];
   for (const { environment, bundle } of bundles) {
     const file = path.join(out, bundleFileName(environment));
     await writeFileAtomic(file, renderBundle(bundle));
@@ -57,5 +57,7 @@ export async function runBuild(ctx: CommandContext, opts: BuildOptions): Promise
     return;
   }
   const width = Math.max(...written.map((w) => w.file.length));
-  for (const w of written) ctx.out(`${w.file.padEnd(width)}  ${w.environment ?? '(no environment)'}  ${w.flags} flag${w.flags === 1 ? '' : 's'}  ${w.version}`);
+  const envName = (w: (typeof written)[number]) => w.environment ?? '(no environment)';
+  const envWidth = Math.max(...written.map((w) => envName(w).length));
+  for (const w of written) ctx.out(`${w.file.padEnd(width)}  ${envName(w).padEnd(envWidth)}  ${w.flags} flag${w.flags === 1 ? '' : 's'}  ${w.version}`);
 }

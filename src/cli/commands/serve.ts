@@ -77,16 +77,17 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
   } else {
     const { createEvaluator } = await import('../../store/live-evaluator.js');
     const dir = ctx.flagsDir;
-    let first = true;
+    let wasBroken = 0;
     const live = await createEvaluator({
       dir,
       watch: true,
       pollInterval: pollMs,
       onDiagnostics: (diagnostics) => {
         const broken = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
-        if (broken.size > 0) note(`${broken.size} flag file${broken.size === 1 ? ' has' : 's have'} errors; their last valid version (if any) is served; run \`flags validate\``);
-        else if (!first) note('flag files valid');
-        first = false;
+        // Said on a change of state only: every reload re-reports the same findings.
+        if (broken.size > 0 && broken.size !== wasBroken) note(`${broken.size} flag file${broken.size === 1 ? ' has' : 's have'} errors; their last valid version (if any) is served; run \`flags validate\``);
+        else if (broken.size === 0 && wasBroken > 0) note('flag files valid again');
+        wasBroken = broken.size;
       },
       onReload: (keys) => note(`reloaded: ${keys.length} flag${keys.length === 1 ? '' : 's'} changed (${keys.join(', ')})`),
       onError: (e) => note(`reload failed, still serving the last good flags: ${e.message}`),
