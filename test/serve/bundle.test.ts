@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBundleEvaluator, BundleLoadError } from '../../src/runtime.js';
 import { createEvaluator, type LiveEvaluator } from '../../src/store/live-evaluator.js';
@@ -57,6 +58,23 @@ describe('flags build', () => {
     for (const flag of Object.values(b.flags) as Record<string, unknown>[]) {
       for (const field of schema.$defs.flag.required) expect(flag).toHaveProperty(field);
       for (const field of Object.keys(flag)) expect(Object.keys(schema.$defs.flag.properties)).toContain(field);
+    }
+  });
+
+  it('the docs/ci.md publishing recipes parse and their build step writes the bundles', async () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/ci.md'), 'utf8');
+    const recipe = (name: string) => new Map([...doc.matchAll(/<!-- recipe: (\S+) -->\n```\w*\n([\s\S]*?)\n```/g)].map((m) => [m[1], m[2]])).get(name)!;
+    const github = YAML.parse(recipe('github-publish-bundles'));
+    const gitlab = YAML.parse(recipe('gitlab-publish-bundles'));
+    const build = (github.jobs.publish.steps as { run?: string }[]).map((s) => s.run).find((r) => r?.includes('flags build'))!;
+    expect(gitlab['flags-publish'].script).toContain(build);
+    const other = projectWith({ 'a.yaml': flagYaml('a') });
+    try {
+      const r = await runMain(build.replace(/^npx flags /, '').split(' '), { cwd: other });
+      expect(r.code).toBe(0);
+      expect(readdirSync(path.join(other, 'bundles'))).toEqual(['flags.json']);
+    } finally {
+      removeDir(other);
     }
   });
 
