@@ -67,6 +67,21 @@ if (!process.argv.includes('--no-types')) {
   const { writeFileSync } = await import('node:fs');
   const entries = { runtime: 'src/runtime.ts', openfeature: 'src/openfeature.ts' };
   const external = ['@openfeature/server-sdk', '@openfeature/core'];
+  // The RE2 engine is most of the runtime's load time, and only flags with a
+  // \`regex\` condition need it: in these entries \`re2js\` is initialised on the
+  // first compiled pattern instead of at load. Same engine, same results; a
+  // require() of a bundled module becomes esbuild's lazy initialiser.
+  const lazyRe2 = {
+    name: 'lazy-re2js',
+    setup(b) {
+      b.onResolve({ filter: /^re2js$/ }, (args) => (args.namespace === 'lazy-re2js' ? undefined : { path: 're2js', namespace: 'lazy-re2js' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-re2js' }, () => ({
+        contents: "let real; const load = () => (real ??= require('re2js').RE2JS); export const RE2JS = { compile: (...a) => load().compile(...a) };",
+        resolveDir: process.cwd(),
+        loader: 'js',
+      }));
+    },
+  };
   for (const [format, ext] of [['esm', '.js'], ['cjs', '.cjs']]) {
     const result = await build({
       ...common,
@@ -75,6 +90,7 @@ if (!process.argv.includes('--no-types')) {
       outdir: 'dist',
       outExtension: { '.js': ext },
       external,
+      plugins: [lazyRe2],
       metafile: true,
       ...(format === 'esm' ? { banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } } : {}),
     });
