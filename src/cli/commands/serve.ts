@@ -51,6 +51,16 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
   const token = opts.tokenFile === undefined ? undefined : readToken(path.resolve(ctx.io.cwd, opts.tokenFile));
   const stamp = () => new Date().toISOString();
   const note = (line: string) => ctx.err(`${stamp()} ${line}`);
+  // A source that stays broken fails every poll: say so once, and again when it recovers.
+  let lastFailure: string | null = null;
+  const failed = (what: string, e: Error) => {
+    if (e.message !== lastFailure) note(`reload failed, still serving the last good ${what}: ${e.message}`);
+    lastFailure = e.message;
+  };
+  const recovered = () => {
+    if (lastFailure !== null) note('reload succeeded again');
+    lastFailure = null;
+  };
 
   let evaluator: FlagEvaluator;
   let close: () => void;
@@ -65,8 +75,11 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
         ...(isUrl ? { url: where } : { file: where }),
         pollMs,
         environment: opts.env,
-        onUpdate: (u) => note(`reloaded bundle ${u.version}: ${u.changedKeys.length} flag${u.changedKeys.length === 1 ? '' : 's'} changed (${u.changedKeys.join(', ')})`),
-        onError: (e) => note(`reload failed, still serving the last good bundle: ${e.message}`),
+        onUpdate: (u) => {
+          recovered();
+          note(`reloaded bundle ${u.version}: ${u.changedKeys.length} flag${u.changedKeys.length === 1 ? '' : 's'} changed (${u.changedKeys.join(', ')})`);
+        },
+        onError: (e) => failed('bundle', e),
       });
     } catch (e) {
       throw new FlagsError('BUNDLE_LOAD', (e as Error).message, { cause: e });
@@ -89,14 +102,18 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
         else if (broken.size === 0 && wasBroken > 0) note('flag files valid again');
         wasBroken = broken.size;
       },
-      onReload: (keys) => note(`reloaded: ${keys.length} flag${keys.length === 1 ? '' : 's'} changed (${keys.join(', ')})`),
-      onError: (e) => note(`reload failed, still serving the last good flags: ${e.message}`),
+      onReload: (keys) => {
+        recovered();
+        note(`reloaded: ${keys.length} flag${keys.length === 1 ? '' : 's'} changed (${keys.join(', ')})`);
+      },
+      onError: (e) => failed('flags', e),
     });
     evaluator = live;
     close = () => live.close();
     source = `${ctx.relative(dir)}/`;
+    // (A bundle evaluator applies --env itself, and checks it against the bundle's own environment.)
+    if (opts.env !== undefined) evaluator = withDefaultEnvironment(evaluator, opts.env);
   }
-  if (opts.env !== undefined) evaluator = withDefaultEnvironment(evaluator, opts.env);
 
   let server;
   try {
