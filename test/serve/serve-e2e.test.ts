@@ -73,8 +73,9 @@ describe('flags serve + the OpenFeature OFREP provider', () => {
     await OpenFeature.setProviderAndWait(new OFREPProvider({ baseUrl: serve.url }));
     expect(await OpenFeature.getClient().getNumberDetails('parallel-agents-limit', 1, ctx)).toMatchObject({ value: 1, reason: 'ERROR' });
 
-    expect(serve.stdout()).toMatch(/^\S+Z 127\.0\.0\.1 POST \/ofrep\/v1\/evaluate\/flags\/parallel-agents-limit 200 [\d.]+ms \d+B$/m);
-    expect(serve.stdout()).toMatch(/ 401 [\d.]+ms \d+B$/m);
+    // The access log arrives through a pipe: wait for it.
+    await expect.poll(() => serve.stdout(), { timeout: 3000 }).toMatch(/^\S+Z 127\.0\.0\.1 POST \/ofrep\/v1\/evaluate\/flags\/parallel-agents-limit 200 [\d.]+ms \d+B$/m);
+    await expect.poll(() => serve.stdout(), { timeout: 3000 }).toMatch(/ 401 [\d.]+ms \d+B$/m);
   });
 
   it('serves a bundle from a URL and follows it as it is republished', async () => {
