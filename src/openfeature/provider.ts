@@ -31,7 +31,7 @@ export interface FlagyardProviderOptions {
   headers?: Record<string, string>;
   /** The default `context.environment`. */
   environment?: string;
-  /** An evaluator you built yourself (no change events). */
+  /** An evaluator you built yourself (no change events; never closed by the provider). */
   evaluator?: FlagEvaluator;
   /** Reload or refresh failures (the last good flags stay in service). */
   onError?: (error: Error) => void;
@@ -50,7 +50,7 @@ export class FlagyardProvider implements Provider {
     const sources = ['dir', 'bundle', 'file', 'url', 'evaluator'].filter((k) => options[k as keyof FlagyardProviderOptions] !== undefined);
     if (sources.length !== 1) throw new Error(`FlagyardProvider needs exactly one of dir, bundle, file, url or evaluator (got ${sources.length ? sources.join(', ') : 'none'})`);
     this.options = options;
-    if (options.evaluator) this.evaluator = options.evaluator;
+    if (options.evaluator) this.evaluator = options.environment === undefined ? options.evaluator : withDefaultEnvironment(options.evaluator, options.environment);
   }
 
   async initialize(): Promise<void> {

@@ -110,6 +110,13 @@ describe('over a bundle', () => {
     expect(await OpenFeature.getClient().getBooleanDetails('legacy-export', true)).toMatchObject({ value: true, reason: 'ERROR' });
   });
 
+  it('over an evaluator you built, with a default environment', async () => {
+    const { createFlagEvaluator } = await import('../../src/evaluation/index.js');
+    const bundle = JSON.parse(readFileSync(path.join(project, 'bundles/flags.json'), 'utf8'));
+    await OpenFeature.setProviderAndWait(new FlagyardProvider({ evaluator: createFlagEvaluator(Object.values(bundle.flags) as never), environment: 'dev' }));
+    expect(await OpenFeature.getClient().getBooleanDetails('checkout-redesign', true)).toMatchObject({ value: false, flagMetadata: { flagyardReason: 'ENVIRONMENT_DISABLED' } });
+  });
+
   it('refuses ambiguous options at construction', () => {
     expect(() => new FlagyardProvider({ dir: 'a', file: 'b' })).toThrow(/exactly one of dir, bundle, file, url or evaluator \(got dir, file\)/);
   });
