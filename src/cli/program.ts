@@ -149,7 +149,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--poll-ms <ms>', 'how often to check the bundle or the directory for changes', '1000')
     .option('--request-timeout <ms>', 'a request (headers and body) must arrive within this time', '10000')
     .option('--shutdown-delay <ms>', 'on SIGTERM, answer /readyz 503 for this long before closing the listener (behind a load balancer)', '0')
-    .addHelpText('after', '\nExamples:\n  flags serve --env production\n  flags serve --bundle https://cdn.example.com/flags.production.json --token-file /run/secrets/flags-token\nClients: any OpenFeature OFREP provider pointed at http://HOST:PORT. Docs: docs/serving.md')
+    .addHelpText('after', '\nExamples:\n  flags serve --env production --token-file /run/secrets/flags-token\n  flags serve --bundle https://cdn.example.com/flags/flags.production.json --env production\nClients: any OpenFeature OFREP provider pointed at http://HOST:PORT. Docs: docs/serving.md')
     .action(async (opts) => (await import('./commands/serve.js')).runServe(ctx, opts));
 
   // ---- safe edits (SPEC 3 "Every command that changes a file") ----
