@@ -228,6 +228,29 @@ describe('flagyard/runtime sources', () => {
     runtime.close();
   });
 
+  it('follows a Kubernetes ConfigMap update (the ..data symbolic link swapped to a new folder)', async () => {
+    const { mkdirSync, symlinkSync, renameSync } = await import('node:fs');
+    const dir = projectWith({ 'a.yaml': flagYaml('a') });
+    try {
+      await runMain(['build', '--out', 'v1'], { cwd: dir });
+      await runMain(['kill', 'a'], { cwd: dir });
+      await runMain(['build', '--out', 'v2'], { cwd: dir });
+      const mount = path.join(dir, 'mount');
+      mkdirSync(mount);
+      symlinkSync(path.join(dir, 'v1'), path.join(mount, '..data'));
+      symlinkSync('..data/flags.json', path.join(mount, 'flags.json'));
+      const runtime = await createBundleEvaluator({ file: path.join(mount, 'flags.json'), pollMs: 50 });
+      expect(runtime.evaluate('a').reason).toBe('DEFAULT');
+      // What the kubelet does: a new link, renamed over the old one.
+      symlinkSync(path.join(dir, 'v2'), path.join(mount, '..data_tmp'));
+      renameSync(path.join(mount, '..data_tmp'), path.join(mount, '..data'));
+      await expect.poll(() => runtime.evaluate('a').reason, { timeout: 3000 }).toBe('KILL_SWITCH');
+      runtime.close();
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   it('fails the first load with one clear error', async () => {
     await expect(createBundleEvaluator({ file: path.join(project, 'nope.json') })).rejects.toThrow(BundleLoadError);
     await expect(createBundleEvaluator({ file: path.join(project, 'nope.json') })).rejects.toThrow(/cannot read bundle .*nope\.json: ENOENT/);
