@@ -39,6 +39,8 @@ export function createBundleFlagEvaluator(bundle: Bundle, options: BundleFlagEva
       invalid.push(flag.key);
     }
   }
+  // bundle.segments is carried for the segment model (SPEC 6): once the
+  // evaluator takes segments, they are passed here, and nowhere else changes.
   const inner = createFlagEvaluator(flags, { invalid });
   if (environment === undefined) return inner;
 

@@ -44,6 +44,7 @@ export async function runBuild(ctx: CommandContext, opts: BuildOptions): Promise
   }
   const out = path.resolve(ctx.io.cwd, opts.out ?? 'bundles');
   // Every bundle is built before the first is written: a failure leaves the folder as it was.
+  // Segments (SPEC 6) join through buildBundle's `segments` option once the flag set reads them.
   const bundles = [null, ...environments].map((environment) => ({ environment, bundle: buildBundle(flags, { environment }) }));
   mkdirSync(out, { recursive: true });
   const written: { file: string; environment: string | null; version: string; flags: number }[] = [];
