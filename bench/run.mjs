@@ -15,6 +15,9 @@ const benches = [
   ['eval-inprocess.mjs', []],
   ['results-bench.mjs', ['--runs', '5']],
   ['peers.mjs', []],
+  // ---- serving (SPEC 7) ----
+  ['runtime-bench.mjs', []],
+  ['serve-bench.mjs', []],
 ];
 const only = process.argv.slice(2);
 const rows = [];

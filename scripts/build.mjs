@@ -40,7 +40,14 @@ const require = createRequire(import.meta.url);
 const LIBRARY_ENTRIES = [
   // name (dist/NAME.*)  subpath in "exports"  source
   { name: 'index', subpath: '.', source: 'src/index.ts' },
+  // JavaScript built by the serving block at the end of this file (lazy RE2, the
+  // OpenFeature SDK left to the application); declarations and exports as above.
+  { name: 'runtime', subpath: './runtime', source: 'src/runtime.ts', ownBuild: true },
+  { name: 'openfeature', subpath: './openfeature', source: 'src/openfeature.ts', ownBuild: true },
 ];
+// Packages a published declaration may import: the peer dependencies, which
+// the application installs itself (@openfeature/server-sdk for ./openfeature).
+const PEERS = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).peerDependencies ?? {});
 
 checkExports(JSON.parse(readFileSync('package.json', 'utf8')).exports);
 
@@ -60,7 +67,7 @@ const common = {
 // from the previous build keeps working while this one runs.
 rmSync('dist/chunks', { recursive: true, force: true });
 
-const libraryEntryPoints = Object.fromEntries(LIBRARY_ENTRIES.map((e) => [e.name, e.source]));
+const libraryEntryPoints = Object.fromEntries(LIBRARY_ENTRIES.filter((e) => !e.ownBuild).map((e) => [e.name, e.source]));
 await build({
   ...common,
   format: 'esm',
@@ -108,12 +115,13 @@ async function bundleDeclarations() {
   const { dts } = await import('rollup-plugin-dts');
   for (const entry of LIBRARY_ENTRIES) {
     const input = entry.source.replace(/^src\//, 'dist/types/').replace(/\.ts$/, '.d.ts');
-    const bundle = await rollup({ input, plugins: [dts({ respectExternal: true })], external: (id) => id.startsWith('node:') });
+    const external = (id) => id.startsWith('node:') || PEERS.some((p) => id === p || id.startsWith(p + '/'));
+    const bundle = await rollup({ input, plugins: [dts({ respectExternal: true })], external });
     const out = `dist/${entry.name}.d.ts`;
     await bundle.write({ file: out, format: 'es' });
     await bundle.close();
     const text = readFileSync(out, 'utf8');
-    const imports = [...text.matchAll(/^import .* from ['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    const imports = [...text.matchAll(/^import .* from ['"]([^'"]+)['"]/gm)].map((m) => m[1]).filter((id) => !PEERS.includes(id));
     if (imports.length) throw new Error(`${out} imports ${imports.join(', ')}: published declarations must be self-contained`);
     copyFileSync(out, `dist/${entry.name}.d.cts`);
   }
@@ -137,5 +145,45 @@ function checkExports(exports) {
     Object.entries(expected).every(([subpath, target]) => JSON.stringify(exports[subpath]) === JSON.stringify(target));
   if (!same) {
     throw new Error(`package.json "exports" does not match LIBRARY_ENTRIES in scripts/build.mjs; expected:\n${JSON.stringify(expected, null, 2)}`);
+  }
+}
+
+// ---- serving entries (SPEC 7): flagyard/runtime and flagyard/openfeature ----
+// Each as ESM and CommonJS, for services of either kind. The runtime must stay
+// free of yaml and zod (test/serve/runtime-entry.test.ts reads the metafile
+// written beside it); the OpenFeature SDK is the application's own copy (a
+// peer dependency), never bundled.
+{
+  const { writeFileSync } = await import('node:fs');
+  const entries = { runtime: 'src/runtime.ts', openfeature: 'src/openfeature.ts' };
+  const external = ['@openfeature/server-sdk', '@openfeature/core'];
+  // The RE2 engine is most of the runtime's load time, and only flags with a
+  // \`regex\` condition need it: in these entries \`re2js\` is initialised on the
+  // first compiled pattern instead of at load. Same engine, same results; a
+  // require() of a bundled module becomes esbuild's lazy initialiser.
+  const lazyRe2 = {
+    name: 'lazy-re2js',
+    setup(b) {
+      b.onResolve({ filter: /^re2js$/ }, (args) => (args.namespace === 'lazy-re2js' ? undefined : { path: 're2js', namespace: 'lazy-re2js' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-re2js' }, () => ({
+        contents: "let real; const load = () => (real ??= require('re2js').RE2JS); export const RE2JS = { compile: (...a) => load().compile(...a) };",
+        resolveDir: process.cwd(),
+        loader: 'js',
+      }));
+    },
+  };
+  for (const [format, ext] of [['esm', '.js'], ['cjs', '.cjs']]) {
+    const result = await build({
+      ...common,
+      format,
+      entryPoints: entries,
+      outdir: 'dist',
+      outExtension: { '.js': ext },
+      external,
+      plugins: [lazyRe2],
+      metafile: true,
+      ...(format === 'esm' ? { banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } } : {}),
+    });
+    writeFileSync(`dist/serving-${format}.meta.json`, JSON.stringify(result.metafile));
   }
 }

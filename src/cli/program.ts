@@ -134,6 +134,30 @@ export function buildProgram(ctx: CommandContext): Command {
       .action(async (id, opts) => (await import('./commands/experiment-results.js')).runExperimentResults(ctx, id, opts));
   }
 
+  // ---- serving (SPEC 7) ----
+  program
+    .command('build')
+    .description('write JSON bundles for the runtime, the OpenFeature provider and `flags serve --bundle`: one per environment and one without (exit 1, writing nothing, when a flag is invalid)')
+    .option('--env <name>', 'build this environment (repeatable; default: every environment the flags name)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--out <dir>', 'output folder', 'bundles')
+    .addHelpText('after', '\nExamples:\n  flags build\n  flags build --env production --env staging --out dist/flags\nFormat: docs/serving.md')
+    .action(async (opts) => (await import('./commands/build.js')).runBuild(ctx, opts));
+
+  program
+    .command('serve')
+    .description('serve the flags over OFREP (OpenFeature Remote Evaluation Protocol) to services in any language; hot reload; SIGTERM drains')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free port)', '8016')
+    .option('--bundle <file|url>', 'serve a bundle from `flags build` (file or http(s) URL, polled) instead of the flags directory')
+    .option('--env <name>', 'default context.environment')
+    .option('--token-file <file>', 'require `Authorization: Bearer <token>` with the token in this file')
+    .option('--log-requests', 'one access-log line per request on stdout')
+    .option('--poll-ms <ms>', 'how often to check the bundle or the directory for changes', '1000')
+    .option('--request-timeout <ms>', 'a request (headers and body) must arrive within this time', '10000')
+    .option('--shutdown-delay <ms>', 'on SIGTERM, answer /readyz 503 for this long before closing the listener (behind a load balancer)', '0')
+    .addHelpText('after', '\nExamples:\n  flags serve --env production --token-file /run/secrets/flags-token\n  flags serve --bundle https://cdn.example.com/flags/flags.production.json --env production\nClients: any OpenFeature OFREP provider pointed at http://HOST:PORT. Docs: docs/serving.md')
+    .action(async (opts) => (await import('./commands/serve.js')).runServe(ctx, opts));
+
   // ---- safe edits (SPEC 3 "Every command that changes a file") ----
   program
     .command('toggle')

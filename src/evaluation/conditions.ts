@@ -3,7 +3,8 @@
  * (SPEC 2 "Conditions"). Compiled once per flag load into closures.
  */
 import { FlagsError } from '../errors.js';
-import { isSegmentOperator, type Condition } from '../schema/flag.js';
+import { isSegmentOperator } from './operators/names.js';
+import type { Condition } from '../schema/flag.js';
 import type { Segment } from '../schema/segment.js';
 import { compileOperator, isPresent, type Scalar, type ValueTest } from './operators/index.js';
 import { createSegmentTable, isSegmentTable, type SegmentsInput, type SegmentTable } from './segments.js';

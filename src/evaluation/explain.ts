@@ -9,7 +9,8 @@
  * disagree on the value even if a future step were traced imperfectly (a
  * property test checks that the trace's deciding step matches the reason).
  */
-import { isSegmentOperator, type Condition, type Fallthrough, type Flag, type JsonValue, type Rule } from '../schema/flag.js';
+import { isSegmentOperator } from './operators/names.js';
+import type { Condition, Fallthrough, Flag, JsonValue, Rule } from '../schema/flag.js';
 import { inRollout, md5Uint32, rolloutThreshold } from './bucketing.js';
 import { compileFlag, type CompileOptions } from './compile.js';
 import { compileCondition, compileSegments, resolveAttribute } from './conditions.js';

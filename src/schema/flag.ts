@@ -15,41 +15,11 @@ export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const FLAG_TYPES = ['boolean', 'string', 'number', 'json'] as const;
 export type FlagType = (typeof FLAG_TYPES)[number];
 
-export const OPERATORS = [
-  'equals',
-  'not_equals',
-  'contains',
-  'not_contains',
-  'in',
-  'not_in',
-  'gt',
-  'lt',
-  'gte',
-  'lte',
-  'regex',
-  'semver_gt',
-  'semver_lt',
-  'semver_eq',
-  'semver_gte',
-  'semver_lte',
-  'exists',
-  'not_exists',
-] as const;
-export type Operator = (typeof OPERATORS)[number];
-
-/**
- * Segment operators (SPEC 6): `value` is a list of segment keys and there is
- * no `attribute`. Kept apart from OPERATORS, whose members all test an
- * attribute value, so code about attribute operators stays about them.
- */
-export const SEGMENT_OPERATORS = ['in_segment', 'not_in_segment'] as const;
-export type SegmentOperator = (typeof SEGMENT_OPERATORS)[number];
-export const CONDITION_OPERATORS = [...OPERATORS, ...SEGMENT_OPERATORS] as const;
-export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
-
-export function isSegmentOperator(op: string): op is SegmentOperator {
-  return op === 'in_segment' || op === 'not_in_segment';
-}
+// The operator names live in a zod-free module so the evaluator (and
+// flagyard/runtime) can use them without loading zod.
+export { OPERATORS, SEGMENT_OPERATORS, CONDITION_OPERATORS, isSegmentOperator } from '../evaluation/operators/names.js';
+export type { Operator, SegmentOperator, ConditionOperator } from '../evaluation/operators/names.js';
+import { OPERATORS, CONDITION_OPERATORS } from '../evaluation/operators/names.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export const JsonValueSchema: z.ZodMiniType<JsonValue> = z.json();

@@ -45,7 +45,8 @@ beforeAll(() => {
   mkdirSync(project);
   // A default project: no "type" field, so .js files are CommonJS.
   write('package.json', JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2));
-  const install = sh('npm', ['install', '--save-dev', '--prefer-offline', '--no-package-lock', path.join(work, packed.filename)]);
+  // With the optional peer of flagyard/openfeature, as a service using that entry installs it.
+  const install = sh('npm', ['install', '--save-dev', '--prefer-offline', '--no-package-lock', path.join(work, packed.filename), '@openfeature/server-sdk@^1']);
   if (install.code !== 0) throw new Error(`npm install of the tarball failed:\n${install.stderr}`);
   execFileSync('git', ['init', '-q'], { cwd: project });
 }, 180_000);

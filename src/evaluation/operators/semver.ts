@@ -2,7 +2,10 @@
  * semver_gt / semver_lt / semver_eq / semver_gte / semver_lte: node-semver
  * precedence (prerelease below its release, build metadata ignored).
  */
-import semver from 'semver';
+// The two modules used, not the package index: the index loads every range
+// and comparison helper, which triples the load time of \`flagyard/runtime\`.
+import parse from 'semver/functions/parse.js';
+import type SemVer from 'semver/classes/semver.js';
 import type { ValueTest } from './types.js';
 
 export type SemverOperator = 'semver_gt' | 'semver_lt' | 'semver_eq' | 'semver_gte' | 'semver_lte';
@@ -35,7 +38,7 @@ const PARTIAL = /^v?(\d+)(?:\.(\d+))?$/;
 export function parseSemver(value: string): ParsedVersion | null {
   const trimmed = value.trim();
   const partial = PARTIAL.exec(trimmed);
-  return semver.parse(partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : trimmed);
+  return parse(partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : trimmed);
 }
 
 const ACCEPT: Record<SemverOperator, (order: -1 | 0 | 1) => boolean> = {
