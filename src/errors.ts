@@ -41,7 +41,10 @@ export type DiagnosticCode =
   | 'ENABLED_WITH_KILL_SWITCH'
   | 'UNREACHABLE_RULE'
   | 'INEFFECTIVE_OVERRIDE'
-  | 'EXPERIMENT_STATUS_MISMATCH';
+  | 'EXPERIMENT_STATUS_MISMATCH'
+  // hygiene (issue 20)
+  | 'EXPIRED'
+  | 'TEST_SPEC_INVALID';
 
 export interface Diagnostic {
   code: DiagnosticCode;

@@ -55,6 +55,11 @@ export class CommandContext {
     return resolveFlagsDir(this.globals.dir, this.io.env, this.io.cwd);
   }
 
+  /** The current moment, through the injected io so tests pin it. */
+  now(): Date {
+    return this.io.now?.() ?? new Date();
+  }
+
   /** Paths as users typed them: relative to the current directory. */
   relative(file: string): string {
     return path.relative(this.io.cwd, file) || '.';

@@ -178,7 +178,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--description <text>', 'description (default: empty)')
     .option('--owner <owner>', 'owning team')
     .option('--tag <tag>', 'tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout')
+    .option('--expires <date>', 'expiresAt: validate warns EXPIRED from this date on (YYYY-MM-DD)')
+    .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout --expires 2027-03-01')
     .action(async (key, opts) => (await import('./commands/create.js')).runCreate(ctx, key, opts));
 
   // ---- validation (SPEC 1.3) ----

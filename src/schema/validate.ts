@@ -7,6 +7,7 @@ import path from 'node:path';
 import type * as zc from 'zod/v4/core';
 import type { Diagnostic, DiagnosticCode } from '../errors.js';
 import { describeValue, FLAG_CHECKS, type Finding } from './checks.js';
+import { checkExpiry } from './expiry.js';
 import {
   ConditionSchema,
   EnvironmentSchema,
@@ -63,16 +64,22 @@ export function diagnosticsOf(
   }));
 }
 
+export interface ValidateEntryOptions {
+  /** The moment to check `expiresAt` against (EXPIRED); without it, expiry is not checked. */
+  now?: Date;
+}
+
 /**
  * Validates one flag entry of a parsed file: schema, then the named checks.
  * When the schema fails, the checks still run on a repaired copy (see
  * salvageFlag) so one typo does not hide the other problems of the flag.
  */
-export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry): EntryValidation {
+export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry, opts: ValidateEntryOptions = {}): EntryValidation {
   const base = entry.index === null ? [] : ['flags', entry.index];
   const parsed = FlagSchema.safeParse(entry.raw);
   if (parsed.success) {
     const findings = runFlagChecks(parsed.data);
+    if (opts.now !== undefined) findings.push(...checkExpiry(parsed.data, opts.now));
     const diagnostics = diagnosticsOf(file, base, findings, { flagKey: entry.key });
     const valid = !entry.yamlError && !findings.some((f) => f.severity === 'error');
     return { flag: valid ? parsed.data : undefined, diagnostics };
@@ -129,9 +136,11 @@ export class FlagSetValidator {
   private readonly invalidKeys = new Set<string>();
   private readonly fileNames: string[] = [];
   private readonly keepEntries: boolean;
+  private readonly entryOptions: ValidateEntryOptions;
 
-  constructor(opts: { keepEntries?: boolean } = {}) {
+  constructor(opts: { keepEntries?: boolean } & ValidateEntryOptions = {}) {
     this.keepEntries = opts.keepEntries ?? false;
+    this.entryOptions = { now: opts.now };
   }
 
   add(file: ParsedFlagFile): void {
@@ -154,7 +163,7 @@ export class FlagSetValidator {
         if (entry.key !== undefined) this.invalidKeys.add(entry.key);
         continue;
       }
-      const result = validateFlagEntry(file, entry);
+      const result = validateFlagEntry(file, entry, this.entryOptions);
       for (const d of result.diagnostics) diagnostics.push(d);
       if (result.flag && !fileBroken) this.valid.set(result.flag.key, result.flag);
       else if (entry.key !== undefined) this.invalidKeys.add(entry.key);

@@ -111,6 +111,8 @@ export interface CreateFlagSpec {
   tags?: string[];
   /** An A/B split (an experiment's arms), written in block style after `rules`. */
   variants?: Variant[];
+  /** `expiresAt` (a date, YYYY-MM-DD): validate warns EXPIRED from that day on. */
+  expiresAt?: string;
 }
 
 export interface CreateResult {
@@ -493,6 +495,7 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string): string {
     ['createdAt', now],
     ['updatedAt', now],
   ];
+  if (spec.expiresAt !== undefined) fields.push(['expiresAt', spec.expiresAt]);
   // Written with the editor's renderer so quoting follows the same rules as edits.
   const lines = fields.map(([k, v]) => `${k}: ${renderInline(v, { flow: false })}\n`);
   if (spec.variants?.length) {

@@ -35,7 +35,7 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
   // parsed document until the end costs more (in garbage collection) than all
   // the checks together. Other commands keep the documents (ctx.loadFlags).
   const { listFlagFiles, readFlagFile } = await import('../../store/flag-repo.js');
-  const validator = new FlagSetValidator({ keepEntries: false });
+  const validator = new FlagSetValidator({ keepEntries: false, now: ctx.now() });
   for (const file of await listFlagFiles(ctx.flagsDir)) validator.add(await readFlagFile(file));
   const flags = validator.finish();
   const experiments = await readExperimentSet(ctx.flagsDir, flags);
