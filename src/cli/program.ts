@@ -206,6 +206,20 @@ export function buildProgram(ctx: CommandContext): Command {
     .addHelpText('after', '\nExamples:\n  flags diff\n  flags diff origin/main --format markdown > flags-diff.md\n  flags diff main --contexts users.jsonl --json')
     .action(async (base, opts) => (await import('./commands/diff.js')).runDiff(ctx, base, opts));
 
+  // ---- hygiene and flag tests (issue 20) ----
+  {
+    const list = (v: string, prev: string[] = []) => [...prev, v];
+    program
+      .command('stale')
+      .description('which flags are done: state, last change per flag from git history, code references; what to do first (exit 0)')
+      .option('--since <days>', 'how long a flag stays killed, disabled or at one value before it is due (30d, 6w)', '30d')
+      .option('--code <path>', 'where to look for references (repeatable; default: the whole repository, .gitignore respected)', list)
+      .option('--pattern <regex>', "how code names a flag, {key} standing for the key (repeatable; default: the key in quotes), e.g. \"isEnabled\\('{key}'\"", list)
+      .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'markdown']))
+      .addHelpText('after', "\nExamples:\n  flags stale\n  flags stale --since 90d --code src --code web/src\n  flags stale --pattern \"isEnabled\\('{key}'\" --pattern 'Flag\\.{key}\\b' --format markdown\n\nDocs: docs/hygiene.md")
+      .action(async (opts) => (await import('./commands/stale.js')).runStale(ctx, opts));
+  }
+
   return program;
 }
 
