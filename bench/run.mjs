@@ -13,6 +13,7 @@ const benches = [
   ['eval-batch.mjs', []],
   ['eval-inprocess.mjs', []],
   ['results-bench.mjs', ['--runs', '5']],
+  ['stale-bench.mjs', []],
 ];
 const only = process.argv.slice(2);
 const rows = [];

@@ -15,8 +15,12 @@ import { parseFlagFile } from '../schema/parse-file.js';
 import { git, gitFailure, isFlagFilePath, locateInGit, readBlobs, type GitLocation } from './git.js';
 
 export interface FlagChange extends CommitRef {
-  /** The flag's state after the commit; `deleted` when the commit removed it, `invalid` when it did not pass the schema. */
-  state: FlagState | 'deleted' | 'invalid';
+  /**
+   * The flag's state after the commit; `deleted` when the commit removed it,
+   * `invalid` when it did not pass the schema. Computed on first use: a report
+   * only looks at the last few changes of each flag.
+   */
+  readonly state: FlagState | 'deleted' | 'invalid';
   /** The flag's value after the commit, canonical JSON without timestamps ('' when deleted). */
   value: string;
 }
@@ -31,18 +35,41 @@ export interface FlagHistory {
 
 interface Version {
   value: string;
-  state: FlagState | 'invalid';
+  raw: unknown;
 }
 
 const NO_BLOB = /^0+$/;
 
-/** A flag's comparable value: parsed (defaults filled in), without the timestamps every edit rewrites. */
+/**
+ * A flag's comparable value: its data without the timestamps every edit
+ * rewrites and without fields that only spell out a default (`killSwitch:
+ * false`, `temporary: true`), as canonical JSON. Not the schema's parse: that
+ * costs as much as the YAML parsing again for every version in the history,
+ * and a version's state is needed only for the last few (FlagChange.state).
+ */
 export function versionOf(raw: unknown): Version {
-  const parsed = FlagSchema.safeParse(raw);
-  const data: Record<string, unknown> = parsed.success ? { ...parsed.data } : raw !== null && typeof raw === 'object' ? { ...(raw as object) } : { raw };
+  const data: Record<string, unknown> = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object) } : { raw };
   delete data.createdAt;
   delete data.updatedAt;
-  return { value: canonicalJson(data), state: parsed.success ? flagState(parsed.data) : 'invalid' };
+  if (data.killSwitch === false) delete data.killSwitch;
+  if (data.temporary === true) delete data.temporary;
+  return { value: canonicalJson(data), raw };
+}
+
+function stateOfRaw(raw: unknown): FlagState | 'invalid' {
+  const parsed = FlagSchema.safeParse(raw);
+  return parsed.success ? flagState(parsed.data) : 'invalid';
+}
+
+function change(ref: CommitRef, version: Version | undefined): FlagChange {
+  let state: FlagChange['state'] | undefined = version === undefined ? 'deleted' : undefined;
+  return {
+    ...ref,
+    value: version?.value ?? '',
+    get state() {
+      return (state ??= stateOfRaw(version?.raw));
+    },
+  };
 }
 
 /**
@@ -113,10 +140,10 @@ export async function readFlagHistory(flagsDir: string): Promise<FlagHistory> {
     for (const key of new Set([...before.keys(), ...after.keys()])) {
       const a = after.get(key);
       if (before.get(key)?.value === a?.value) continue;
-      const change: FlagChange = { ...ref, state: a?.state ?? 'deleted', value: a?.value ?? '' };
+      const c = change(ref, a);
       const list = changes.get(key);
-      if (list) list.push(change);
-      else changes.set(key, [change]);
+      if (list) list.push(c);
+      else changes.set(key, [c]);
     }
   }
   return { where, commits: commits.length, changes };
