@@ -43,8 +43,7 @@ export type DiagnosticCode =
   | 'INEFFECTIVE_OVERRIDE'
   | 'EXPERIMENT_STATUS_MISMATCH'
   // hygiene (issue 20)
-  | 'EXPIRED'
-  | 'TEST_SPEC_INVALID';
+  | 'EXPIRED';
 
 export interface Diagnostic {
   code: DiagnosticCode;

@@ -188,6 +188,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .description('check every flag and experiment file; findings at file:line:col (exit 1 on errors)')
     .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'github']))
     .option('--strict', 'warnings fail too (exit 1)')
+    .option('--tests', 'also run the flag test specs (flags test): one CI step for both')
     .action(async (opts) => (await import('./commands/validate.js')).runValidate(ctx, opts));
 
   program
@@ -218,6 +219,13 @@ export function buildProgram(ctx: CommandContext): Command {
       .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'markdown']))
       .addHelpText('after', "\nExamples:\n  flags stale\n  flags stale --since 90d --code src --code web/src\n  flags stale --pattern \"isEnabled\\('{key}'\" --pattern 'Flag\\.{key}\\b' --format markdown\n\nDocs: docs/hygiene.md")
       .action(async (opts) => (await import('./commands/stale.js')).runStale(ctx, opts));
+    program
+      .command('test')
+      .description('run the flag test specs: what given contexts must get, what share a rollout must reach (exit 1 on any failure)')
+      .argument('[paths...]', 'spec files or folders (default: <flags dir>/tests)')
+      .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'github']))
+      .addHelpText('after', '\nExamples:\n  flags test\n  flags test flags/tests/checkout.yaml --format github\n  flags validate --tests        (validation and tests in one CI step)\n\nSpec format: docs/hygiene.md')
+      .action(async (paths, opts) => (await import('./commands/test.js')).runTest(ctx, paths, opts));
   }
 
   return program;

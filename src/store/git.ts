@@ -10,7 +10,7 @@ import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
 import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
-import { assertFlagsDir, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES } from './flag-repo.js';
+import { assertFlagsDir, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES, TESTS_DIR } from './flag-repo.js';
 
 export interface GitLocation {
   /** The repository's top-level folder, as git prints it. */
@@ -162,6 +162,7 @@ export async function readBlobs(root: string, objects: string[]): Promise<Map<st
 export function isFlagFilePath(rel: string): boolean {
   const parts = rel.split('/');
   if (parts[0] === EXPERIMENTS_DIR) return false;
+  if (parts[0] === TESTS_DIR) return false;
   if (parts.some((p) => p.startsWith('.'))) return false;
   return /\.ya?ml$/i.test(parts[parts.length - 1]);
 }
