@@ -41,7 +41,7 @@ try {
     const files = [];
     if (c === 0) {
       for (let i = 0; i < FLAGS; i++) files.push([`flags/${key(i)}.yaml`, flagFile(i, 0)]);
-      for (let f = 0; f < 500; f++) files.push([`src/module-${f}.ts`, `import { flags } from './flags';\nexport const on${f} = flags.isEnabled('${key((f * 7) % (FLAGS * 2))}', ctx);\nexport const n${f} = ${f};\n`]);
+      for (let f = 0; f < 500; f++) files.push([`src/module-${f}.ts`, `import { flags } from './flags';\nexport const on${f} = flags.isEnabled('${key((f * 7) % (FLAGS * 4))}', ctx);\nexport const n${f} = ${f};\n`]);
     } else {
       // Recent commits touch a few flags only, so older ones go quiet and become stale.
       const i = c > COMMITS * 0.8 ? c % Math.ceil(FLAGS / 4) : (c * 31) % FLAGS;

@@ -226,6 +226,14 @@ export function buildProgram(ctx: CommandContext): Command {
       .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'github']))
       .addHelpText('after', '\nExamples:\n  flags test\n  flags test flags/tests/checkout.yaml --format github\n  flags validate --tests        (validation and tests in one CI step)\n\nSpec format: docs/hygiene.md')
       .action(async (paths, opts) => (await import('./commands/test.js')).runTest(ctx, paths, opts));
+    program
+      .command('generate')
+      .description('generate a typed module of flag keys and value types, so a typo in a key or a wrong type fails to compile')
+      .requiredOption('--lang <lang>', 'target language: ts')
+      .option('--out <file>', 'write the module to FILE (default: print it)')
+      .option('--check', 'with --out: write nothing, exit 1 when FILE is missing or out of date (for CI)')
+      .addHelpText('after', '\nExamples:\n  flags generate --lang ts --out src/flags.generated.ts\n  flags generate --lang ts --out src/flags.generated.ts --check')
+      .action(async (opts) => (await import('./commands/generate.js')).runGenerate(ctx, opts));
   }
 
   return program;
