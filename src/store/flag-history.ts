@@ -12,6 +12,7 @@ import { canonicalJson, flagState, type FlagState } from '../hygiene/flag-state.
 import type { CommitRef } from '../hygiene/stale.js';
 import { FlagSchema } from '../schema/flag.js';
 import { parseFlagFile } from '../schema/parse-file.js';
+import { MAX_FLAG_FILE_BYTES } from './flag-repo.js';
 import { git, gitFailure, isFlagFilePath, locateInGit, readBlobs, type GitLocation } from './git.js';
 
 export interface FlagChange extends CommitRef {
@@ -120,7 +121,9 @@ export async function readFlagHistory(flagsDir: string): Promise<FlagHistory> {
     let out = parsedBlobs.get(blob);
     if (out) return out;
     out = new Map();
-    const text = contents.get(blob)?.toString('utf8') ?? '';
+    const buf = contents.get(blob);
+    // A version over the size limit was never a readable flag file: it holds no flags for the history either.
+    const text = buf === undefined || buf.length > MAX_FLAG_FILE_BYTES ? '' : buf.toString('utf8');
     const parsed = parseFlagFile('history.yaml', text);
     for (const e of parsed.entries) if (e.key !== undefined && !out.has(e.key)) out.set(e.key, versionOf(e.raw));
     parsedBlobs.set(blob, out);

@@ -41,6 +41,27 @@ describe('flag state (pure)', () => {
     expect(classifyFlag({ ...base, stateSince: at(29), references: [] }, opts).action).toBe('wait');
     expect(classifyFlag({ ...base, stateSince: at(400), references: [], flag: make({ killSwitch: true, temporary: false }) }, opts).action).toBe('permanent');
   });
+
+  it('an ended experiment counts from its end date, even when the flag changed later', () => {
+    const flag = make({ fallthrough: { value: true, percentage: 50 } });
+    const at = (days: number) => ({ commit: 'c'.repeat(40), time: NOW.getTime() - days * DAY, author: 'a' });
+    const endDate = new Date(NOW.getTime() - 40 * DAY).toISOString();
+    const entry = classifyFlag(
+      { key: 'k', file: 'f', flag, state: 'experiment-ended', stateSince: at(5), lastChange: at(5), uncommitted: false, references: [], expiredDays: null, experiment: { id: 'exp-1', status: 'completed', endDate } },
+      { now: NOW.getTime(), sinceDays: 30 },
+    );
+    expect(entry).toMatchObject({ action: 'remove', daysInState: 40, reason: `experiment exp-1 completed on ${endDate.slice(0, 10)}, 0 references` });
+  });
+
+  it('a live temporary flag past its expiresAt is to review', () => {
+    const flag = make({ fallthrough: { value: true, percentage: 50 }, expiresAt: '2027-05-01' });
+    const at = { commit: 'c'.repeat(40), time: NOW.getTime() - 2 * DAY, author: 'a' };
+    const entry = classifyFlag(
+      { key: 'k', file: 'f', flag, state: 'live', stateSince: at, lastChange: at, uncommitted: false, references: [{ file: 'a.ts', line: 1 }], expiredDays: 31 },
+      { now: NOW.getTime(), sinceDays: 30 },
+    );
+    expect(entry).toMatchObject({ action: 'review', reason: 'expired 31 days ago, serves 2 values, 1 reference' });
+  });
 });
 
 describe('flags stale', () => {
