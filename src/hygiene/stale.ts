@@ -137,7 +137,7 @@ export function classifyFlag(input: StaleInput, opts: ClassifyOptions): StaleEnt
     reason = `${what} but 0 references in code, unchanged for ${plural(sinceChange, 'day')}`;
   } else {
     action = 'active';
-    reason = sinceChange === null ? `${what}, changed in the working tree` : `${what}, changed ${sinceChange === 0 ? 'today' : `${plural(sinceChange, 'day')} ago`}, ${refText}`;
+    reason = sinceChange === null ? `${what}, changed in the working tree, ${refText}` : `${what}, changed ${sinceChange === 0 ? 'today' : `${plural(sinceChange, 'day')} ago`}, ${refText}`;
   }
   return {
     key: input.key,

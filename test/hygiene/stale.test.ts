@@ -173,6 +173,7 @@ describe('flags stale', () => {
     [['--pattern', '({key}'], 'is not a regular expression'],
     [['--format', 'yaml'], 'invalid'],
     [['--code', '../..'], 'is outside the git repository'],
+    [['--code', 'srcc'], '--code srcc: no such file or directory'],
   ])('usage errors exit 2: %j', async (args, message) => {
     const r = await stale(args);
     expect(r.code).toBe(2);
