@@ -18,6 +18,7 @@ const benches = [
   // ---- serving (SPEC 7) ----
   ['runtime-bench.mjs', []],
   ['serve-bench.mjs', []],
+  ['stale-bench.mjs', []],
 ];
 const only = process.argv.slice(2);
 const rows = [];

@@ -52,7 +52,9 @@ export type DiagnosticCode =
   | 'SEGMENT_CYCLE'
   | 'DUPLICATE_SEGMENT_KEY'
   | 'UNUSED_SEGMENT'
-  | 'INVALID_BUCKET_BY';
+  | 'INVALID_BUCKET_BY'
+  // hygiene (issue 20)
+  | 'EXPIRED';
 
 export interface Diagnostic {
   code: DiagnosticCode;

@@ -94,6 +94,11 @@ export class CommandContext {
     return this.settings.dir.value;
   }
 
+  /** The current moment, through the injected io so tests pin it. */
+  now(): Date {
+    return this.io.now?.() ?? new Date();
+  }
+
   /** Paths as users typed them: relative to the current directory. */
   relative(file: string): string {
     return path.relative(this.io.cwd, file) || '.';

@@ -11,6 +11,8 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** The clock (default: the system's); tests pin it. */
+  now?: () => Date;
 }
 
 export function processIo(): CliIo {

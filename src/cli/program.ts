@@ -209,7 +209,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--description <text>', 'description (default: empty)')
     .option('--owner <owner>', 'owning team')
     .option('--tag <tag>', 'tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout')
+    .option('--expires <date>', 'expiresAt: validate warns EXPIRED from this date on (YYYY-MM-DD)')
+    .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout --expires 2027-03-01')
     .action(async (key, opts) => (await import('./commands/create.js')).runCreate(ctx, key, opts));
 
   // ---- authoring (SPEC 6) ----
@@ -273,6 +274,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .description('check every flag and experiment file; findings at file:line:col (exit 1 on errors)')
     .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'github']))
     .option('--strict', 'warnings fail too (exit 1)')
+    .option('--tests', 'also run the flag test specs (flags test): one CI step for both')
     .action(async (opts) => (await import('./commands/validate.js')).runValidate(ctx, opts));
 
   program
@@ -304,6 +306,34 @@ export function buildProgram(ctx: CommandContext): Command {
     .command('config')
     .description('print the settings in force (flags directory, event log, environments, timestamps) and where each comes from')
     .action(async () => (await import('./commands/config.js')).runConfig(ctx));
+  // ---- hygiene and flag tests (issue 20) ----
+  {
+    const list = (v: string, prev: string[] = []) => [...prev, v];
+    program
+      .command('stale')
+      .description('which flags are done: state, last change per flag from git history, code references; what to do first (exit 0)')
+      .option('--since <days>', 'how long a flag stays killed, disabled or at one value before it is due (30d, 6w)', '30d')
+      .option('--code <path>', 'where to look for references (repeatable; default: the whole repository, .gitignore respected)', list)
+      .option('--pattern <regex>', "how code names a flag, {key} standing for the key (repeatable; default: the key in quotes), e.g. \"isEnabled\\('{key}'\"", list)
+      .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'markdown']))
+      .addHelpText('after', "\nExamples:\n  flags stale\n  flags stale --since 90d --code src --code web/src\n  flags stale --pattern \"isEnabled\\('{key}'\" --pattern 'Flag\\.{key}\\b' --format markdown\n\nDocs: docs/hygiene.md")
+      .action(async (opts) => (await import('./commands/stale.js')).runStale(ctx, opts));
+    program
+      .command('test')
+      .description('run the flag test specs: what given contexts must get, what share a rollout must reach (exit 1 on any failure)')
+      .argument('[paths...]', 'spec files or folders (default: <flags dir>/tests)')
+      .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'github']))
+      .addHelpText('after', '\nExamples:\n  flags test\n  flags test flags/tests/checkout.yaml --format github\n  flags validate --tests        (validation and tests in one CI step)\n\nSpec format: docs/hygiene.md')
+      .action(async (paths, opts) => (await import('./commands/test.js')).runTest(ctx, paths, opts));
+    program
+      .command('generate')
+      .description('generate a typed module of flag keys and value types, so a typo in a key or a wrong type fails to compile')
+      .requiredOption('--lang <lang>', 'target language: ts')
+      .option('--out <file>', 'write the module to FILE (default: print it)')
+      .option('--check', 'with --out: write nothing, exit 1 when FILE is missing or out of date (for CI)')
+      .addHelpText('after', '\nExamples:\n  flags generate --lang ts --out src/flags.generated.ts\n  flags generate --lang ts --out src/flags.generated.ts --check')
+      .action(async (opts) => (await import('./commands/generate.js')).runGenerate(ctx, opts));
+  }
 
   return program;
 }

@@ -83,6 +83,11 @@ export const FlagSchema = z.strictObject({
   environments: z.optional(z.record(z.string(), EnvironmentSchema)),
   createdAt: z.optional(TimestampSchema),
   updatedAt: z.optional(TimestampSchema),
+  // ---- hygiene (issue 20): a temporary flag past expiresAt is an EXPIRED warning (schema/expiry.ts) ----
+  expiresAt: z.optional(TimestampSchema),
+  // Default true, but not filled in (optional): a Flag built in code without it stays valid, and
+  // readers test `temporary !== false`. false: a permanent flag (a kill switch for a dependency).
+  temporary: z.optional(z.boolean()),
 });
 
 /** The list form of a flag file: `flags: [ ... ]`. Items are validated one by one. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type * as zc from 'zod/v4/core';
 import type { Diagnostic, DiagnosticCode } from '../errors.js';
 import { describeValue, FLAG_CHECKS, type Finding } from './checks.js';
+import { checkExpiry } from './expiry.js';
 import {
   ConditionSchema,
   EnvironmentSchema,
@@ -71,18 +72,26 @@ export function diagnosticsOf(
   }));
 }
 
+export interface ValidateEntryOptions {
+  /** The moment to check `expiresAt` against (EXPIRED); without it, expiry is not checked. */
+  now?: Date;
+  /** The project's segments; without them (a caller validating one flag alone) references are not judged. */
+  segments?: SegmentIndex;
+}
+
 /**
  * Validates one flag entry of a parsed file: schema, then the named checks.
  * When the schema fails, the checks still run on a repaired copy (see
  * salvageFlag) so one typo does not hide the other problems of the flag.
  */
-export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry, opts: { segments?: SegmentIndex } = {}): EntryValidation {
+export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry, opts: ValidateEntryOptions = {}): EntryValidation {
   const base = entry.index === null ? [] : ['flags', entry.index];
   const parsed = FlagSchema.safeParse(entry.raw);
   if (parsed.success) {
     const findings = runFlagChecks(parsed.data);
     // Without a segment index (a caller validating one flag alone) references are not judged.
     if (opts.segments) findings.push(...referenceFindings(flagSegmentReferences(parsed.data), opts.segments));
+    if (opts.now !== undefined) findings.push(...checkExpiry(parsed.data, opts.now));
     const diagnostics = diagnosticsOf(file, base, findings, { flagKey: entry.key });
     const valid = !entry.yamlError && !findings.some((f) => f.severity === 'error');
     return { flag: valid ? parsed.data : undefined, diagnostics };
@@ -147,12 +156,14 @@ export class FlagSetValidator {
   private readonly entryChecks: readonly EntryCheck[];
   private readonly segments?: SegmentIndex;
   private readonly usedSegments = new Set<string>();
+  private readonly entryOptions: ValidateEntryOptions;
 
   /** `entryChecks`: project-specific checks on each entry's plain data (e.g. unknown environments, SPEC 5). */
-  constructor(opts: { keepEntries?: boolean; entryChecks?: readonly EntryCheck[]; segments?: SegmentIndex } = {}) {
+  constructor(opts: { keepEntries?: boolean; entryChecks?: readonly EntryCheck[] } & ValidateEntryOptions = {}) {
     this.keepEntries = opts.keepEntries ?? false;
     this.entryChecks = opts.entryChecks ?? [];
     this.segments = opts.segments;
+    this.entryOptions = { now: opts.now, segments: opts.segments };
   }
 
   add(file: ParsedFlagFile): void {
@@ -175,7 +186,7 @@ export class FlagSetValidator {
         if (entry.key !== undefined) this.invalidKeys.add(entry.key);
         continue;
       }
-      const result = validateFlagEntry(file, entry, { segments: this.segments });
+      const result = validateFlagEntry(file, entry, this.entryOptions);
       if (this.segments) for (const k of rawSegmentReferences(entry.raw)) this.usedSegments.add(k);
       for (const d of result.diagnostics) diagnostics.push(d);
       for (const check of this.entryChecks) {

@@ -120,6 +120,8 @@ export interface CreateFlagSpec {
   tags?: string[];
   /** An A/B split (an experiment's arms), written in block style after `rules`. */
   variants?: Variant[];
+  /** `expiresAt` (a date, YYYY-MM-DD): validate warns EXPIRED from that day on. */
+  expiresAt?: string;
 }
 
 export interface CreateResult {
@@ -515,6 +517,7 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string | null): string 
     ['owner', spec.owner ?? ''],
     ...(now === null ? [] : ([['createdAt', now], ['updatedAt', now]] as [string, JsonValue][])),
   ];
+  if (spec.expiresAt !== undefined) fields.push(['expiresAt', spec.expiresAt]);
   // Written with the editor's renderer so quoting follows the same rules as edits.
   const lines = fields.map(([k, v]) => `${k}: ${renderInline(v, { flow: false })}\n`);
   if (spec.variants?.length) {

@@ -19,6 +19,9 @@ export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
 /** The folder below the flags directory that holds experiments, not flags. */
 export const EXPERIMENTS_DIR = 'experiments';
 
+/** The folder below the flags directory that holds test specs (`flags test`), not flags. */
+export const TESTS_DIR = 'tests';
+
 export { isInside, resolveFlagsDir } from './paths.js';
 
 export async function assertFlagsDir(dir: string): Promise<void> {
@@ -46,7 +49,7 @@ export async function listFlagFiles(dir: string): Promise<string[]> {
     const names = readdirSync(folder).sort();
     for (const name of names) {
       if (name.startsWith('.')) continue;
-      if (top && (name === EXPERIMENTS_DIR || name === SEGMENTS_DIR)) continue;
+      if (top && (name === EXPERIMENTS_DIR || name === SEGMENTS_DIR || name === TESTS_DIR)) continue;
       const full = path.join(folder, name);
       let info = lstatSync(full);
       if (info.isSymbolicLink()) {

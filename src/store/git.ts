@@ -12,7 +12,7 @@ import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
 import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
 import { parseSegmentFile, validateSegmentFiles } from '../schema/segment-checks.js';
 import { SEGMENTS_DIR } from '../schema/segment.js';
-import { assertFlagsDir, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES } from './flag-repo.js';
+import { assertFlagsDir, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES, TESTS_DIR } from './flag-repo.js';
 
 export interface GitLocation {
   /** The repository's top-level folder, as git prints it. */
@@ -41,14 +41,14 @@ export interface ReadRevisionOptions {
   unchanged?: ReadonlyMap<string, ParsedFlagFile>;
 }
 
-interface GitResult {
+export interface GitResult {
   stdout: Buffer;
   stderr: string;
   code: number;
 }
 
 /** Runs git with an argument list; resolves with the exit code instead of rejecting on failure. */
-function git(args: string[], opts: { cwd: string; input?: string }): Promise<GitResult> {
+export function git(args: string[], opts: { cwd: string; input?: string }): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
@@ -72,7 +72,7 @@ function git(args: string[], opts: { cwd: string; input?: string }): Promise<Git
   });
 }
 
-function gitFailure(what: string, r: GitResult): FlagsError {
+export function gitFailure(what: string, r: GitResult): FlagsError {
   const detail = r.stderr.trim().split('\n')[0] || `exit code ${r.code}`;
   return new FlagsError('GIT_FAILED', `${what}: ${detail}`);
 }
@@ -83,7 +83,7 @@ export async function locateInGit(flagsDir: string): Promise<GitLocation> {
   const r = await git(['rev-parse', '--show-toplevel'], { cwd: flagsDir });
   if (r.code !== 0) {
     if (/not a git repository/i.test(r.stderr)) {
-      throw new FlagsError('NOT_A_GIT_REPOSITORY', `${flagsDir} is not inside a git repository; flags diff compares the flags with a git revision`);
+      throw new FlagsError('NOT_A_GIT_REPOSITORY', `${flagsDir} is not inside a git repository; flags diff and flags stale read the flags' git history`);
     }
     throw gitFailure('cannot find the git repository', r);
   }
@@ -140,7 +140,7 @@ async function listTree(root: string, commit: string, prefix: string): Promise<T
 }
 
 /** The contents of blobs, in one `git cat-file --batch` process however many there are. */
-async function readBlobs(root: string, objects: string[]): Promise<Map<string, Buffer>> {
+export async function readBlobs(root: string, objects: string[]): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   if (objects.length === 0) return out;
   const unique = [...new Set(objects)];
@@ -168,9 +168,10 @@ function isSegmentFilePath(rel: string): boolean {
 }
 
 /** Whether a path below the flags directory is a flag file, with the same rules as listFlagFiles. */
-function isFlagFilePath(rel: string): boolean {
+export function isFlagFilePath(rel: string): boolean {
   const parts = rel.split('/');
   if (parts[0] === EXPERIMENTS_DIR || (parts[0] === SEGMENTS_DIR && parts.length > 1)) return false;
+  if (parts[0] === TESTS_DIR) return false;
   if (parts.some((p) => p.startsWith('.'))) return false;
   return /\.ya?ml$/i.test(parts[parts.length - 1]);
 }

@@ -21,7 +21,7 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process. */
-export async function runMain(argv: string[], opts: { cwd: string; env?: Record<string, string | undefined>; stdin?: string; tty?: boolean }): Promise<RunResult> {
+export async function runMain(argv: string[], opts: { cwd: string; env?: Record<string, string | undefined>; stdin?: string; tty?: boolean; now?: Date }): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const stdin = new PassThrough();
@@ -32,6 +32,7 @@ export async function runMain(argv: string[], opts: { cwd: string; env?: Record<
     stdin,
     cwd: opts.cwd,
     env: { ...opts.env },
+    ...(opts.now !== undefined && { now: () => opts.now as Date }),
   });
   return { code, stdout, stderr };
 }

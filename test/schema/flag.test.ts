@@ -79,7 +79,7 @@ describe('FlagSchema', () => {
 
   it('lists the fields of SPEC 1.2 in order', () => {
     expect(FLAG_FIELDS).toEqual([
-      'key', 'name', 'description', 'type', 'defaultValue', 'enabled', 'rules', 'fallthrough', 'variants', 'bucketBy', 'tags', 'owner', 'killSwitch', 'environments', 'createdAt', 'updatedAt',
+      'key', 'name', 'description', 'type', 'defaultValue', 'enabled', 'rules', 'fallthrough', 'variants', 'bucketBy', 'tags', 'owner', 'killSwitch', 'environments', 'createdAt', 'updatedAt', 'expiresAt', 'temporary',
     ]);
   });
 });

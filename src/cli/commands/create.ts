@@ -15,6 +15,7 @@ export interface CreateOptions {
   description?: string;
   owner?: string;
   tag?: string[];
+  expires?: string;
 }
 
 export async function runCreate(ctx: CommandContext, key: string, opts: CreateOptions): Promise<void> {
@@ -30,6 +31,7 @@ export async function runCreate(ctx: CommandContext, key: string, opts: CreateOp
       description: opts.description,
       owner: opts.owner,
       tags: opts.tag,
+      ...(opts.expires !== undefined && { expiresAt: parseExpiryDate(opts.expires) }),
     },
     editOptions(ctx),
   );
@@ -38,4 +40,12 @@ export async function runCreate(ctx: CommandContext, key: string, opts: CreateOp
 
 export function createMessage(ctx: CommandContext, r: CreateResult): string {
   return `Created flag ${r.key} in ${ctx.relative(r.file)} (disabled; turn it on with \`flags toggle ${r.key} --on\`)`;
+}
+
+/** `--expires 2027-03-01`: a real calendar date (2027-02-30 is refused), written as given. */
+export function parseExpiryDate(raw: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !d || d.toISOString().slice(0, 10) !== raw) throw new UsageError(`--expires must be a date like 2027-03-01, got "${raw}"`);
+  return raw;
 }

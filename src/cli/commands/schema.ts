@@ -44,6 +44,8 @@ const FLAG_FIELD_DOCS: Record<string, string> = {
   environments: 'Per-environment overrides, checked before `enabled`; an environment\'s own rules and fallthrough replace the flag\'s there.',
   createdAt: 'ISO-8601 timestamp, written by the CLI.',
   updatedAt: 'ISO-8601 timestamp, written by the CLI.',
+  expiresAt: 'Date (YYYY-MM-DD) from which `flags validate` warns EXPIRED, unless temporary is false.',
+  temporary: 'Default true. false: a permanent flag (e.g. a kill switch for a dependency): never expires, never reported stale.',
 };
 
 function flagRegistry() {

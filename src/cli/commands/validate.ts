@@ -23,6 +23,8 @@ import {
 export interface ValidateOptions {
   format?: string;
   strict?: boolean;
+  /** Also run the flag test specs (issue 20): one CI step for both. */
+  tests?: boolean;
 }
 
 export async function runValidate(ctx: CommandContext, opts: ValidateOptions): Promise<void> {
@@ -41,6 +43,7 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
   const validator = new FlagSetValidator({
     keepEntries: false,
     segments: readSegments(ctx.flagsDir),
+    now: ctx.now(),
     entryChecks: known ? [(raw) => unknownEnvironmentFindings(raw, known)] : [],
   });
   for (const file of await listFlagFiles(ctx.flagsDir)) validator.add(await readFlagFile(file));
@@ -50,16 +53,23 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
   const diagnostics = relativizeDiagnostics([...flags.diagnostics, ...experiments.diagnostics].sort(compareDiagnostics), ctx.io.cwd, files);
   const totals = { flags: flags.flags.size, experiments: experiments.experiments.size, files: files.length };
 
+  // ---- validate --tests (issue 20): the specs run against the flags just validated ----
+  const tests = opts.tests ? await (await import('./test.js')).runFlagTests(ctx, flags, []) : undefined;
+  const render = tests && (await import('../render/flag-tests.js'));
+
   if (format === 'json') {
-    ctx.out(renderDiagnosticsJson(diagnostics, { strict }));
+    const out = renderDiagnosticsJson(diagnostics, { strict });
+    ctx.out(tests && render ? JSON.stringify({ ...JSON.parse(out), tests: render.renderTestsJson(tests) }, null, 2) : out);
   } else if (format === 'github') {
     if (diagnostics.length > 0) ctx.out(renderDiagnosticsGithub(diagnostics));
     // A plain line is only a log line for the runner; it says what happened when nothing was annotated.
     ctx.out(renderSummary(diagnostics, totals, { chalk: noColour, strict }));
+    if (tests && render) ctx.out(render.renderTestsGithub(tests));
   } else {
     ctx.out(renderDiagnosticsText(diagnostics, totals, { chalk: ctx.chalk, strict }));
+    if (tests && render) ctx.out('\n' + render.renderTestsText(tests, ctx.chalk));
   }
-  ctx.exitCode = isPassing(diagnostics, { strict }) ? 0 : 1;
+  ctx.exitCode = isPassing(diagnostics, { strict }) && (tests?.passed ?? true) ? 0 : 1;
 }
 
 // Workflow commands are parsed by the runner: never colour them, whatever the terminal.
