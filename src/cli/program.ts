@@ -125,7 +125,24 @@ export function buildProgram(ctx: CommandContext): Command {
       .option('--alpha <alpha>', 'significance level', '0.05')
       .addOption(new Option('--correction <method>', 'multiple-comparison adjustment').choices(['holm', 'bh', 'none']).default('holm'))
       .option(...logOption)
+      // ---- results, second round (SPEC 8) ----
+      .option('--since <time>', 'only events at or after this date or ISO time (narrows the experiment\'s startDate)')
+      .option('--until <time>', 'only events at or before this date (the whole day) or ISO time (narrows its endDate)')
+      .option('--sequential', 'always-valid intervals and p-values, safe to look at every day (default: the definition\'s `analysis`, else fixed-horizon)')
+      .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'markdown', 'html']))
+      .addHelpText('after', '\nExamples:\n  flags experiment results checkout-button --sequential\n  flags experiment results checkout-button --format html > report.html')
       .action(async (id, opts) => (await import('./commands/experiment-results.js')).runExperimentResults(ctx, id, opts));
+    // ---- plan (SPEC 8) ----
+    experiment
+      .command('plan')
+      .description('users per arm (and days) a conversion experiment needs to detect a given lift')
+      .requiredOption('--baseline <rate>', "the control's conversion rate, e.g. 0.1 or 10%")
+      .requiredOption('--mde <points>', 'the smallest absolute lift worth detecting, in percentage points (e.g. 2 for 10% → 12%)')
+      .option('--arms <k>', 'arms including the control (p-values are Holm-adjusted across k − 1 treatments)', '2')
+      .option('--alpha <alpha>', 'significance level', '0.05')
+      .option('--power <power>', 'probability of detecting the lift when it is real', '0.8')
+      .option('--daily-users <n>', 'users entering the experiment per day (all arms together), to print the days')
+      .action(async (opts) => (await import('./commands/experiment-plan.js')).runExperimentPlan(ctx, opts));
   }
 
   // ---- safe edits (SPEC 3 "Every command that changes a file") ----
