@@ -14,16 +14,18 @@
  * Revenue (the sum of `value` at or after the first exposure) is harder: a
  * line read later may move the earliest exposure back, and a sum cannot be
  * split after the fact. Why this is still exact: a revenue conversion is added
- * when it is at or after the earliest exposure seen so far, and otherwise the
- * user is marked BEFORE (something was left out). When the earliest exposure
- * later moves back, a user without BEFORE keeps a correct sum (everything
- * added was after the old exposure, so after the new one; nothing was left
- * out); a user with BEFORE may now owe a left-out conversion, so is marked
- * AMBIGUOUS. Only then does the caller read the log a second time
- * (`needsSecondPass`), re-summing just those users against their now final
- * first exposure. A log appended in time order has no such users except those
- * who converted before being exposed, so a second pass is rare, and its
- * memory is the same table.
+ * when it is at or after the earliest exposure seen so far; otherwise it is
+ * left out, and the user remembers the latest time of a left-out conversion.
+ * When the earliest exposure later moves back to E', everything added is
+ * still after it (it was after the old, later exposure), and every left-out
+ * conversion stays out as long as it is before E' — which the remembered
+ * latest time tells. Only when a left-out conversion is at or after E' is the
+ * user's sum not final: the user is marked AMBIGUOUS and the caller reads the
+ * log a second time (`needsSecondPass`), re-summing just those users against
+ * their now final first exposure. In a log appended in time order every
+ * exposure arrives before the conversions after it, so no user is ever
+ * ambiguous and there is one pass; the second pass, when needed, uses the
+ * same table, so memory stays bounded by users.
  *
  * Pure: lines in, counts out. The store reads the file; the caller feeds lines.
  */
@@ -86,15 +88,17 @@ export type ReaderNotes = Pick<TallySummary, 'malformedExamples' | 'unknownVaria
 
 const MAX_EXAMPLES = 5;
 const DAY_MS = 86_400_000;
-// Per-user flag bits (UserTable.bits).
-const BEFORE = 1; // a revenue conversion earlier than the earliest exposure seen at the time was left out
-const AMBIGUOUS = 2; // ... and the earliest exposure moved back since: re-sum in a second pass
+// Per-user flag bit (UserTable.bits): a left-out revenue conversion may count after all; re-sum in a second pass.
+const AMBIGUOUS = 1;
 
 /** The accumulator; treat it as opaque. */
 export interface TallyState {
   readonly options: TallyOptions;
   readonly armIndex: Map<string, number>;
-  /** Metric key → index into the per-slot metric data (2 float64s each: latest conversion, revenue sum). */
+  /**
+   * Metric key → index into the per-slot metric data: 2 float64s each (latest
+   * conversion, revenue sum), then one for the latest left-out revenue conversion.
+   */
   readonly metricIndex: Map<string, number>;
   readonly revenue: boolean[];
   readonly since: number;
@@ -126,7 +130,7 @@ export function createTally(options: TallyOptions): TallyState {
     revenue: metrics.map((m) => m.kind === 'revenue'),
     since: options.window?.since ?? -Infinity,
     until: options.window?.until ?? Infinity,
-    table: createUserTable(2 * metrics.length),
+    table: createUserTable(2 * metrics.length + 1),
     pass: 1,
     ambiguousUsers: 0,
     lineNumber: 0,
@@ -187,7 +191,7 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
     if (code === -1) {
       t.i32[8 * p + 5] = a;
       t.f64[4 * p] = time;
-      if ((t.bits[p] & (BEFORE | AMBIGUOUS)) === BEFORE) markAmbiguous(state, p);
+      checkLeftOut(state, p, time);
       return;
     }
     const current = code >= MULTI ? code - MULTI : code;
@@ -198,7 +202,7 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
     if (time < t.f64[4 * p]) {
       t.f64[4 * p] = time;
       t.i32[8 * p + 5] = a + multi;
-      if ((t.bits[p] & (BEFORE | AMBIGUOUS)) === BEFORE) markAmbiguous(state, p);
+      checkLeftOut(state, p, time);
     } else {
       t.i32[8 * p + 5] = current + multi;
     }
@@ -213,20 +217,25 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
   if (time > t.metric[at]) t.metric[at] = time;
   if (state.revenue[m]) {
     if (time >= t.f64[4 * p]) t.metric[at + 1] += event.value ?? 0;
-    else t.bits[p] |= BEFORE;
+    else if (time > t.metric[t.stride * p + t.stride - 1]) t.metric[t.stride * p + t.stride - 1] = time;
   }
 }
 
 function initMetrics(t: UserTable, p: number): void {
-  for (let k = 0; k < t.stride; k += 2) {
+  for (let k = 0; k < t.stride - 1; k += 2) {
     t.metric[t.stride * p + k] = -Infinity;
     t.metric[t.stride * p + k + 1] = 0;
   }
+  t.metric[t.stride * p + t.stride - 1] = -Infinity;
 }
 
-function markAmbiguous(state: TallyState, p: number): void {
-  state.table.bits[p] |= AMBIGUOUS;
-  state.ambiguousUsers++;
+/** The earliest exposure just moved back to `first`: a left-out revenue conversion at or after it makes the sum not final. */
+function checkLeftOut(state: TallyState, p: number, first: number): void {
+  const t = state.table;
+  if ((t.bits[p] & AMBIGUOUS) === 0 && t.metric[t.stride * p + t.stride - 1] >= first) {
+    t.bits[p] |= AMBIGUOUS;
+    state.ambiguousUsers++;
+  }
 }
 
 /** True when some revenue sums are not final yet: feed the same lines again after `beginSecondPass`. */
@@ -244,7 +253,7 @@ export function beginSecondPass(state: TallyState): void {
   const slots = t.mask + 1;
   for (let p = 0; p < slots; p++) {
     if (t.i32[8 * p + 7] === 0 || (t.bits[p] & AMBIGUOUS) === 0) continue;
-    for (let k = 1; k < t.stride; k += 2) t.metric[t.stride * p + k] = 0;
+    for (let k = 1; k < t.stride - 1; k += 2) t.metric[t.stride * p + k] = 0;
   }
   state.pass = 2;
 }
