@@ -41,7 +41,9 @@ export type DiagnosticCode =
   | 'ENABLED_WITH_KILL_SWITCH'
   | 'UNREACHABLE_RULE'
   | 'INEFFECTIVE_OVERRIDE'
-  | 'EXPERIMENT_STATUS_MISMATCH';
+  | 'EXPERIMENT_STATUS_MISMATCH'
+  // ---- experiments, second round (SPEC 8) ----
+  | 'WEIGHTS_ROUNDED';
 
 export interface Diagnostic {
   code: DiagnosticCode;

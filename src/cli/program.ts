@@ -65,17 +65,17 @@ export function buildProgram(ctx: CommandContext): Command {
       .addHelpText('after', '\nA lifecycle action run again repairs a half-done one (flag and status disagreeing).\nWalk-through: docs/experiments.md');
     experiment
       .command('create')
-      .description('write flags/experiments/ID.yaml (draft) and its flag: type string, a variant per arm, disabled')
+      .description('write flags/experiments/ID.yaml (draft) and its flag (type string, a variant per arm, disabled), or use an existing flag whose variants are the arms')
       .argument('<id>', 'experiment id: letters, digits, ".", "_", "-"')
-      .requiredOption('--flag <key>', 'key of the flag to create for the split')
+      .requiredOption('--flag <key>', 'key of the flag to create for the split, or of an existing flag with variants (any type)')
       .requiredOption('--name <name>', 'display name')
       .option('--description <text>', 'description')
-      .requiredOption('--control <key[:name]>', 'the control arm')
+      .option('--control <key[:name]>', 'the control arm (required for a new flag; for an existing flag, default: its first variant)')
       .option('--treatment <key[:name][:weight]>', 'a treatment arm (repeatable); without a weight, arms share the rest evenly', list)
       .requiredOption('--metric <name>', 'primary metric')
       .option('--secondary-metric <name>', 'secondary metric (repeatable)', list)
       .option('--owner <owner>', 'owner of the new flag')
-      .addHelpText('after', '\nExample:\n  flags experiment create checkout-button --flag checkout-button-color --name "Checkout button colour" \\\n    --control blue:Blue --treatment green:Green --metric purchase')
+      .addHelpText('after', '\nExample:\n  flags experiment create checkout-button --flag checkout-button-color --name "Checkout button colour" \\\n    --control blue:Blue --treatment green:Green --metric purchase\n  flags experiment create pricing-test --flag pricing-page --name "Pricing page" --metric purchase   # arms: the flag\'s variants')
       .action(async (id, opts) => (await load()).runExperimentCreate(ctx, id, opts));
     const actions = [
       ['start', 'draft → running; turns the flag on and sets startDate'],

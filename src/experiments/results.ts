@@ -9,6 +9,7 @@
  * null and no interval; a comparison involving such an arm has null lift, z
  * and p; a control rate of 0 makes the relative lift and its interval null.
  */
+import { servedSplit } from '../schema/checks.js';
 import { armWeights, experimentMetrics, type Experiment } from '../schema/experiment.js';
 import { analyzeMetric, type AnalysisMode, type MetricResult } from './metric-analysis.js';
 import {
@@ -284,20 +285,7 @@ export function bucketShares(
   arms: readonly { key: string; weight: number }[],
   variants?: readonly { key: string; weight: number }[],
 ): number[] {
-  const order = variants ?? arms;
-  const buckets = new Map<string, number>();
-  for (let b = 0; b < 100; b++) {
-    let cumulative = 0;
-    let chosen = order[0]?.key;
-    for (const v of order) {
-      cumulative += v.weight;
-      if (b < cumulative) {
-        chosen = v.key;
-        break;
-      }
-    }
-    if (chosen !== undefined) buckets.set(chosen, (buckets.get(chosen) ?? 0) + 1);
-  }
+  const buckets = servedSplit(variants ?? arms);
   return arms.map((a) => (buckets.get(a.key) ?? 0) / 100);
 }
 

@@ -136,7 +136,7 @@ describe('the full lifecycle with the real binary, in a git repository', () => {
 describe('create', () => {
   it.each([
     ['two arms', ['--treatment', 'green'], [['blue', 50], ['green', 50]]],
-    ['three arms', ['--treatment', 'green', '--treatment', 'teal'], [['blue', 33.34], ['green', 33.33], ['teal', 33.33]]],
+    ['three arms', ['--treatment', 'green', '--treatment', 'teal'], [['blue', 34], ['green', 33], ['teal', 33]]],
     ['a given weight', ['--treatment', 'green:Green:10', '--treatment', 'teal'], [['blue', 45], ['green', 10], ['teal', 45]]],
     ['a weight without a name', ['--treatment', 'green:20%'], [['blue', 80], ['green', 20]]],
   ])('weights, %s: the flag\'s variants, the definition and validation agree', async (_, treatments, expected) => {
@@ -160,7 +160,8 @@ describe('create', () => {
     return [...args, ...extra];
   };
   it.each([
-    ['an existing flag', base({ '--flag': 'model-provider' }), 1, /^error: flag "model-provider" already exists \(flags\/default-flags.yaml:\d+:\d+\)\n$/],
+    // An existing flag can back an experiment (SPEC 8), but only through its variants.
+    ['an existing flag without variants', base({ '--flag': 'model-provider' }), 1, /^error: flag "model-provider" has no variants; an experiment needs a variant per arm/],
     ['an unsafe id', base({ id: '../up' }), 1, /^error: invalid experiment id "..\/up"/],
     ['treatment weights over 100', base({ '--treatment': 'teal::70' }, ['--treatment', 'red::40']), 1, /^error: treatment weights sum to 110, over 100\n$/],
     ['a weight with three decimals', base({ '--treatment': 'teal:Teal:10.125' }), 2, /weight 10.125 must be 0–100 with at most two decimals/],
@@ -248,7 +249,7 @@ describe('list and show', () => {
     const text = (await ok(d, ['experiment', 'list'])).stdout;
     const rows = text.split('\n').filter((l) => l.startsWith('│'));
     expect(rows[0]).toMatch(/│ id\s+│ status\s+│ flag\s+│ arms \(control first\)\s+│ started\s+│/);
-    expect(rows[1]).toMatch(/│ a-first\s+│ draft\s+│ a-flag\s+│ x 33.34%, y 33.33%, z 33.33%\s+│ -\s+│/);
+    expect(rows[1]).toMatch(/│ a-first\s+│ draft\s+│ a-flag\s+│ x 34%, y 33%, z 33%\s+│ -\s+│/);
     expect(rows[2]).toMatch(/│ checkout-button\s+│ running\s+│ checkout-button-color\s+│ blue 50%, green 50%\s+│ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+│/);
     const json = JSON.parse((await ok(d, ['experiment', 'list', '--json'])).stdout);
     expect(json.map((e: { id: string; status: string }) => [e.id, e.status])).toEqual([['a-first', 'draft'], ['checkout-button', 'running']]);
@@ -559,7 +560,7 @@ describe('results', () => {
     writeFileSync(path.join(d, LOG), [...arm('blue', 1000, 100), ...arm('green', 1000, 110), ...arm('teal', 1000, 104)].join('\n') + '\n');
     const res = JSON.parse((await ok(d, ['experiment', 'results', 'checkout-button', '--json', '--correction', 'bh', '--alpha', '0.1'])).stdout);
     expect(res).toMatchObject({ alpha: 0.1, correction: 'bh', winner: null, verdict: 'not significant yet' });
-    expect(res.arms.map((a: { weight: number }) => a.weight)).toEqual([33.34, 33.33, 33.33]);
+    expect(res.arms.map((a: { weight: number }) => a.weight)).toEqual([34, 33, 33]); // whole percentages (SPEC 4.1, issue 12)
     expect(res.overall.df).toBe(2);
     const text = (await ok(d, ['experiment', 'results', 'checkout-button', '--correction', 'bh', '--alpha', '0.1'])).stdout;
     expect(text).toMatch(/all 3 arms together: chi-square [\d.]+, df 2, p = [\d.]+/);

@@ -23,6 +23,12 @@ type Ctx = Pick<CommandContext, 'chalk' | 'color' | 'relative'>;
 
 export function renderCreateMessage(ctx: Ctx, r: CreateExperimentResult): string {
   const split = armWeights(r.experiment).map((a) => `${a.key} ${a.weight}%`).join(', ');
+  if (r.existingFlag) {
+    return [
+      `Created experiment ${r.id} (draft) in ${ctx.relative(r.file)}`,
+      `Using flag ${r.flagKey} (${ctx.relative(r.flagFile)}, unchanged): its variants are the arms: ${split}${r.flag.enabled ? '' : ` (disabled until \`flags experiment start ${r.id}\`)`}`,
+    ].join('\n');
+  }
   return [
     `Created experiment ${r.id} (draft) in ${ctx.relative(r.file)}`,
     `Created flag ${r.flagKey} in ${ctx.relative(r.flagFile)}: ${split} (disabled until \`flags experiment start ${r.id}\`)`,
