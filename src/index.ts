@@ -22,3 +22,10 @@ export { createExperiment, applyExperimentAction } from './store/experiment-edit
 export { appendEvent, readEventLines, DEFAULT_EVENT_LOG } from './store/event-log.js';
 export { analyzeExperiment, describeVerdict, type ExperimentResults, type ExperimentAnalysis } from './experiments/results.js';
 export { createTally, tallyLine, summarizeTally, type TallySummary } from './experiments/tally.js';
+// ---- experiments, second round (SPEC 8) ----
+export { recordExposure, recordConversion, type RecordExposureOptions, type RecordConversionOptions, type RecordExposureResult, type ExperimentLookup } from './store/experiment-recorder.js';
+export { readExperimentSet as loadExperiments } from './store/experiment-repo.js';
+export type { SufficientStats, ArmMetricStats, ExcludedCounts, TimelineDay } from './experiments/sufficient-stats.js';
+export { tallyStats, tallyAll, needsSecondPass, beginSecondPass } from './experiments/tally.js';
+export { planExperiment, type Plan, type PlanInput } from './experiments/plan.js';
+export type { MetricResult, AnalysisMode } from './experiments/results.js';
