@@ -89,7 +89,7 @@ describe('recordExposure / recordConversion from loaded sets', () => {
     const s = await setup();
     const r = recordExposure('button-test', { user: { id: 'boss', staff: true } }, { log: s.log, evaluator: s.evaluator, experiments: s.experiments });
     expect(r.recorded).toBe(false);
-    expect(r.reason).not.toBe('SPLIT');
+    expect(r.evaluation.reason).not.toBe('SPLIT');
     expect(r.evaluation.value).toBe('green');
     expect(() => readFileSync(s.log)).toThrow();
   });
