@@ -15,8 +15,21 @@ export function describeVerdict(analysis: ExperimentAnalysis): string {
   if (results.verdict === 'sample ratio mismatch') {
     return `sample ratio mismatch (p = ${formatP(results.srm.pValue)}): the arms' sizes do not match the split the flag's bucketing produces, so no winner can be declared; check the assignment before trusting any lift`;
   }
+  if (results.verdict === 'guardrail regression') {
+    const parts = results.guardrailRegressions.map(({ metric, treatment }) => {
+      const m = results.metrics.find((x) => x.key === metric)!;
+      const c = m.comparisons.find((x) => x.treatment === treatment)!;
+      const lift = m.kind === 'revenue' ? `${c.absoluteLift! >= 0 ? '+' : ''}${c.absoluteLift!.toFixed(2)} per user` : formatLift({ absoluteLift: c.absoluteLift, relativeLift: c.relativeLift } as ComparisonResult);
+      return `${treatment} makes ${metric} worse: ${lift}, adjusted p = ${formatP(c.adjustedPValue!)}`;
+    });
+    return `guardrail regression: ${parts.join('; ')}; no winner while a guardrail regresses`;
+  }
   if (results.verdict === 'winner') {
     const c = results.comparisons.find((x) => x.treatment === results.winner)!;
+    if (results.metrics[0]?.kind === 'revenue') {
+      const rel = c.relativeLift === null ? '' : ` (${c.relativeLift >= 0 ? '+' : ''}${(c.relativeLift * 100).toFixed(0)}%)`;
+      return `${c.treatment} beats ${control.key}: ${c.absoluteLift! >= 0 ? '+' : ''}${c.absoluteLift!.toFixed(2)} ${results.metrics[0].key} per user${rel}, adjusted p = ${formatP(c.adjustedPValue!)}`;
+    }
     return `${c.treatment} beats ${control.key}: ${formatLift(c)}, adjusted p = ${formatP(c.adjustedPValue!)}`;
   }
   if (results.verdict === 'insufficient data') {
