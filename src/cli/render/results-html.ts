@@ -10,7 +10,7 @@
 import type { MetricResult } from '../../experiments/metric-analysis.js';
 import type { ExperimentResults } from '../../experiments/results.js';
 import { windowText, srmWarning, type ResultsReportInput } from './experiment-results.js';
-import { comparisonLabel, confidenceLabel, decidingTest, int, interval, metricFormats, metricRole, MODE_TEXT, p, pct, signedPct } from './results-format.js';
+import { comparisonLabel, confidenceLabel, decidingTest, int, interval, metricFormats, metricRole, MODE_TEXT, p, pct, plural, signedPct } from './results-format.js';
 import { ARM_COLOURS, esc, intervalChart, timelineChart } from './results-svg.js';
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111827;max-width:760px;margin:24px auto;padding:0 16px}
@@ -49,7 +49,7 @@ export function renderResultsHtml(input: ResultsReportInput): string {
   const ex = results.excluded;
   body.push('<h2>Excluded</h2>');
   body.push(
-    `<p id="excluded">${int(ex.outsideWindow)} events outside the window; ${int(ex.multipleArms)} users exposed to several arms; ${int(ex.conversionsBeforeExposure)} users who converted only before exposure; ${int(ex.conversionsWithoutExposure)} converters never exposed; ${int(ex.malformedLines)} malformed lines.</p>`,
+    `<p id="excluded">${int(ex.outsideWindow)} ${plural(ex.outsideWindow, 'event')} outside the window; ${int(ex.multipleArms)} ${plural(ex.multipleArms, 'user')} exposed to several arms; ${int(ex.conversionsBeforeExposure)} ${plural(ex.conversionsBeforeExposure, 'user')} who converted only before exposure; ${int(ex.conversionsWithoutExposure)} ${plural(ex.conversionsWithoutExposure, 'converter')} never exposed; ${int(ex.malformedLines)} malformed ${plural(ex.malformedLines, 'line')}.</p>`,
   );
   // JSON in a script element is data, never run; "<" escaped so no string can close the element.
   const json = JSON.stringify(results).replace(/</g, '\\u003c');

@@ -103,7 +103,7 @@ export function timelineChart(title: string, arms: string[], days: TimelineDay[]
     } else if (days.length === 1) {
       parts.push(`<circle cx="${x(0)}" cy="${y(total)}" r="4" fill="${colour}"/><circle cx="${x(0)}" cy="${y(totalConv)}" r="4" fill="none" stroke="${colour}"/>`);
     }
-    parts.push(`<text x="${right - 150}" y="${top + 14 * (a + 1)}" fill="${colour}">${esc(arm)}: ${total.toLocaleString('en-US')} users, ${totalConv.toLocaleString('en-US')} conv.</text></g>`);
+    parts.push(`<text x="${left + 10}" y="${top + 14 * (a + 1)}" fill="${colour}">${esc(arm)}: ${total.toLocaleString('en-US')} users, ${totalConv.toLocaleString('en-US')} converted</text></g>`);
   });
   if (days.length === 0) parts.push(`<text x="${(left + right) / 2}" y="${(top + bottom) / 2}" text-anchor="middle">no exposures yet</text>`);
   parts.push('</svg>');
