@@ -46,6 +46,10 @@ export function describeVerdict(analysis: ExperimentAnalysis): string {
   results.comparisons.forEach((c, i) => {
     if (c.pValue !== null && (pick < 0 || c.pValue < results.comparisons[pick].pValue!)) pick = i;
   });
+  if (pick >= 0 && results.metrics[0]?.kind === 'revenue') {
+    const c = results.comparisons[pick];
+    return `not significant yet: ${c.treatment} ${c.absoluteLift! >= 0 ? '+' : ''}${c.absoluteLift!.toFixed(2)} ${results.metrics[0].key} per user is within what chance gives (adjusted p = ${formatP(c.adjustedPValue!)})`;
+  }
   const more = pick < 0 ? null : notes.sampleSizes[pick].additionalPerArm;
   if (more === null) return 'not significant yet: no difference between the arms so far';
   if (more === 0) return 'not significant yet: the arms are large enough for this effect size, which may be chance';

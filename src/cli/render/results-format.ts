@@ -42,7 +42,7 @@ export function confidenceLabel(alpha: number): string {
 /** How a metric's value and lift are written: rates in % and points, revenue as amounts. */
 export function metricFormats(m: Pick<MetricResult, 'kind'>): { value: (x: number) => string; lift: (x: number) => string; liftUnit: string } {
   return m.kind === 'revenue'
-    ? { value: (x) => x.toFixed(2), lift: signedAmount, liftUnit: 'per user' }
+    ? { value: (x) => x.toFixed(2), lift: signedAmount, liftUnit: 'amount per user' }
     : { value: (x) => pct(x, 2), lift: points, liftUnit: 'points' };
 }
 
