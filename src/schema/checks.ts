@@ -188,6 +188,9 @@ export function servedSplit(variants: readonly { key: string; weight: number }[]
 export const checkWeightsRounded: FlagCheck = (flag) => {
   const variants = flag.variants;
   if (!variants || variants.every((v) => Number.isInteger(v.weight))) return [];
+  // Weights that do not sum to 100 or have three decimals are errors already; one finding is enough.
+  const sum = variants.reduce((s, v) => s + v.weight, 0);
+  if (Math.abs(sum - 100) > WEIGHT_TOLERANCE || !variants.every((v) => hasAtMostTwoDecimals(v.weight))) return [];
   const served = servedSplit(variants);
   if (variants.every((v) => (served.get(v.key) ?? 0) === v.weight)) return [];
   const split = variants.map((v) => `${v.key} ${served.get(v.key) ?? 0}%`).join(', ');
