@@ -19,6 +19,7 @@ const benches = [
   ['runtime-bench.mjs', []],
   ['serve-bench.mjs', []],
   ['stale-bench.mjs', []],
+  ['record-bench.mjs', []], // SPEC 8: recordExposure from a loaded evaluator
 ];
 const only = process.argv.slice(2);
 const rows = [];
@@ -37,7 +38,7 @@ for (const [script, args] of benches) {
   }
 }
 
-const fmt = (r, x) => (r.unit === 'ns' ? `${x.toFixed(1)} ns` : `${x.toFixed(0)} ms`);
+const fmt = (r, x) => (r.unit === 'ns' ? `${x.toFixed(1)} ns` : r.unit === 'µs' ? `${x.toFixed(1)} µs` : `${x.toFixed(0)} ms`);
 console.log(`flags benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log('');
 const head = ['figure', 'ours', 'floor', 'ratio (min–max)', 'target', ''];

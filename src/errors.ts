@@ -54,7 +54,9 @@ export type DiagnosticCode =
   | 'UNUSED_SEGMENT'
   | 'INVALID_BUCKET_BY'
   // hygiene (issue 20)
-  | 'EXPIRED';
+  | 'EXPIRED'
+  // ---- experiments, second round (SPEC 8) ----
+  | 'WEIGHTS_ROUNDED';
 
 export interface Diagnostic {
   code: DiagnosticCode;

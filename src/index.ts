@@ -30,3 +30,11 @@ export { parseWhen } from './schema/when.js';
 export { addRule, removeRule, moveRule, setWeights, editTags, setEnvRollout, deleteFlag } from './store/rule-edits.js';
 export type { RuleSpec, RuleEditResult, WeightsResult, TagsResult, EnvRolloutResult, DeleteResult } from './store/rule-edits.js';
 export { reviewSegmentChanges, type ReviewedSegment } from './review/segment-changes.js';
+
+// ---- experiments, second round (SPEC 8) ----
+export { recordExposure, recordConversion, type RecordExposureOptions, type RecordConversionOptions, type RecordExposureResult, type ExperimentLookup } from './store/experiment-recorder.js';
+export { readExperimentSet as loadExperiments } from './store/experiment-repo.js';
+export type { SufficientStats, ArmMetricStats, ExcludedCounts, TimelineDay } from './experiments/sufficient-stats.js';
+export { tallyStats, tallyAll, needsSecondPass, beginSecondPass } from './experiments/tally.js';
+export { planExperiment, type Plan, type PlanInput } from './experiments/plan.js';
+export type { MetricResult, AnalysisMode } from './experiments/results.js';

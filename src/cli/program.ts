@@ -71,17 +71,17 @@ export function buildProgram(ctx: CommandContext): Command {
       .addHelpText('after', '\nA lifecycle action run again repairs a half-done one (flag and status disagreeing).\nWalk-through: node_modules/flagyard/docs/experiments.md');
     experiment
       .command('create')
-      .description('write flags/experiments/ID.yaml (draft) and its flag: type string, a variant per arm, disabled')
+      .description('write flags/experiments/ID.yaml (draft) and its flag (type string, a variant per arm, disabled), or use an existing flag whose variants are the arms')
       .argument('<id>', 'experiment id: letters, digits, ".", "_", "-"')
-      .requiredOption('--flag <key>', 'key of the flag to create for the split')
+      .requiredOption('--flag <key>', 'key of the flag to create for the split, or of an existing flag with variants (any type)')
       .requiredOption('--name <name>', 'display name')
       .option('--description <text>', 'description')
-      .requiredOption('--control <key[:name]>', 'the control arm')
+      .option('--control <key[:name]>', 'the control arm (required for a new flag; for an existing flag, default: its first variant)')
       .option('--treatment <key[:name][:weight]>', 'a treatment arm (repeatable); without a weight, arms share the rest evenly', list)
       .requiredOption('--metric <name>', 'primary metric')
       .option('--secondary-metric <name>', 'secondary metric (repeatable)', list)
       .option('--owner <owner>', 'owner of the new flag')
-      .addHelpText('after', '\nExample:\n  flags experiment create checkout-button --flag checkout-button-color --name "Checkout button colour" \\\n    --control blue:Blue --treatment green:Green --metric purchase')
+      .addHelpText('after', '\nExample:\n  flags experiment create checkout-button --flag checkout-button-color --name "Checkout button colour" \\\n    --control blue:Blue --treatment green:Green --metric purchase\n  flags experiment create pricing-test --flag pricing-page --name "Pricing page" --metric purchase   # arms: the flag\'s variants')
       .action(async (id, opts) => (await load()).runExperimentCreate(ctx, id, opts));
     const actions = [
       ['start', 'draft → running; turns the flag on and sets startDate'],
@@ -131,7 +131,24 @@ export function buildProgram(ctx: CommandContext): Command {
       .option('--alpha <alpha>', 'significance level', '0.05')
       .addOption(new Option('--correction <method>', 'multiple-comparison adjustment').choices(['holm', 'bh', 'none']).default('holm'))
       .option(...logOption)
+      // ---- results, second round (SPEC 8) ----
+      .option('--since <time>', 'only events at or after this date or ISO time (narrows the experiment\'s startDate)')
+      .option('--until <time>', 'only events at or before this date (the whole day) or ISO time (narrows its endDate)')
+      .option('--sequential', 'always-valid intervals and p-values, safe to look at every day (default: the definition\'s `analysis`, else fixed-horizon)')
+      .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'json', 'markdown', 'html']))
+      .addHelpText('after', '\nExamples:\n  flags experiment results checkout-button --sequential\n  flags experiment results checkout-button --format html > report.html')
       .action(async (id, opts) => (await import('./commands/experiment-results.js')).runExperimentResults(ctx, id, opts));
+    // ---- plan (SPEC 8) ----
+    experiment
+      .command('plan')
+      .description('users per arm (and days) a conversion experiment needs to detect a given lift')
+      .requiredOption('--baseline <rate>', "the control's conversion rate, e.g. 0.1 or 10%")
+      .requiredOption('--mde <points>', 'the smallest absolute lift worth detecting, in percentage points (e.g. 2 for 10% → 12%)')
+      .option('--arms <k>', 'arms including the control (p-values are Holm-adjusted across k − 1 treatments)', '2')
+      .option('--alpha <alpha>', 'significance level', '0.05')
+      .option('--power <power>', 'probability of detecting the lift when it is real', '0.8')
+      .option('--daily-users <n>', 'users entering the experiment per day (all arms together), to print the days')
+      .action(async (opts) => (await import('./commands/experiment-plan.js')).runExperimentPlan(ctx, opts));
   }
 
   // ---- serving (SPEC 7) ----

@@ -91,11 +91,13 @@ export type ArmWeightsResult =
   | { ok: false; message: string };
 
 /**
- * The weights of a new experiment's arms (SPEC 4.1): given treatment weights
- * are kept, treatments without one share the rest evenly with the control,
- * every weight is rounded to two decimals and the control takes the
- * remainder, so the weights sum to exactly 100 (three arms: 33.34, 33.33,
- * 33.33). An arm without a name is named after its key.
+ * The weights of a new experiment's arms (SPEC 4.1): whole percentages, since
+ * the variant split has 100 buckets and a decimal weight is a split the
+ * bucketing cannot serve (33.34/33.33/33.33 really splits 34/33/33). Given
+ * treatment weights are kept; the arms without one (the control and the
+ * unweighted treatments) share the rest evenly, the leftover percent points
+ * going one each to the control first, then the treatments in order (three
+ * arms: 34/33/33). An arm without a name is named after its key.
  */
 export function computeArmWeights(control: Omit<ArmSpec, 'weight'>, treatments: ArmSpec[]): ArmWeightsResult {
   if (treatments.length === 0) return { ok: false, message: 'an experiment needs at least one treatment' };
@@ -104,8 +106,7 @@ export function computeArmWeights(control: Omit<ArmSpec, 'weight'>, treatments: 
     if (keys.has(t.key)) return { ok: false, message: `arm key "${t.key}" is used twice` };
     keys.add(t.key);
   }
-  // All arithmetic in integer hundredths: 100 − 2 × 33.33 in floating point is 33.340000000000003.
-  let givenCents = 0;
+  let given = 0;
   let unweighted = 0;
   for (const t of treatments) {
     if (t.weight === undefined) {
@@ -115,21 +116,70 @@ export function computeArmWeights(control: Omit<ArmSpec, 'weight'>, treatments: 
     if (!Number.isFinite(t.weight) || t.weight < 0) {
       return { ok: false, message: `the weight of "${t.key}" must be a number from 0 to 100, not ${t.weight}` };
     }
-    givenCents += Math.round(t.weight * 100);
+    if (!Number.isInteger(t.weight)) {
+      return { ok: false, message: `the weight of "${t.key}" must be a whole percentage (the split has 100 buckets, so ${t.weight}% cannot be served), not ${t.weight}` };
+    }
+    given += t.weight;
   }
-  if (givenCents > 10000) {
-    return { ok: false, message: `treatment weights sum to ${givenCents / 100}, over 100` };
+  if (given > 100) {
+    return { ok: false, message: `treatment weights sum to ${given}, over 100` };
   }
-  const shareCents = Math.round((10000 - givenCents) / (unweighted + 1));
-  const treatmentCents = treatments.map((t) => (t.weight === undefined ? shareCents : Math.round(t.weight * 100)));
-  const controlCents = 10000 - treatmentCents.reduce((a, b) => a + b, 0);
+  const rest = 100 - given;
+  const sharing = unweighted + 1;
+  const base = Math.floor(rest / sharing);
+  let leftover = rest - base * sharing;
+  const take = () => (leftover-- > 0 ? base + 1 : base);
+  const controlWeight = take();
+  const weights = treatments.map((t) => (t.weight === undefined ? take() : t.weight));
   // A control with no traffic makes every comparison impossible; refuse rather than create a dead experiment.
-  if (controlCents <= 0) {
-    return { ok: false, message: `treatment weights sum to ${givenCents / 100}, leaving nothing for the control "${control.key}"` };
+  if (controlWeight <= 0) {
+    return { ok: false, message: `treatment weights sum to ${given}, leaving nothing for the control "${control.key}"` };
   }
   return {
     ok: true,
-    control: { key: control.key, name: control.name ?? control.key, weight: controlCents / 100 },
-    treatments: treatments.map((t, i) => ({ key: t.key, name: t.name ?? t.key, weight: treatmentCents[i] / 100 })),
+    control: { key: control.key, name: control.name ?? control.key, weight: controlWeight },
+    treatments: treatments.map((t, i) => ({ key: t.key, name: t.name ?? t.key, weight: weights[i] })),
+  };
+}
+
+/**
+ * The arms of an experiment on an existing flag (SPEC 8): its variant keys,
+ * with the flag's weights, whatever the variants' value type. The control is
+ * `control` when given (it must be a variant), else the first variant; the
+ * treatments, when given, must be exactly the other variants (in any order,
+ * without weights: the flag's weights are what users get).
+ */
+export function armsFromVariants(
+  flagKey: string,
+  variants: readonly { key: string; name?: string; weight: number }[],
+  given: { control?: Omit<ArmSpec, 'weight'>; treatments?: ArmSpec[] },
+): ArmWeightsResult {
+  if (variants.length < 2) {
+    return { ok: false, message: `flag "${flagKey}" has ${variants.length === 0 ? 'no variants' : 'one variant'}; an experiment needs a variant per arm (at least two)` };
+  }
+  const byKey = new Map(variants.map((v) => [v.key, v]));
+  const keys = variants.map((v) => v.key).join(', ');
+  const controlKey = given.control?.key ?? variants[0].key;
+  if (!byKey.has(controlKey)) return { ok: false, message: `flag "${flagKey}" has no variant "${controlKey}" (its variants: ${keys})` };
+  const others = variants.filter((v) => v.key !== controlKey);
+  if (given.treatments?.length) {
+    for (const t of given.treatments) {
+      if (!byKey.has(t.key)) return { ok: false, message: `flag "${flagKey}" has no variant "${t.key}" (its variants: ${keys})` };
+      if (t.weight !== undefined && t.weight !== byKey.get(t.key)!.weight) {
+        return { ok: false, message: `"${t.key}" has weight ${byKey.get(t.key)!.weight} in flag "${flagKey}"; change it with \`flags weights\`, not here` };
+      }
+    }
+    const named = new Set(given.treatments.map((t) => t.key));
+    const missing = others.filter((v) => !named.has(v.key)).map((v) => v.key);
+    if (missing.length > 0 || named.has(controlKey)) {
+      return { ok: false, message: `every variant of flag "${flagKey}" must be an arm; missing: ${missing.join(', ') || controlKey}` };
+    }
+  }
+  const nameOf = (key: string, given?: string) => given ?? byKey.get(key)!.name ?? key;
+  const treatmentNames = new Map((given.treatments ?? []).map((t) => [t.key, t.name]));
+  return {
+    ok: true,
+    control: { key: controlKey, name: nameOf(controlKey, given.control?.name), weight: byKey.get(controlKey)!.weight },
+    treatments: others.map((v) => ({ key: v.key, name: nameOf(v.key, treatmentNames.get(v.key)), weight: v.weight })),
   };
 }

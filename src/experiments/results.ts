@@ -1,35 +1,37 @@
 /**
- * From a tally to SPEC 4.3's results object: per-arm rates, each treatment
- * against control, the multiple-comparison adjustment, the sample-ratio check,
- * the winner rule and the verdict. Pure.
+ * From sufficient statistics to the results object (SPEC 4.3 and 8): every
+ * metric analysed, the primary metric's SPEC 4.3 fields kept as they were,
+ * the sample-ratio check, the winner rule, guardrails and the verdict. Pure,
+ * and it reads nothing but the `SufficientStats` every counting path
+ * produces, so all paths give the same report.
  *
  * Undefined quantities are null, never NaN: an arm without users has rate
  * null and no interval; a comparison involving such an arm has null lift, z
  * and p; a control rate of 0 makes the relative lift and its interval null.
  */
-import { armWeights, type Experiment } from '../schema/experiment.js';
-import type { TallySummary } from './tally.js';
+import { servedSplit } from '../schema/checks.js';
+import { armWeights, experimentMetrics, type Experiment } from '../schema/experiment.js';
+import { analyzeMetric, type AnalysisMode, type MetricResult } from './metric-analysis.js';
 import {
-  adjustPValues,
   chiSquareGoodnessOfFit,
   chiSquareIndependence,
   hasInsufficientData,
-  relativeLiftInterval,
   requiredSampleSizePerArm,
-  twoProportionZTest,
-  waldDifferenceInterval,
-  wilsonInterval,
   type ChiSquareResult,
   type Correction,
   type Interval,
 } from './stats.js';
+import type { ArmMetricStats, SufficientStats } from './sufficient-stats.js';
+
+export { describeVerdict } from './verdict.js';
+export type { AnalysisMode, MetricResult } from './metric-analysis.js';
 
 /** Sample-ratio mismatch threshold (SPEC 4.3). */
 export const SRM_P_THRESHOLD = 0.001;
 /** Share of exposed users in several arms at which the report warns (SPEC 4.3). */
 export const MULTI_ARM_WARNING_SHARE = 0.01;
 
-export type Verdict = 'winner' | 'not significant yet' | 'sample ratio mismatch' | 'insufficient data';
+export type Verdict = 'winner' | 'not significant yet' | 'sample ratio mismatch' | 'insufficient data' | 'guardrail regression';
 
 export interface ArmResult {
   key: string;
@@ -46,6 +48,7 @@ export interface ComparisonResult {
   treatment: string;
   absoluteLift: number | null;
   relativeLift: number | null;
+  /** The test statistic: z for a conversion metric, Welch's t for revenue, estimate/se in sequential mode. */
   z: number | null;
   pValue: number | null;
   adjustedPValue: number | null;
@@ -54,7 +57,7 @@ export interface ComparisonResult {
   significant: boolean;
 }
 
-/** Exactly the `--json` object of SPEC 4.3. */
+/** The `--json` object: SPEC 4.3's fields for the primary metric, then SPEC 8's. */
 export interface ExperimentResults {
   experimentId: string;
   status: Experiment['status'];
@@ -69,21 +72,30 @@ export interface ExperimentResults {
     conversionsBeforeExposure: number;
     conversionsWithoutExposure: number;
     malformedLines: number;
+    outsideWindow: number;
   };
   winner: string | null;
   verdict: Verdict;
   sampleSize: number;
   controlConversion: number | null;
   treatmentConversions: Record<string, number | null>;
+  /**
+   * 1 − the smallest adjusted p-value of the primary metric; null when there
+   * is no p-value or when a sample-ratio mismatch makes every p-value
+   * meaningless (the arms are not comparable).
+   */
   statisticalSignificance: number | null;
+  /** 'fixed' (one look, the default) or 'sequential' (always-valid intervals and p-values). */
+  analysis: AnalysisMode;
+  /** The analysis window actually applied, ISO timestamps; null ends are open. */
+  window: { since: string | null; until: string | null };
+  metrics: MetricResult[];
+  /** Guardrail metrics that moved significantly in their bad direction, per treatment. */
+  guardrailRegressions: { metric: string; treatment: string }[];
 }
 
 /** What the text report needs beyond the JSON object. */
 export interface AnalysisNotes {
-  /** Exposures to a variant that is not an arm (events, ignored). */
-  unknownVariantExposures: number;
-  otherExperimentEvents: number;
-  malformedExamples: TallySummary['malformedExamples'];
   /** Multi-arm users over all exposed users (0 when nobody was exposed). */
   multipleArmsShare: number;
   multipleArmsWarning: boolean;
@@ -102,6 +114,10 @@ export interface AnalyzeOptions {
   /** Significance level, 0 < alpha < 1 (the CLI's `--alpha`, default 0.05). */
   alpha: number;
   correction: Correction;
+  /** Default: the definition's `analysis`, else 'fixed'. */
+  mode?: AnalysisMode;
+  /** The window the counts were taken in, echoed in the results. */
+  window?: { since?: string; until?: string };
   /**
    * The flag's variants in file order, when known. With fractional weights the
    * flag's split is not the configured one (see srmShares); passing them makes
@@ -117,76 +133,79 @@ export interface AnalyzeOptions {
 }
 
 /**
- * Analyzes a tally of `experiment` (SPEC 4.3). Returns the results object
- * exactly as `--json` prints it, and notes for the text report.
+ * Analyzes the counts of `experiment` (SPEC 4.3 and 8). Returns the results
+ * object exactly as `--json` prints it, and notes for the text report.
  */
-export function analyzeExperiment(experiment: Experiment, tally: TallySummary, options: AnalyzeOptions): ExperimentAnalysis {
+export function analyzeExperiment(experiment: Experiment, stats: SufficientStats, options: AnalyzeOptions): ExperimentAnalysis {
   const { alpha, correction } = options;
+  const mode: AnalysisMode = options.mode ?? experiment.analysis ?? 'fixed';
   const configured = armWeights(experiment);
-  const counts = new Map(tally.arms.map((a) => [a.key, a]));
-
-  const arms: ArmResult[] = configured.map((c, i) => {
-    const t = counts.get(c.key);
-    const users = t?.users ?? 0;
-    const converters = t?.converters ?? 0;
-    return {
-      key: c.key,
-      role: i === 0 ? 'control' : 'treatment',
-      weight: c.weight,
-      users,
-      converters,
-      rate: users > 0 ? converters / users : null,
-      rateInterval: wilsonInterval(converters, users),
-      insufficientData: hasInsufficientData(converters, users),
-    };
-  });
-  const control = arms[0];
-  const treatments = arms.slice(1);
-
-  const raw = treatments.map((t) => compare(t, control, alpha));
-  // An undefined comparison (an arm without users) still counts in the family
-  // as p = 1: the planned comparisons are the family, not the ones that happened to have data.
-  const adjusted = adjustPValues(raw.map((c) => c.pValue ?? 1), correction);
-  const comparisons: ComparisonResult[] = raw.map((c, i) => {
-    const adjustedPValue = c.pValue === null ? null : adjusted[i];
-    // Spelled out to keep SPEC 4.3's key order in the JSON.
-    return {
-      treatment: c.treatment,
-      absoluteLift: c.absoluteLift,
-      relativeLift: c.relativeLift,
-      z: c.z,
-      pValue: c.pValue,
-      adjustedPValue,
-      interval: c.interval,
-      relativeInterval: c.relativeInterval,
-      significant: adjustedPValue !== null && adjustedPValue < alpha,
-    };
-  });
-
-  const overall = arms.length >= 3 ? chiSquareIndependence(arms.map((a) => a.converters), arms.map((a) => a.users)) : null;
-
   const shares =
     options.srmShares === 'weights'
       ? configured.map((c) => c.weight / 100)
       : bucketShares(configured, options.variants);
+
+  const metrics = experimentMetrics(experiment).map((m) =>
+    analyzeMetric(m, configured.map((c) => statsOf(stats, c.key, m.key)), { alpha, correction, mode }),
+  );
+  const primary = metrics[0];
+
+  const arms: ArmResult[] = configured.map((c, i) => {
+    const a = primary.arms[i];
+    // The rate is the share of converting users for either kind of metric; revenue's mean is in `metrics`.
+    const rate = a.users > 0 ? a.converters / a.users : null;
+    return {
+      key: c.key,
+      role: i === 0 ? 'control' : 'treatment',
+      weight: c.weight,
+      users: a.users,
+      converters: a.converters,
+      rate,
+      rateInterval: primary.kind === 'conversion' ? a.interval : null,
+      insufficientData: hasInsufficientData(a.converters, a.users),
+    };
+  });
+  const control = arms[0];
+  const treatments = arms.slice(1);
+  const comparisons: ComparisonResult[] = primary.comparisons.map((c) => ({
+    treatment: c.treatment,
+    absoluteLift: c.absoluteLift,
+    relativeLift: c.relativeLift,
+    z: c.statistic,
+    pValue: c.pValue,
+    adjustedPValue: c.adjustedPValue,
+    interval: c.interval,
+    relativeInterval: c.relativeInterval,
+    significant: c.significant,
+  }));
+
+  const overall = arms.length >= 3 ? chiSquareIndependence(arms.map((a) => a.converters), arms.map((a) => a.users)) : null;
   const gof = chiSquareGoodnessOfFit(arms.map((a) => a.users), shares);
   const srm = { ...gof, mismatch: gof.pValue < SRM_P_THRESHOLD };
 
   // The winner needs its own data and the control's: a comparison is only as good as its weaker arm.
+  const sign = primary.direction === 'decrease' ? -1 : 1;
   let winner: string | null = null;
   let best = 0;
-  comparisons.forEach((c, i) => {
-    const eligible = c.significant && !treatments[i].insufficientData && !control.insufficientData;
-    if (eligible && c.absoluteLift !== null && c.absoluteLift > best) {
-      best = c.absoluteLift;
+  primary.comparisons.forEach((c, i) => {
+    const eligible = c.effect === 'better' && !treatments[i].insufficientData && !control.insufficientData;
+    if (eligible && sign * c.absoluteLift! > best) {
+      best = sign * c.absoluteLift!;
       winner = c.treatment;
     }
   });
+  const guardrailRegressions = metrics
+    .filter((m) => m.guardrail)
+    .flatMap((m) => m.comparisons.filter((c) => c.effect === 'worse').map((c) => ({ metric: m.key, treatment: c.treatment })));
   let verdict: Verdict;
   if (srm.mismatch) {
     // A broken split means the arms are not comparable: no winner, whatever the p-values say.
     winner = null;
     verdict = 'sample ratio mismatch';
+  } else if (guardrailRegressions.length > 0) {
+    // A treatment that hurts a guardrail is not shipped on the strength of the primary metric.
+    winner = null;
+    verdict = 'guardrail regression';
   } else if (winner !== null) {
     verdict = 'winner';
   } else if (arms.some((a) => a.insufficientData)) {
@@ -206,26 +225,31 @@ export function analyzeExperiment(experiment: Experiment, tally: TallySummary, o
     overall,
     srm,
     excluded: {
-      multipleArms: tally.multipleArms,
-      conversionsBeforeExposure: tally.conversionsBeforeExposure,
-      conversionsWithoutExposure: tally.conversionsWithoutExposure,
-      malformedLines: tally.malformedLines,
+      multipleArms: stats.excluded.multipleArms,
+      conversionsBeforeExposure: stats.excluded.conversionsBeforeExposure,
+      conversionsWithoutExposure: stats.excluded.conversionsWithoutExposure,
+      malformedLines: stats.excluded.malformedLines,
+      outsideWindow: stats.excluded.outsideWindow,
     },
     winner,
     verdict,
     sampleSize: arms.reduce((sum, a) => sum + a.users, 0),
     controlConversion: control.rate,
     treatmentConversions: Object.fromEntries(treatments.map((t) => [t.key, t.rate])),
-    statisticalSignificance: adjustedPs.length === 0 ? null : 1 - Math.min(...adjustedPs),
+    statisticalSignificance: adjustedPs.length === 0 || srm.mismatch ? null : 1 - Math.min(...adjustedPs),
+    analysis: mode,
+    window: { since: options.window?.since ?? null, until: options.window?.until ?? null },
+    metrics,
+    guardrailRegressions,
   };
 
-  const exposed = tally.exposedUsers;
-  const multipleArmsShare = exposed > 0 ? tally.multipleArms / exposed : 0;
+  const exposed = results.sampleSize + stats.excluded.multipleArms;
+  const multipleArmsShare = exposed > 0 ? stats.excluded.multipleArms / exposed : 0;
   // The sample size is for the test as it will be judged: Holm's and BH's first
   // step compare the smallest p with alpha/m, so size for that.
   const sizingAlpha = correction === 'none' ? alpha : alpha / Math.max(1, treatments.length);
   const sampleSizes = treatments.map((t) => {
-    if (control.rate === null || t.rate === null) return { treatment: t.key, requiredPerArm: null, additionalPerArm: null };
+    if (primary.kind !== 'conversion' || control.rate === null || t.rate === null) return { treatment: t.key, requiredPerArm: null, additionalPerArm: null };
     const requiredPerArm = requiredSampleSizePerArm(control.rate, t.rate, { alpha: sizingAlpha });
     const additionalPerArm = requiredPerArm === null ? null : Math.max(0, requiredPerArm - Math.min(control.users, t.users));
     return { treatment: t.key, requiredPerArm, additionalPerArm };
@@ -233,9 +257,6 @@ export function analyzeExperiment(experiment: Experiment, tally: TallySummary, o
   return {
     results,
     notes: {
-      unknownVariantExposures: tally.unknownVariantExposures,
-      otherExperimentEvents: tally.otherExperimentEvents,
-      malformedExamples: tally.malformedExamples,
       multipleArmsShare,
       multipleArmsWarning: multipleArmsShare >= MULTI_ARM_WARNING_SHARE,
       srmShares: shares,
@@ -244,21 +265,12 @@ export function analyzeExperiment(experiment: Experiment, tally: TallySummary, o
   };
 }
 
-function compare(t: ArmResult, c: ArmResult, alpha: number): Omit<ComparisonResult, 'adjustedPValue' | 'significant'> {
-  if (t.users === 0 || c.users === 0 || t.rate === null || c.rate === null) {
-    return { treatment: t.key, absoluteLift: null, relativeLift: null, z: null, pValue: null, interval: null, relativeInterval: null };
-  }
-  const absoluteLift = t.rate - c.rate;
-  const { z, pValue } = twoProportionZTest(t.converters, t.users, c.converters, c.users);
-  return {
-    treatment: t.key,
-    absoluteLift,
-    relativeLift: c.rate > 0 ? absoluteLift / c.rate : null,
-    z,
-    pValue,
-    interval: waldDifferenceInterval(t.converters, t.users, c.converters, c.users, alpha),
-    relativeInterval: relativeLiftInterval(t.converters, t.users, c.converters, c.users, alpha),
-  };
+/** One arm × metric from the counts; an arm or metric the counts lack has no users. */
+function statsOf(stats: SufficientStats, arm: string, metric: string): ArmMetricStats {
+  const found = stats.metrics.find((m) => m.arm === arm && m.metric === metric);
+  if (found) return found;
+  const users = stats.arms.find((a) => a.key === arm)?.users ?? 0;
+  return { arm, metric, users, converters: 0, sum: 0, sumSquares: 0 };
 }
 
 /**
@@ -273,66 +285,7 @@ export function bucketShares(
   arms: readonly { key: string; weight: number }[],
   variants?: readonly { key: string; weight: number }[],
 ): number[] {
-  const order = variants ?? arms;
-  const buckets = new Map<string, number>();
-  for (let b = 0; b < 100; b++) {
-    let cumulative = 0;
-    let chosen = order[0]?.key;
-    for (const v of order) {
-      cumulative += v.weight;
-      if (b < cumulative) {
-        chosen = v.key;
-        break;
-      }
-    }
-    if (chosen !== undefined) buckets.set(chosen, (buckets.get(chosen) ?? 0) + 1);
-  }
+  const buckets = servedSplit(variants ?? arms);
   return arms.map((a) => (buckets.get(a.key) ?? 0) / 100);
 }
 
-/**
- * The one-line verdict of the text report, in plain words, e.g.
- * `green beats blue: +2.2 points (+22%), adjusted p = 0.003` or
- * `not significant yet: need roughly 4,100 more users per arm at this effect size`.
- */
-export function describeVerdict(analysis: ExperimentAnalysis): string {
-  const { results, notes } = analysis;
-  const control = results.arms[0];
-  if (results.verdict === 'sample ratio mismatch') {
-    return `sample ratio mismatch (p = ${formatP(results.srm.pValue)}): the arms' sizes do not match the split the flag's bucketing produces, so no winner can be declared; check the assignment before trusting any lift`;
-  }
-  if (results.verdict === 'winner') {
-    const c = results.comparisons.find((x) => x.treatment === results.winner)!;
-    return `${c.treatment} beats ${control.key}: ${formatLift(c)}, adjusted p = ${formatP(c.adjustedPValue!)}`;
-  }
-  if (results.verdict === 'insufficient data') {
-    const thin = results.arms.filter((a) => a.insufficientData).map((a) => a.key);
-    return `insufficient data: ${thin.join(', ')} ${thin.length === 1 ? 'needs' : 'need'} at least 100 users and 25 converters (and 5 non-converters) per arm`;
-  }
-  // Not significant: a treatment that is significantly worse is news too.
-  const worse = results.comparisons.find((c) => c.significant && c.absoluteLift !== null && c.absoluteLift < 0);
-  if (worse) {
-    return `no winner: ${worse.treatment} is worse than ${control.key}: ${formatLift(worse)}, adjusted p = ${formatP(worse.adjustedPValue!)}`;
-  }
-  // Size for the most promising comparison (smallest p).
-  let pick = -1;
-  results.comparisons.forEach((c, i) => {
-    if (c.pValue !== null && (pick < 0 || c.pValue < results.comparisons[pick].pValue!)) pick = i;
-  });
-  const more = pick < 0 ? null : notes.sampleSizes[pick].additionalPerArm;
-  if (more === null) return 'not significant yet: no difference between the arms so far';
-  if (more === 0) return 'not significant yet: the arms are large enough for this effect size, which may be chance';
-  return `not significant yet: need roughly ${more.toLocaleString('en-US')} more users per arm at this effect size`;
-}
-
-function formatLift(c: ComparisonResult): string {
-  const points = (c.absoluteLift! * 100).toFixed(1);
-  const sign = c.absoluteLift! >= 0 ? '+' : '';
-  const rel = c.relativeLift === null ? '' : ` (${c.relativeLift >= 0 ? '+' : ''}${(c.relativeLift * 100).toFixed(0)}%)`;
-  return `${sign}${points} points${rel}`;
-}
-
-function formatP(p: number): string {
-  if (p < 0.001) return p.toExponential(1);
-  return p.toFixed(3);
-}

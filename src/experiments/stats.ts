@@ -162,7 +162,9 @@ export function chiSquareGoodnessOfFit(observed: readonly number[], shares: read
 export function chiSquareIndependence(converters: readonly number[], users: readonly number[]): ChiSquareResult {
   const rows: number[] = [];
   for (let i = 0; i < users.length; i++) if (users[i] > 0) rows.push(i);
-  const df = Math.max(rows.length - 1, 1);
+  // With fewer than two arms holding users there is no test; report the planned k − 1
+  // degrees of freedom (three arms without data: df 2, not 1).
+  const df = rows.length >= 2 ? rows.length - 1 : Math.max(users.length - 1, 1);
   let n = 0;
   let x = 0;
   for (const i of rows) {

@@ -53,4 +53,17 @@ export interface SufficientStats {
   /** One entry per arm × metric analysed. */
   metrics: ArmMetricStats[];
   excluded: ExcludedCounts;
+  /**
+   * Optional (added for the HTML report; a producer may leave it out): per UTC
+   * day of first exposure, the users who entered each arm that day and how many
+   * of them converted on the primary metric, arrays in `arms` order, days ascending.
+   */
+  timeline?: TimelineDay[];
+}
+
+export interface TimelineDay {
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  users: number[];
+  converters: number[];
 }

@@ -1,24 +1,48 @@
 /**
- * The one streaming pass over the event log (SPEC 4.3): a fold whose memory
- * grows with distinct users, not events, and whose answer does not depend on
- * the order of lines.
+ * The one streaming pass over the event log (SPEC 4.3 and 8): a fold whose
+ * memory grows with distinct users (times the experiment's few metrics), not
+ * events, and whose answer does not depend on the order of lines. Its product
+ * is a `SufficientStats`, the value every other counting path (SQL, DuckDB,
+ * --counts) also produces.
  *
- * Per user it keeps only what attribution needs: the earliest exposure and its
- * arm, whether another arm was seen, and the latest primary-metric conversion.
- * A conversion at or after the first exposure exists exactly when the latest
- * conversion is at or after the earliest exposure, so those four values
- * decide the user whatever order the lines come in, and repeated events
- * (exact duplicates included) change nothing.
+ * Per user it keeps the earliest exposure and its arm, whether another arm
+ * was seen, and per metric the latest conversion time. A conversion at or
+ * after the first exposure exists exactly when the latest conversion is at or
+ * after the earliest exposure, so those values decide the 0/1 metrics whatever
+ * order the lines come in, and repeated events change nothing.
+ *
+ * Revenue (the sum of `value` at or after the first exposure) is harder: a
+ * line read later may move the earliest exposure back, and a sum cannot be
+ * split after the fact. Why this is still exact: a revenue conversion is added
+ * when it is at or after the earliest exposure seen so far; otherwise it is
+ * left out, and the user remembers the latest time of a left-out conversion.
+ * When the earliest exposure later moves back to E', everything added is
+ * still after it (it was after the old, later exposure), and every left-out
+ * conversion stays out as long as it is before E' — which the remembered
+ * latest time tells. Only when a left-out conversion is at or after E' is the
+ * user's sum not final: the user is marked AMBIGUOUS and the caller reads the
+ * log a second time (`needsSecondPass`), re-summing just those users against
+ * their now final first exposure. In a log appended in time order every
+ * exposure arrives before the conversions after it, so no user is ever
+ * ambiguous and there is one pass; the second pass, when needed, uses the
+ * same table, so memory stays bounded by users.
  *
  * Pure: lines in, counts out. The store reads the file; the caller feeds lines.
  */
 import { parseEventLine, type LogEvent } from '../schema/event.js';
+import type { MetricKind } from '../schema/experiment.js';
+import type { ArmMetricStats, SufficientStats, TimelineDay } from './sufficient-stats.js';
+import { createUserTable, MULTI, slotOf, type UserTable } from './user-table.js';
 
 export interface TallyOptions {
   experimentId: string;
   primaryMetric: string;
   /** Arm keys (variant keys), control first. */
   arms: readonly string[];
+  /** The metrics to count (default: the primary metric, as a conversion). */
+  metrics?: readonly { key: string; kind: MetricKind }[];
+  /** The analysis window, epoch ms, both ends included; events outside it are counted and left out. */
+  window?: { since?: number; until?: number };
 }
 
 export interface MalformedLine {
@@ -35,7 +59,7 @@ export interface ArmTally {
   converters: number;
 }
 
-/** The result of the pass: plain data, JSON-serializable. */
+/** The seed's summary of the pass (primary metric only): plain data, JSON-serializable. */
 export interface TallySummary {
   experimentId: string;
   arms: ArmTally[];
@@ -59,63 +83,62 @@ export interface TallySummary {
   exposedUsers: number;
 }
 
-const MAX_EXAMPLES = 5;
-// Per-user record: 32 bytes in one ArrayBuffer, seen through two views, so
-// one cache line holds the probe and all the data:
-//   f64[4p]     earliest exposure, epoch ms (Infinity: none)
-//   f64[4p + 1] latest primary-metric conversion, epoch ms (−Infinity: none)
-//   i32[8p + 4] hash of the userId
-//   i32[8p + 5] arm index, −1 none; + MULTI once a second arm was seen
-//   i32[8p + 6] offset of the userId in the arena
-//   i32[8p + 7] its length in UTF-16 code units; 0 marks an empty slot (userIds are never empty)
-const MULTI = 65536;
+/** What the reader saw besides the counts: for the report, not for the statistics. */
+export type ReaderNotes = Pick<TallySummary, 'malformedExamples' | 'unknownVariantExposures' | 'otherExperimentEvents' | 'events'>;
 
-/**
- * The accumulator; treat it as opaque. Users live in an open-addressing hash
- * table (linear probing, load ≤ 1/2) of 32-byte records, their ids copied
- * into one growing Uint16Array: no JS object or string is kept per user, so
- * 500,000 users take about 45 MiB and give the garbage collector nothing to
- * copy or trace. With that many users the pass is bound by one or two cache
- * misses per event (the user's record, the stored id); measured on the
- * bench's log this table is ~15% faster than a Map<userId, slot> beside
- * parallel arrays and cuts GC time by two thirds. (Tried and dropped: ids
- * inline in 64-byte records, and sorting batches of events by slot; neither
- * was faster.)
- */
+const MAX_EXAMPLES = 5;
+const DAY_MS = 86_400_000;
+// Per-user flag bit (UserTable.bits): a left-out revenue conversion may count after all; re-sum in a second pass.
+const AMBIGUOUS = 1;
+
+/** The accumulator; treat it as opaque. */
 export interface TallyState {
   readonly options: TallyOptions;
   readonly armIndex: Map<string, number>;
-  f64: Float64Array;
-  i32: Int32Array;
-  mask: number;
-  users: number;
-  arena: Uint16Array;
-  arenaUsed: number;
+  /**
+   * Metric key → index into the per-slot metric data: 2 float64s each (latest
+   * conversion, revenue sum), then one for the latest left-out revenue conversion.
+   */
+  readonly metricIndex: Map<string, number>;
+  readonly revenue: boolean[];
+  readonly since: number;
+  readonly until: number;
+  table: UserTable;
+  /** 1 while reading the log the first time, 2 during the revenue re-sum. */
+  pass: 1 | 2;
+  ambiguousUsers: number;
   lineNumber: number;
   malformedLines: number;
   malformedExamples: MalformedLine[];
   unknownVariantExposures: number;
   otherExperimentEvents: number;
+  outsideWindow: number;
   events: number;
 }
 
 /** A fresh accumulator for one experiment. */
 export function createTally(options: TallyOptions): TallyState {
-  const capacity = 1024;
   const armIndex = new Map<string, number>();
   options.arms.forEach((key, i) => armIndex.set(key, i));
+  const metrics = options.metrics ?? [{ key: options.primaryMetric, kind: 'conversion' as const }];
+  const metricIndex = new Map<string, number>();
+  metrics.forEach((m, i) => metricIndex.set(m.key, i));
   return {
     options,
     armIndex,
-    ...table(capacity),
-    users: 0,
-    arena: new Uint16Array(capacity * 16),
-    arenaUsed: 0,
+    metricIndex,
+    revenue: metrics.map((m) => m.kind === 'revenue'),
+    since: options.window?.since ?? -Infinity,
+    until: options.window?.until ?? Infinity,
+    table: createUserTable(2 * metrics.length + 1),
+    pass: 1,
+    ambiguousUsers: 0,
     lineNumber: 0,
     malformedLines: 0,
     malformedExamples: [],
     unknownVariantExposures: 0,
     otherExperimentEvents: 0,
+    outsideWindow: 0,
     events: 0,
   };
 }
@@ -127,6 +150,7 @@ export function createTally(options: TallyOptions): TallyState {
  * repairs a torn last line.
  */
 export function tallyLine(state: TallyState, line: string): void {
+  if (state.pass === 2) return resumLine(state, line);
   state.lineNumber++;
   if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
   const parsed = parseEventLine(line);
@@ -136,6 +160,7 @@ export function tallyLine(state: TallyState, line: string): void {
 
 /** Counts a line that could not be used (the reader reports a torn last line this way). */
 export function tallyMalformed(state: TallyState, reason: string, line?: number): void {
+  if (state.pass === 2) return;
   state.malformedLines++;
   if (state.malformedExamples.length < MAX_EXAMPLES) {
     state.malformedExamples.push(line === undefined ? { reason } : { line, reason });
@@ -149,6 +174,11 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
     return;
   }
   state.events++;
+  if (time < state.since || time > state.until) {
+    state.outsideWindow++;
+    return;
+  }
+  const t = state.table;
   if (event.type === 'exposure') {
     const a = state.armIndex.get(event.variant);
     if (a === undefined) {
@@ -156,13 +186,12 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
       state.unknownVariantExposures++;
       return;
     }
-    const p = slotOf(state, event.userId);
-    const f64 = state.f64;
-    const i32 = state.i32;
-    const code = i32[8 * p + 5];
+    const p = slotOf(t, event.userId, true, (q) => initMetrics(t, q));
+    const code = t.i32[8 * p + 5];
     if (code === -1) {
-      i32[8 * p + 5] = a;
-      f64[4 * p] = time;
+      t.i32[8 * p + 5] = a;
+      t.f64[4 * p] = time;
+      checkLeftOut(state, p, time);
       return;
     }
     const current = code >= MULTI ? code - MULTI : code;
@@ -170,131 +199,124 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
     // stored arm; so "another arm was seen" is detected whatever the order.
     const multi = code >= MULTI || current !== a ? MULTI : 0;
     // On a tie the stored arm stays; a tie across arms is a multi-arm user anyway.
-    if (time < f64[4 * p]) {
-      f64[4 * p] = time;
-      i32[8 * p + 5] = a + multi;
+    if (time < t.f64[4 * p]) {
+      t.f64[4 * p] = time;
+      t.i32[8 * p + 5] = a + multi;
+      checkLeftOut(state, p, time);
     } else {
-      i32[8 * p + 5] = current + multi;
+      t.i32[8 * p + 5] = current + multi;
     }
     return;
   }
-  // Only the primary metric decides conversion (SPEC 4.3); other metrics cost no memory.
-  if (event.metric !== state.options.primaryMetric) return;
-  const p = slotOf(state, event.userId);
-  if (time > state.f64[4 * p + 1]) state.f64[4 * p + 1] = time;
-}
-
-function table(capacity: number): { f64: Float64Array; i32: Int32Array; mask: number } {
-  const buffer = new ArrayBuffer(capacity * 32);
-  return { f64: new Float64Array(buffer), i32: new Int32Array(buffer), mask: capacity - 1 };
-}
-
-/** The slot of the user's record, created empty on first sight. */
-function slotOf(state: TallyState, userId: string): number {
-  const h = hashString(userId);
-  const len = userId.length;
-  for (;;) {
-    const i32 = state.i32;
-    const mask = state.mask;
-    let p = h & mask;
-    for (;;) {
-      const q = 8 * p;
-      const l = i32[q + 7];
-      if (l === 0) {
-        if ((state.users + 1) * 2 > mask + 1) break; // grow first, then insert
-        state.users++;
-        i32[q + 4] = h;
-        i32[q + 5] = -1;
-        i32[q + 6] = storeKey(state, userId);
-        i32[q + 7] = len;
-        state.f64[4 * p] = Infinity;
-        state.f64[4 * p + 1] = -Infinity;
-        return p;
-      }
-      if (l === len && i32[q + 4] === h && sameKey(state.arena, i32[q + 6], userId)) return p;
-      p = (p + 1) & mask;
-    }
-    grow(state);
+  const m = state.metricIndex.get(event.metric);
+  // Metrics the experiment does not analyse cost no memory.
+  if (m === undefined) return;
+  const p = slotOf(t, event.userId, true, (q) => initMetrics(t, q));
+  if (event.metric === state.options.primaryMetric && time > t.f64[4 * p + 1]) t.f64[4 * p + 1] = time;
+  const at = t.stride * p + 2 * m;
+  if (time > t.metric[at]) t.metric[at] = time;
+  if (state.revenue[m]) {
+    if (time >= t.f64[4 * p]) t.metric[at + 1] += event.value ?? 0;
+    else if (time > t.metric[t.stride * p + t.stride - 1]) t.metric[t.stride * p + t.stride - 1] = time;
   }
 }
 
-function storeKey(state: TallyState, userId: string): number {
-  const at = state.arenaUsed;
-  const len = userId.length;
-  if (at + len > state.arena.length) {
-    // Offsets are int32: 2^31 code units of ids, far beyond any log this tool reads in memory.
-    const size = Math.min(Math.max(state.arena.length * 2, at + len), 2 ** 31 - 1);
-    if (at + len > size) throw new RangeError('too many distinct users for one analysis');
-    const bigger = new Uint16Array(size);
-    bigger.set(state.arena.subarray(0, at));
-    state.arena = bigger;
+function initMetrics(t: UserTable, p: number): void {
+  for (let k = 0; k < t.stride - 1; k += 2) {
+    t.metric[t.stride * p + k] = -Infinity;
+    t.metric[t.stride * p + k + 1] = 0;
   }
-  const arena = state.arena;
-  for (let i = 0; i < len; i++) arena[at + i] = userId.charCodeAt(i);
-  state.arenaUsed = at + len;
-  return at;
+  t.metric[t.stride * p + t.stride - 1] = -Infinity;
 }
 
-function sameKey(arena: Uint16Array, at: number, userId: string): boolean {
-  for (let i = 0; i < userId.length; i++) if (arena[at + i] !== userId.charCodeAt(i)) return false;
-  return true;
-}
-
-function grow(state: TallyState): void {
-  const old = state.i32;
-  const oldF64 = state.f64;
-  const next = table((state.mask + 1) * 2);
-  const { i32, f64, mask } = next;
-  const slots = state.mask + 1;
-  for (let o = 0; o < slots; o++) {
-    const len = old[8 * o + 7];
-    if (len === 0) continue;
-    const h = old[8 * o + 4];
-    let p = h & mask;
-    while (i32[8 * p + 7] !== 0) p = (p + 1) & mask;
-    f64[4 * p] = oldF64[4 * o];
-    f64[4 * p + 1] = oldF64[4 * o + 1];
-    i32[8 * p + 4] = h;
-    i32[8 * p + 5] = old[8 * o + 5];
-    i32[8 * p + 6] = old[8 * o + 6];
-    i32[8 * p + 7] = len;
+/** The earliest exposure just moved back to `first`: a left-out revenue conversion at or after it makes the sum not final. */
+function checkLeftOut(state: TallyState, p: number, first: number): void {
+  const t = state.table;
+  if ((t.bits[p] & AMBIGUOUS) === 0 && t.metric[t.stride * p + t.stride - 1] >= first) {
+    t.bits[p] |= AMBIGUOUS;
+    state.ambiguousUsers++;
   }
-  state.f64 = f64;
-  state.i32 = i32;
-  state.mask = mask;
 }
 
-// FNV-1a over UTF-16 code units, then murmur3's finalizer so that ids that
-// differ only in their last characters spread over the low bits used for
-// probing. A signed 32-bit result, as stored.
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
+/** True when some revenue sums are not final yet: feed the same lines again after `beginSecondPass`. */
+export function needsSecondPass(state: TallyState): boolean {
+  return state.pass === 1 && state.ambiguousUsers > 0;
 }
 
-/** The counts of the pass so far. Does not change the state. */
+/**
+ * Starts the re-sum of the ambiguous users' revenue: their sums restart at 0,
+ * and the lines fed from now on only add their revenue conversions at or after
+ * the (now final) first exposure. Nothing else is counted again.
+ */
+export function beginSecondPass(state: TallyState): void {
+  const t = state.table;
+  const slots = t.mask + 1;
+  for (let p = 0; p < slots; p++) {
+    if (t.i32[8 * p + 7] === 0 || (t.bits[p] & AMBIGUOUS) === 0) continue;
+    for (let k = 1; k < t.stride - 1; k += 2) t.metric[t.stride * p + k] = 0;
+  }
+  state.pass = 2;
+}
+
+function resumLine(state: TallyState, line: string): void {
+  if (line.length === 0 || line.indexOf('"conversion"') < 0) return;
+  const parsed = parseEventLine(line);
+  if (!parsed.ok) return;
+  const { event, time } = parsed;
+  if (event.type !== 'conversion' || event.experimentId !== state.options.experimentId) return;
+  if (time < state.since || time > state.until) return;
+  const m = state.metricIndex.get(event.metric);
+  if (m === undefined || !state.revenue[m]) return;
+  const t = state.table;
+  const p = slotOf(t, event.userId, false);
+  if (p < 0 || (t.bits[p] & AMBIGUOUS) === 0) return;
+  if (time >= t.f64[4 * p]) t.metric[t.stride * p + 2 * m + 1] += event.value ?? 0;
+}
+
+/** The pass's result as the contract every counting path shares (SPEC 8). Does not change the state. */
+export function tallyStats(state: TallyState): SufficientStats {
+  return collect(state).stats;
+}
+
+/** The seed's primary-metric summary of the pass so far. Does not change the state. */
 export function summarizeTally(state: TallyState): TallySummary {
-  const k = state.options.arms.length;
+  return collect(state).summary;
+}
+
+/** What the reader saw besides the counts. */
+export function readerNotes(state: TallyState): ReaderNotes {
+  return {
+    malformedExamples: state.malformedExamples.slice(),
+    unknownVariantExposures: state.unknownVariantExposures,
+    otherExperimentEvents: state.otherExperimentEvents,
+    events: state.events,
+  };
+}
+
+function collect(state: TallyState): { stats: SufficientStats; summary: TallySummary } {
+  const { arms } = state.options;
+  const k = arms.length;
+  const metricKeys = [...state.metricIndex.keys()];
   const users = new Array<number>(k).fill(0);
-  const converters = new Array<number>(k).fill(0);
+  // Per metric × arm: converters, sum, sum of squares.
+  const conv = metricKeys.map(() => new Array<number>(k).fill(0));
+  const sum = metricKeys.map(() => new Array<number>(k).fill(0));
+  const sumSq = metricKeys.map(() => new Array<number>(k).fill(0));
+  const primary = state.metricIndex.get(state.options.primaryMetric);
+  const days = new Map<number, { users: number[]; converters: number[] }>();
   let multipleArms = 0;
   let before = 0;
   let without = 0;
   let exposed = 0;
-  const { f64, i32 } = state;
-  const slots = state.mask + 1;
+  const t = state.table;
+  const { f64, i32, metric, stride } = t;
+  const slots = t.mask + 1;
   for (let p = 0; p < slots; p++) {
     if (i32[8 * p + 7] === 0) continue;
     const code = i32[8 * p + 5];
-    const conv = f64[4 * p + 1];
+    const primaryConv = f64[4 * p + 1];
     if (code === -1) {
-      if (conv !== -Infinity) without++;
+      if (primaryConv !== -Infinity) without++;
       continue;
     }
     exposed++;
@@ -302,13 +324,49 @@ export function summarizeTally(state: TallyState): TallySummary {
       multipleArms++;
       continue;
     }
+    const first = f64[4 * p];
     users[code]++;
-    if (conv >= f64[4 * p]) converters[code]++;
-    else if (conv !== -Infinity) before++;
+    if (primaryConv !== -Infinity && primaryConv < first) before++;
+    for (let m = 0; m < metricKeys.length; m++) {
+      const latest = metric[stride * p + 2 * m];
+      if (latest < first) continue;
+      conv[m][code]++;
+      const value = state.revenue[m] ? metric[stride * p + 2 * m + 1] : 1;
+      sum[m][code] += value;
+      sumSq[m][code] += value * value;
+    }
+    const day = Math.floor(first / DAY_MS);
+    let d = days.get(day);
+    if (!d) days.set(day, (d = { users: new Array<number>(k).fill(0), converters: new Array<number>(k).fill(0) }));
+    d.users[code]++;
+    if (primaryConv >= first) d.converters[code]++;
   }
-  return {
+  const primaryConverters = primary === undefined ? new Array<number>(k).fill(0) : conv[primary];
+  const metrics: ArmMetricStats[] = [];
+  arms.forEach((arm, a) => {
+    metricKeys.forEach((metricKey, m) => {
+      metrics.push({ arm, metric: metricKey, users: users[a], converters: conv[m][a], sum: sum[m][a], sumSquares: sumSq[m][a] });
+    });
+  });
+  const timeline: TimelineDay[] = [...days.entries()]
+    .sort((x, y) => x[0] - y[0])
+    .map(([day, d]) => ({ date: new Date(day * DAY_MS).toISOString().slice(0, 10), users: d.users, converters: d.converters }));
+  const stats: SufficientStats = {
     experimentId: state.options.experimentId,
-    arms: state.options.arms.map((key, i) => ({ key, users: users[i], converters: converters[i] })),
+    arms: arms.map((key, a) => ({ key, users: users[a] })),
+    metrics,
+    excluded: {
+      multipleArms,
+      conversionsBeforeExposure: before,
+      conversionsWithoutExposure: without,
+      outsideWindow: state.outsideWindow,
+      malformedLines: state.malformedLines,
+    },
+    timeline,
+  };
+  const summary: TallySummary = {
+    experimentId: state.options.experimentId,
+    arms: arms.map((key, a) => ({ key, users: users[a], converters: primaryConverters[a] })),
     multipleArms,
     conversionsBeforeExposure: before,
     conversionsWithoutExposure: without,
@@ -319,11 +377,21 @@ export function summarizeTally(state: TallyState): TallySummary {
     events: state.events,
     exposedUsers: exposed,
   };
+  return { stats, summary };
 }
 
-/** Tallies a whole sequence of lines at once (tests, small logs). */
+/** Tallies a whole sequence of lines at once (tests, small logs); a second pass over them when revenue needs it. */
 export function tallyLines(options: TallyOptions, lines: Iterable<string>): TallySummary {
+  return tallyAll(options, lines).summary;
+}
+
+/** Like tallyLines, both results. `lines` is iterated twice when revenue sums need a second pass. */
+export function tallyAll(options: TallyOptions, lines: Iterable<string>): { stats: SufficientStats; summary: TallySummary } {
   const state = createTally(options);
   for (const line of lines) tallyLine(state, line);
-  return summarizeTally(state);
+  if (needsSecondPass(state)) {
+    beginSecondPass(state);
+    for (const line of lines) tallyLine(state, line);
+  }
+  return collect(state);
 }

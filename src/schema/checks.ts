@@ -226,6 +226,49 @@ export const checkIneffectiveOverrides: FlagCheck = (flag) => {
     }));
 };
 
+/**
+ * The share of the 100 buckets each variant really gets (SPEC 2): bucket
+ * b = 0…99 goes to the first variant whose running weight sum exceeds b. With
+ * whole weights that is the configured split; 33.34/33.33/33.33 gives 34/33/33.
+ */
+export function servedSplit(variants: readonly { key: string; weight: number }[]): Map<string, number> {
+  const buckets = new Map<string, number>();
+  for (let b = 0; b < 100; b++) {
+    let cumulative = 0;
+    let chosen = variants[0]?.key;
+    for (const v of variants) {
+      cumulative += v.weight;
+      if (b < cumulative) {
+        chosen = v.key;
+        break;
+      }
+    }
+    if (chosen !== undefined) buckets.set(chosen, (buckets.get(chosen) ?? 0) + 1);
+  }
+  return buckets;
+}
+
+/** Decimal variant weights the 100-bucket split cannot honour: say which split users really get (issue 12). */
+export const checkWeightsRounded: FlagCheck = (flag) => {
+  const variants = flag.variants;
+  if (!variants || variants.every((v) => Number.isInteger(v.weight))) return [];
+  // Weights that do not sum to 100 or have three decimals are errors already; one finding is enough.
+  const sum = variants.reduce((s, v) => s + v.weight, 0);
+  if (Math.abs(sum - 100) > WEIGHT_TOLERANCE || !variants.every((v) => hasAtMostTwoDecimals(v.weight))) return [];
+  const served = servedSplit(variants);
+  if (variants.every((v) => (served.get(v.key) ?? 0) === v.weight)) return [];
+  const split = variants.map((v) => `${v.key} ${served.get(v.key) ?? 0}%`).join(', ');
+  return [
+    {
+      code: 'WEIGHTS_ROUNDED',
+      severity: 'warning',
+      message: `variant weights ${variants.map((v) => v.weight).join('/')} cannot be served by the 100-bucket split: users really get ${split}; write whole percentages`,
+      path: ['variants'],
+      anchor: 'key',
+    },
+  ];
+};
+
 export const FLAG_CHECKS: readonly FlagCheck[] = [
   checkValueTypes,
   checkDuplicateIds,
@@ -236,4 +279,5 @@ export const FLAG_CHECKS: readonly FlagCheck[] = [
   checkKillSwitchEnabled,
   checkUnreachableRules,
   checkIneffectiveOverrides,
+  checkWeightsRounded,
 ];

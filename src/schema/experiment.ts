@@ -27,6 +27,22 @@ export const TreatmentArmSchema = z.strictObject({
   weight: PercentageSchema,
 });
 
+export const METRIC_KINDS = ['conversion', 'revenue'] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+export const METRIC_DIRECTIONS = ['increase', 'decrease'] as const;
+export type MetricDirection = (typeof METRIC_DIRECTIONS)[number];
+export const ANALYSIS_MODES = ['fixed', 'sequential'] as const;
+export type AnalysisMode = (typeof ANALYSIS_MODES)[number];
+
+/** A declared metric (SPEC 8): how it is measured and which way is good. */
+export const MetricSchema = z.strictObject({
+  key: z.string().check(z.minLength(1)),
+  kind: z.enum(METRIC_KINDS),
+  direction: z.optional(z.enum(METRIC_DIRECTIONS)),
+  guardrail: z.optional(z.boolean()),
+});
+export type MetricDefinition = z.infer<typeof MetricSchema>;
+
 export const ExperimentSchema = z
   .strictObject({
     // The id names the file (`<id>.yaml`), so it is held to the flag-key pattern: no `/`, no `..`.
@@ -38,6 +54,8 @@ export const ExperimentSchema = z
     treatment: z.array(TreatmentArmSchema).check(z.minLength(1, 'an experiment needs at least one treatment')),
     primaryMetric: z.string().check(z.minLength(1)),
     secondaryMetrics: z.optional(z.array(z.string().check(z.minLength(1)))),
+    metrics: z.optional(z.array(MetricSchema)),
+    analysis: z.optional(z.enum(ANALYSIS_MODES)),
     status: z.enum(EXPERIMENT_STATUSES),
     startDate: z.optional(DateSchema),
     endDate: z.optional(DateSchema),
@@ -63,6 +81,11 @@ export const ExperimentSchema = z
       }
       seen.add(t.key);
     });
+    const metricKeys = new Set<string>();
+    exp.metrics?.forEach((m, i) => {
+      if (metricKeys.has(m.key)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'key'], message: `metric "${m.key}" is declared twice` });
+      metricKeys.add(m.key);
+    });
     }),
   );
 
@@ -87,6 +110,41 @@ export function armWeights(experiment: Pick<Experiment, 'control' | 'treatment'>
     { key: experiment.control.key, weight: controlWeight(experiment) },
     ...experiment.treatment.map((t) => ({ key: t.key, weight: t.weight })),
   ];
+}
+
+/** A metric as the analysis sees it: declared or implied, with its defaults filled in. */
+export interface ExperimentMetric {
+  key: string;
+  kind: MetricKind;
+  direction: MetricDirection;
+  guardrail: boolean;
+  primary: boolean;
+}
+
+/**
+ * Every metric the analysis covers, primary first: the primary metric, the
+ * secondary metrics, then metrics only declared under `metrics` (guardrails,
+ * typically), each once. A metric named but not declared is a conversion
+ * metric where more is better (SPEC 8), so seed definitions keep their meaning.
+ */
+export function experimentMetrics(experiment: Pick<Experiment, 'primaryMetric' | 'secondaryMetrics' | 'metrics'>): ExperimentMetric[] {
+  const declared = new Map((experiment.metrics ?? []).map((m) => [m.key, m]));
+  const keys = [experiment.primaryMetric, ...(experiment.secondaryMetrics ?? []), ...(experiment.metrics ?? []).map((m) => m.key)];
+  const seen = new Set<string>();
+  const out: ExperimentMetric[] = [];
+  for (const key of keys) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const d = declared.get(key);
+    out.push({
+      key,
+      kind: d?.kind ?? 'conversion',
+      direction: d?.direction ?? 'increase',
+      guardrail: d?.guardrail ?? false,
+      primary: key === experiment.primaryMetric,
+    });
+  }
+  return out;
 }
 
 function round2(x: number): number {

@@ -21,7 +21,7 @@ import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { FlagsError, type Diagnostic } from '../errors.js';
-import { computeArmWeights, flagEnabledFor, transition, type ArmSpec, type LifecycleAction } from '../experiments/lifecycle.js';
+import { armsFromVariants, computeArmWeights, flagEnabledFor, transition, type ArmSpec, type LifecycleAction } from '../experiments/lifecycle.js';
 import { validateExperimentFile } from '../schema/experiment-checks.js';
 import { EXPERIMENT_STATUSES, ExperimentSchema, type Experiment, type ExperimentStatus } from '../schema/experiment.js';
 import { KEY_PATTERN, type Flag } from '../schema/flag.js';
@@ -40,11 +40,12 @@ export interface CreateExperimentSpec {
   id: string;
   name: string;
   description?: string;
-  /** The flag to create; it must not exist yet. */
+  /** The flag to create, or an existing flag with variants whose keys become the arms (SPEC 8). */
   flagKey: string;
-  control: { key: string; name?: string };
-  /** Treatments without a weight share what the given weights leave evenly with the control (SPEC 4.1). */
-  treatments: ArmSpec[];
+  /** Required for a new flag; for an existing one, which variant is the control (default: the first). */
+  control?: { key: string; name?: string };
+  /** Treatments without a weight share what the given weights leave evenly with the control (SPEC 4.1); for an existing flag, optional. */
+  treatments?: ArmSpec[];
   primaryMetric: string;
   secondaryMetrics?: string[];
   /** Owner of the new flag (default: empty). */
@@ -59,6 +60,8 @@ export interface CreateExperimentResult {
   flagFile: string;
   experiment: Experiment;
   flag: Flag;
+  /** True when the experiment uses a flag that already existed (left unchanged). */
+  existingFlag: boolean;
   changed: true;
   /** Errors elsewhere in the flags directory, found on the way; they never block the change. */
   otherErrors: Diagnostic[];
@@ -78,13 +81,23 @@ export async function createExperiment(dir: string, spec: CreateExperimentSpec, 
   const shown = displayOf(dir, opts.displayDir);
   checkKey(spec.id, 'experiment id');
   checkKey(spec.flagKey, 'flag key');
-  for (const arm of [spec.control, ...spec.treatments]) checkKey(arm.key, 'arm key');
+  for (const arm of [...(spec.control ? [spec.control] : []), ...(spec.treatments ?? [])]) checkKey(arm.key, 'arm key');
   if (spec.primaryMetric.trim() === '') throw new FlagsError('INVALID_VALUE', 'the primary metric must not be empty');
   const metrics = [spec.primaryMetric, ...(spec.secondaryMetrics ?? [])];
   const repeated = metrics.find((m, i) => metrics.indexOf(m) !== i);
   if (repeated !== undefined) throw new FlagsError('INVALID_VALUE', `metric "${repeated}" is given twice`);
 
-  const arms = computeArmWeights(spec.control, spec.treatments);
+  const flagSet = await readFlagSet(dir);
+  const existingFlag = flagSet.flags.get(spec.flagKey);
+  if (!existingFlag && flagSet.entries.has(spec.flagKey)) {
+    throw new FlagsError('FLAG_INVALID', `flag "${spec.flagKey}" has errors; fix them (\`flags validate\`) before using it in an experiment`);
+  }
+  if (!existingFlag && !spec.control) {
+    throw new FlagsError('INVALID_ARMS', `flag "${spec.flagKey}" does not exist: give --control (and --treatment) to create it, or name an existing flag with variants`);
+  }
+  const arms = existingFlag
+    ? armsFromVariants(spec.flagKey, existingFlag.variants ?? [], { control: spec.control, treatments: spec.treatments })
+    : computeArmWeights(spec.control!, spec.treatments ?? []);
   if (!arms.ok) throw new FlagsError('INVALID_ARMS', arms.message);
   const experiment: Experiment = {
     id: spec.id,
@@ -115,6 +128,23 @@ export async function createExperiment(dir: string, spec: CreateExperimentSpec, 
     throw new FlagsError('FLAG_IN_USE', `flag "${spec.flagKey}" is already the flag of experiment "${user.id ?? '?'}" (${shown(user.file)}); an experiment needs a flag of its own`);
   }
 
+  if (existingFlag) {
+    // The flag stays as it is: its variants are the arms and its weights the split users already get.
+    mkdirSync(experimentsDir(dir), { recursive: true });
+    try {
+      await writeFileAtomic(file, text, { root: dir, exclusive: true, displayName: shown(file), fs: opts.fs });
+    } catch (e) {
+      if (e instanceof FlagsError && e.code === 'FILE_EXISTS') {
+        throw new FlagsError('EXPERIMENT_EXISTS', `experiment "${spec.id}" already exists (${shown(file)})`, { cause: e });
+      }
+      throw e;
+    }
+    const entry = flagSet.entries.get(spec.flagKey)?.[0];
+    return {
+      action: 'create', id: spec.id, file, flagKey: spec.flagKey, flagFile: entry?.file ?? '', experiment, flag: existingFlag,
+      existingFlag: true, changed: true, otherErrors: flagSet.diagnostics.filter((d) => d.severity === 'error'),
+    };
+  }
   const created = await createFlag(
     dir,
     {
@@ -157,6 +187,7 @@ export async function createExperiment(dir: string, spec: CreateExperimentSpec, 
     flagFile: created.file,
     experiment,
     flag: created.flag,
+    existingFlag: false,
     changed: true,
     otherErrors: created.otherErrors,
   };

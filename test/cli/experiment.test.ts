@@ -69,6 +69,16 @@ async function running(args = CREATE): Promise<string> {
   await ok(d, ['experiment', 'start', args[2]]);
   return d;
 }
+/**
+ * Running, and started before the generated logs below (dated January 2026,
+ * T0): results count only events inside the experiment's window (SPEC 8).
+ */
+async function runningSinceJanuary(args = CREATE): Promise<string> {
+  const d = await running(args);
+  const file = path.join(d, 'flags/experiments', `${args[2]}.yaml`);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/^startDate: .*$/m, 'startDate: 2026-01-01T00:00:00Z'));
+  return d;
+}
 
 describe('the full lifecycle with the real binary, in a git repository', () => {
   it('create, validate, start, expose, convert, pause, resume, complete; each transition is a small diff of both files', () => {
@@ -126,7 +136,7 @@ describe('the full lifecycle with the real binary, in a git repository', () => {
 describe('create', () => {
   it.each([
     ['two arms', ['--treatment', 'green'], [['blue', 50], ['green', 50]]],
-    ['three arms', ['--treatment', 'green', '--treatment', 'teal'], [['blue', 33.34], ['green', 33.33], ['teal', 33.33]]],
+    ['three arms', ['--treatment', 'green', '--treatment', 'teal'], [['blue', 34], ['green', 33], ['teal', 33]]],
     ['a given weight', ['--treatment', 'green:Green:10', '--treatment', 'teal'], [['blue', 45], ['green', 10], ['teal', 45]]],
     ['a weight without a name', ['--treatment', 'green:20%'], [['blue', 80], ['green', 20]]],
   ])('weights, %s: the flag\'s variants, the definition and validation agree', async (_, treatments, expected) => {
@@ -150,7 +160,8 @@ describe('create', () => {
     return [...args, ...extra];
   };
   it.each([
-    ['an existing flag', base({ '--flag': 'model-provider' }), 1, /^error: flag "model-provider" already exists \(flags\/default-flags.yaml:\d+:\d+\)\n$/],
+    // An existing flag can back an experiment (SPEC 8), but only through its variants.
+    ['an existing flag without variants', base({ '--flag': 'model-provider' }), 1, /^error: flag "model-provider" has no variants; an experiment needs a variant per arm/],
     ['an unsafe id', base({ id: '../up' }), 1, /^error: invalid experiment id "..\/up"/],
     ['treatment weights over 100', base({ '--treatment': 'teal::70' }, ['--treatment', 'red::40']), 1, /^error: treatment weights sum to 110, over 100\n$/],
     ['a weight with three decimals', base({ '--treatment': 'teal:Teal:10.125' }), 2, /weight 10.125 must be 0–100 with at most two decimals/],
@@ -238,7 +249,7 @@ describe('list and show', () => {
     const text = (await ok(d, ['experiment', 'list'])).stdout;
     const rows = text.split('\n').filter((l) => l.startsWith('│'));
     expect(rows[0]).toMatch(/│ id\s+│ status\s+│ flag\s+│ arms \(control first\)\s+│ started\s+│/);
-    expect(rows[1]).toMatch(/│ a-first\s+│ draft\s+│ a-flag\s+│ x 33.34%, y 33.33%, z 33.33%\s+│ -\s+│/);
+    expect(rows[1]).toMatch(/│ a-first\s+│ draft\s+│ a-flag\s+│ x 34%, y 33%, z 33%\s+│ -\s+│/);
     expect(rows[2]).toMatch(/│ checkout-button\s+│ running\s+│ checkout-button-color\s+│ blue 50%, green 50%\s+│ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+│/);
     const json = JSON.parse((await ok(d, ['experiment', 'list', '--json'])).stdout);
     expect(json.map((e: { id: string; status: string }) => [e.id, e.status])).toEqual([['a-first', 'draft'], ['checkout-button', 'running']]);
@@ -456,11 +467,13 @@ function shuffle<T>(xs: T[]): T[] {
 const SPEC_KEYS = [
   'experimentId', 'status', 'alpha', 'correction', 'arms', 'comparisons', 'overall', 'srm', 'excluded',
   'winner', 'verdict', 'sampleSize', 'controlConversion', 'treatmentConversions', 'statisticalSignificance',
+  // SPEC 8 adds these after the seed's fields.
+  'analysis', 'window', 'metrics', 'guardrailRegressions',
 ];
 
 describe('results', () => {
   it('a generated log with known counts and noise: the counts, the statistics and the report', async () => {
-    const d = await running();
+    const d = await runningSinceJanuary();
     const lines = [
       ...arm('blue', 2000, 200),
       ...arm('green', 2000, 260),
@@ -483,7 +496,7 @@ describe('results', () => {
       expect.objectContaining({ key: 'blue', role: 'control', weight: 50, users: 2001, converters: 200, insufficientData: false }),
       expect.objectContaining({ key: 'green', role: 'treatment', weight: 50, users: 2000, converters: 260, insufficientData: false }),
     ]);
-    expect(res.excluded).toEqual({ multipleArms: 1, conversionsBeforeExposure: 1, conversionsWithoutExposure: 1, malformedLines: 2 });
+    expect(res.excluded).toEqual({ multipleArms: 1, conversionsBeforeExposure: 1, conversionsWithoutExposure: 1, malformedLines: 2, outsideWindow: 0 });
     expect(res.sampleSize).toBe(4001);
 
     // The z-test recomputed here from its definition (pooled standard error) and the normal cdf.
@@ -514,8 +527,9 @@ describe('results', () => {
     expect(out[0]).toMatch(/^Experiment checkout-button \(Checkout button colour\): running, started /);
     // Every line but the other experiment's and the malformed one.
     expect(out[1]).toBe(`primary metric purchase; ${(lines.length - 2).toLocaleString('en-US')} events from flags/experiments/events.jsonl`);
-    expect(text).toMatch(/│ blue \(control\) │ 50%\s+│ 2,001 │ 200\s+│ 10\.00%\s+│ \[[\d.]+%, [\d.]+%\]\s+│/);
-    expect(text).toMatch(/│ green\s+│ 50%\s+│ 2,000 │ 260\s+│ 13\.00%\s+│/);
+    // weight, then the split the bucketing really serves (issue 12: every report shows it)
+    expect(text).toMatch(/│ blue \(control\) │ 50%\s+│ 50%\s+│ 2,001 │ 200\s+│ 10\.00%\s+│ \[[\d.]+%, [\d.]+%\]\s+│/);
+    expect(text).toMatch(/│ green\s+│ 50%\s+│ 50%\s+│ 2,000 │ 260\s+│ 13\.00%\s+│/);
     expect(text).toMatch(/│ green\s+│ \+3\.00\s+│ \[\+[\d.]+, \+[\d.]+\]\s+│ \+30\.1%\s+│ \[\+[\d.]+%, \+[\d.]+%\]\s+│ 2\.98\s+│ 0\.0029\s+│ 0\.0029\s+│ winner │/);
     expect(text).toContain('excluded: 1 user exposed to several arms; 1 user who converted only before exposure; 1 converter never exposed\n');
     expect(text).toContain('not this experiment: 1 event of other experiments in the log, skipped\n');
@@ -525,7 +539,7 @@ describe('results', () => {
   });
 
   it('a sample-ratio mismatch is printed first, loudly, and forbids a winner', async () => {
-    const d = await running();
+    const d = await runningSinceJanuary();
     // green converts far better, but the arms are 2000 : 1700 under a 50/50 split.
     writeFileSync(path.join(d, LOG), [...arm('blue', 2000, 200), ...arm('green', 1700, 300)].join('\n') + '\n');
     const res = JSON.parse((await ok(d, ['experiment', 'results', 'checkout-button', '--json'])).stdout);
@@ -542,11 +556,11 @@ describe('results', () => {
   });
 
   it('not significant yet: says how many more users per arm; three arms add the overall test', async () => {
-    const d = await running([...CREATE, '--treatment', 'teal']);
+    const d = await runningSinceJanuary([...CREATE, '--treatment', 'teal']);
     writeFileSync(path.join(d, LOG), [...arm('blue', 1000, 100), ...arm('green', 1000, 110), ...arm('teal', 1000, 104)].join('\n') + '\n');
     const res = JSON.parse((await ok(d, ['experiment', 'results', 'checkout-button', '--json', '--correction', 'bh', '--alpha', '0.1'])).stdout);
     expect(res).toMatchObject({ alpha: 0.1, correction: 'bh', winner: null, verdict: 'not significant yet' });
-    expect(res.arms.map((a: { weight: number }) => a.weight)).toEqual([33.34, 33.33, 33.33]);
+    expect(res.arms.map((a: { weight: number }) => a.weight)).toEqual([34, 33, 33]); // whole percentages (SPEC 4.1, issue 12)
     expect(res.overall.df).toBe(2);
     const text = (await ok(d, ['experiment', 'results', 'checkout-button', '--correction', 'bh', '--alpha', '0.1'])).stdout;
     expect(text).toMatch(/all 3 arms together: chi-square [\d.]+, df 2, p = [\d.]+/);
@@ -556,7 +570,7 @@ describe('results', () => {
   });
 
   it('no log yet: zero users, insufficient data; bad options are usage errors', async () => {
-    const d = await running();
+    const d = await runningSinceJanuary();
     const text = (await ok(d, ['experiment', 'results', 'checkout-button'])).stdout;
     expect(text).toContain('0 events from flags/experiments/events.jsonl (the log does not exist yet)');
     expect(text).toMatch(/verdict: insufficient data: blue, green need at least 100 users/);
@@ -565,7 +579,7 @@ describe('results', () => {
   });
 
   it('shows progress on stderr only when it is a terminal, and clears it', async () => {
-    const d = await running();
+    const d = await runningSinceJanuary();
     writeFileSync(path.join(d, LOG), arm('blue', 300, 30).join('\n') + '\n');
     let stdout = '';
     let stderr = '';
@@ -584,7 +598,7 @@ describe('results', () => {
   });
 
   it('events appended by expose and convert are what results counts', async () => {
-    const d = await running();
+    const d = await runningSinceJanuary();
     for (let i = 0; i < 12; i++) {
       await ok(d, ['experiment', 'expose', 'checkout-button', '--user', `u${i}`]);
       if (i % 3 === 0) await ok(d, ['experiment', 'convert', 'checkout-button', '--user', `u${i}`]);

@@ -86,13 +86,12 @@ describe('computeArmWeights (SPEC 4.1)', () => {
   const c = { key: 'control' };
   it.each([
     ['two arms', [{ key: 't1' }], 50, [50]],
-    ['three arms', [{ key: 't1' }, { key: 't2' }], 33.34, [33.33, 33.33]],
+    // Whole percentages (SPEC 4.1): the split has 100 buckets, so 33.34/33.33/33.33 would really be 34/33/33.
+    ['three arms', [{ key: 't1' }, { key: 't2' }], 34, [33, 33]],
     ['four arms', [{ key: 't1' }, { key: 't2' }, { key: 't3' }], 25, [25, 25, 25]],
-    ['seven arms', [1, 2, 3, 4, 5, 6].map((i) => ({ key: `t${i}` })), 14.26, [14.29, 14.29, 14.29, 14.29, 14.29, 14.29]],
+    ['seven arms', [1, 2, 3, 4, 5, 6].map((i) => ({ key: `t${i}` })), 15, [15, 14, 14, 14, 14, 14]],
     ['explicit weight', [{ key: 't1', weight: 20 }], 80, [20]],
     ['explicit and shared', [{ key: 't1', weight: 20 }, { key: 't2' }], 40, [20, 40]],
-    ['explicit with decimals', [{ key: 't1', weight: 12.5 }, { key: 't2', weight: 12.5 }], 75, [12.5, 12.5]],
-    ['rounded to two decimals', [{ key: 't1', weight: 10.004 }, { key: 't2', weight: 0.126 }], 89.87, [10, 0.13]],
     ['shared rest of a third', [{ key: 't1', weight: 10 }, { key: 't2' }, { key: 't3' }], 30, [10, 30, 30]],
     ['zero-weight treatment', [{ key: 't1', weight: 0 }], 100, [0]],
   ])('%s', (_name, treatments, control, weights) => {
@@ -121,6 +120,8 @@ describe('computeArmWeights (SPEC 4.1)', () => {
     ['nothing left for control', [{ key: 't1', weight: 100 }], 'nothing for the control'],
     ['no treatments', [], 'at least one treatment'],
     ['duplicate key', [{ key: 'control' }], 'used twice'],
+    // Decimals cannot be served by 100 buckets (they used to be rounded to two decimals and written).
+    ['a decimal weight', [{ key: 't1', weight: 12.5 }, { key: 't2', weight: 12.5 }], 'whole percentage'],
   ])('refuses %s', (_name, treatments, message) => {
     const r = computeArmWeights(c, treatments);
     expect(r.ok).toBe(false);

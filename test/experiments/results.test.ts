@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeExperiment, bucketShares, describeVerdict } from '../../src/experiments/results.js';
 import { adjustPValues, chiSquareIndependence } from '../../src/experiments/stats.js';
-import type { TallySummary } from '../../src/experiments/tally.js';
+import type { ExcludedCounts, SufficientStats } from '../../src/experiments/sufficient-stats.js';
 import { ExperimentSchema, type Experiment } from '../../src/schema/experiment.js';
 
 function experiment(treatments: [string, number][], control = 'blue'): Experiment {
@@ -17,22 +17,13 @@ function experiment(treatments: [string, number][], control = 'blue'): Experimen
   });
 }
 
-/** A tally with the given [users, converters] per arm, control first. */
-function tally(arms: [string, number, number][], extra: Partial<TallySummary> = {}): TallySummary {
-  const users = arms.reduce((s, [, n]) => s + n, 0);
+/** Counts with the given [users, converters] per arm, control first, for the primary metric (a conversion metric). */
+function tally(arms: [string, number, number][], excluded: Partial<ExcludedCounts> = {}): SufficientStats {
   return {
     experimentId: 'exp',
-    arms: arms.map(([key, n, x]) => ({ key, users: n, converters: x })),
-    multipleArms: 0,
-    conversionsBeforeExposure: 0,
-    conversionsWithoutExposure: 0,
-    malformedLines: 0,
-    malformedExamples: [],
-    unknownVariantExposures: 0,
-    otherExperimentEvents: 0,
-    events: 0,
-    exposedUsers: users,
-    ...extra,
+    arms: arms.map(([key, n]) => ({ key, users: n })),
+    metrics: arms.map(([arm, n, x]) => ({ arm, metric: 'purchase', users: n, converters: x, sum: x, sumSquares: x })),
+    excluded: { multipleArms: 0, conversionsBeforeExposure: 0, conversionsWithoutExposure: 0, outsideWindow: 0, malformedLines: 0, ...excluded },
   };
 }
 
@@ -44,13 +35,15 @@ describe('analyzeExperiment: the SPEC 4.3 object', () => {
     expect(Object.keys(results)).toEqual([
       'experimentId', 'status', 'alpha', 'correction', 'arms', 'comparisons', 'overall', 'srm', 'excluded',
       'winner', 'verdict', 'sampleSize', 'controlConversion', 'treatmentConversions', 'statisticalSignificance',
+      // SPEC 8 adds these after the seed's fields.
+      'analysis', 'window', 'metrics', 'guardrailRegressions',
     ]);
     expect(Object.keys(results.arms[0])).toEqual(['key', 'role', 'weight', 'users', 'converters', 'rate', 'rateInterval', 'insufficientData']);
     expect(Object.keys(results.comparisons[0])).toEqual([
       'treatment', 'absoluteLift', 'relativeLift', 'z', 'pValue', 'adjustedPValue', 'interval', 'relativeInterval', 'significant',
     ]);
     expect(Object.keys(results.srm)).toEqual(['chiSquare', 'df', 'pValue', 'mismatch']);
-    expect(Object.keys(results.excluded)).toEqual(['multipleArms', 'conversionsBeforeExposure', 'conversionsWithoutExposure', 'malformedLines']);
+    expect(Object.keys(results.excluded)).toEqual(['multipleArms', 'conversionsBeforeExposure', 'conversionsWithoutExposure', 'malformedLines', 'outsideWindow']);
   });
 
   // The statsmodels pair 5/83 vs 12/99, as treatment vs control.
@@ -213,15 +206,14 @@ describe('edge cases stay JSON-clean', () => {
       conversionsBeforeExposure: 3,
       conversionsWithoutExposure: 4,
       malformedLines: 5,
-      exposedUsers: 1000,
-      unknownVariantExposures: 6,
+      outsideWindow: 7,
     });
     const { results, notes } = analyzeExperiment(experiment([['green', 50]]), t, OPTS);
-    expect(results.excluded).toEqual({ multipleArms: 10, conversionsBeforeExposure: 3, conversionsWithoutExposure: 4, malformedLines: 5 });
+    expect(results.excluded).toEqual({ multipleArms: 10, conversionsBeforeExposure: 3, conversionsWithoutExposure: 4, malformedLines: 5, outsideWindow: 7 });
+    // 10 multi-arm users of 1000 exposed (990 in the arms).
     expect(notes.multipleArmsShare).toBe(0.01);
     expect(notes.multipleArmsWarning).toBe(true);
-    expect(notes.unknownVariantExposures).toBe(6);
-    const fewer = analyzeExperiment(experiment([['green', 50]]), { ...t, multipleArms: 9 }, OPTS);
+    const fewer = analyzeExperiment(experiment([['green', 50]]), tally([['blue', 495, 50], ['green', 496, 60]], { multipleArms: 9 }), OPTS);
     expect(fewer.notes.multipleArmsWarning).toBe(false);
   });
 });

@@ -131,6 +131,8 @@ describe('chi-square', () => {
 
   it('test of independence is 0 / p = 1 when nobody converted', () => {
     expect(chiSquareIndependence([0, 0, 0], [100, 100, 100])).toEqual({ chiSquare: 0, df: 2, pValue: 1 });
+    // No data yet in any of three arms: still df 2 (issue 12: the report read "df 1").
+    expect(chiSquareIndependence([0, 0, 0], [0, 0, 0])).toEqual({ chiSquare: 0, df: 2, pValue: 1 });
   });
 
   // [480, 520] against 50/50: χ² = 2·20²/500 = 1.6, df 1, p = erfc(√0.8) = 0.20590321073206833.

@@ -8,7 +8,7 @@
  * ("tally of a synthetic log with noise", torn lines) and the reader in
  * test/store/event-log.test.ts; here the whole command runs on one noisy log.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { flagYaml, projectWith, removeDir, runBin, runMain } from '../helpers/cli.js';
@@ -27,6 +27,9 @@ async function runningExperiment(): Promise<{ dir: string; log: string }> {
   const create = await runMain(['experiment', 'create', 'exp', '--flag', 'exp-flag', '--name', 'Exp', '--control', 'a', '--treatment', 'b', '--metric', 'buy'], { cwd: dir });
   expect(create.code, create.stderr).toBe(0);
   expect((await runMain(['experiment', 'start', 'exp'], { cwd: dir })).code).toBe(0);
+  // The events below are dated 2026-01-01; results count only those inside the experiment's window (SPEC 8).
+  const def = path.join(dir, 'flags', 'experiments', 'exp.yaml');
+  writeFileSync(def, readFileSync(def, 'utf8').replace(/^startDate: .*$/m, 'startDate: 2025-12-31'));
   const log = path.join(dir, 'flags', 'experiments', 'events.jsonl');
   return { dir, log };
 }

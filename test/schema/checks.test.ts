@@ -11,6 +11,7 @@ import {
   checkWeights,
   describeValue,
   FLAG_CHECKS,
+  checkWeightsRounded,
   valueMatchesType,
   type Finding,
 } from '../../src/schema/checks.js';
@@ -37,7 +38,7 @@ const brief = (findings: Finding[]) => findings.map((f) => `${f.severity} ${f.co
 describe('the named list', () => {
   it('holds every check once, and a valid flag passes them all', () => {
     expect(new Set(FLAG_CHECKS).size).toBe(FLAG_CHECKS.length);
-    expect(FLAG_CHECKS.length).toBe(9); // + checkBucketBy (SPEC 6)
+    expect(FLAG_CHECKS.length).toBe(10); // + checkBucketBy (SPEC 6), WEIGHTS_ROUNDED (issue 12)
     for (const check of FLAG_CHECKS) expect(check(flag())).toEqual([]);
   });
 });
@@ -275,5 +276,17 @@ describe('warnings', () => {
     expect(brief(checkIneffectiveOverrides(flag({ enabled: false, environments })))).toEqual(['warning INEFFECTIVE_OVERRIDE environments.staging.enabled']);
     expect(checkIneffectiveOverrides(flag({ enabled: true, environments }))).toEqual([]);
     expect(checkIneffectiveOverrides(flag({ enabled: false }))).toEqual([]);
+  });
+});
+
+describe('checkWeightsRounded', () => {
+  const variants = (weights: number[]) => weights.map((weight, i) => ({ key: `v${i}`, value: `v${i}`, weight }));
+  it('names the split the 100 buckets really serve', () => {
+    const [finding] = checkWeightsRounded({ ...flag(), type: 'string', defaultValue: 'v0', variants: variants([33.34, 33.33, 33.33]) } as never);
+    expect(finding).toMatchObject({ code: 'WEIGHTS_ROUNDED', severity: 'warning' });
+    expect(finding.message).toBe('variant weights 33.34/33.33/33.33 cannot be served by the 100-bucket split: users really get v0 34%, v1 33%, v2 33%; write whole percentages');
+  });
+  it('is silent for whole weights', () => {
+    expect(checkWeightsRounded({ ...flag(), type: 'string', defaultValue: 'v0', variants: variants([34, 33, 33]) } as never)).toEqual([]);
   });
 });

@@ -103,11 +103,12 @@ describe('createExperiment', () => {
 
   it.each([
     ['two arms', [{ key: 'b' }], [50, 50]],
-    ['three arms', [{ key: 'b' }, { key: 'c' }], [33.34, 33.33, 33.33]],
+    // Whole percentages (SPEC 4.1): the leftover points go one each to the control first.
+    ['three arms', [{ key: 'b' }, { key: 'c' }], [34, 33, 33]],
     ['four arms', [{ key: 'b' }, { key: 'c' }, { key: 'd' }], [25, 25, 25, 25]],
-    ['six arms', [{ key: 'b' }, { key: 'c' }, { key: 'd' }, { key: 'e' }, { key: 'f' }], [16.65, 16.67, 16.67, 16.67, 16.67, 16.67]],
+    ['six arms', [{ key: 'b' }, { key: 'c' }, { key: 'd' }, { key: 'e' }, { key: 'f' }], [17, 17, 17, 17, 16, 16]],
     ['a given weight; the rest shared with the control', [{ key: 'b', weight: 20 }, { key: 'c' }], [40, 20, 40]],
-    ['given weights for all treatments', [{ key: 'b', weight: 10 }, { key: 'c', weight: 5.5 }], [84.5, 10, 5.5]],
+    ['given weights for all treatments', [{ key: 'b', weight: 10 }, { key: 'c', weight: 5 }], [85, 10, 5]],
   ])('weights, %s: the variants carry them and sum to exactly 100', async (_, treatments, weights) => {
     const dir = flagsDir();
     const r = await createExperiment(dir, { ...SPEC, control: { key: 'a' }, treatments }, { now: NOW });
@@ -130,7 +131,8 @@ describe('createExperiment', () => {
     ['an unsafe id', { id: '../escape' }, /invalid experiment id "..\/escape"/],
     ['a hidden id', { id: '.hidden' }, /invalid experiment id/],
     ['an unsafe flag key', { flagKey: 'a/b' }, /invalid flag key "a\/b"/],
-    ['an existing flag', { flagKey: 'model-provider' }, /flag "model-provider" already exists \(flags\/default-flags.yaml:\d+:\d+\)/],
+    // An existing flag backs an experiment through its variants (SPEC 8); this one has none.
+    ['an existing flag without variants', { flagKey: 'model-provider' }, /flag "model-provider" has no variants; an experiment needs a variant per arm/],
     ['duplicate arm keys', { treatments: [{ key: 'blue' }] }, /arm key "blue" is used twice/],
     ['an arm key with a colon', { treatments: [{ key: 'a:b' }] }, /invalid arm key "a:b"/],
     ['weights over 100', { treatments: [{ key: 'g', weight: 60 }, { key: 'h', weight: 50 }] }, /sum to 110, over 100/],

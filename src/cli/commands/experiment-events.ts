@@ -11,7 +11,7 @@
 import { createFlagEvaluator } from '../../evaluation/index.js';
 import { FlagsError, UsageError } from '../../errors.js';
 import type { ConversionEvent, ExposureEvent } from '../../schema/event.js';
-import type { Experiment } from '../../schema/experiment.js';
+import { experimentMetrics, type Experiment } from '../../schema/experiment.js';
 import { appendEvent } from '../../store/event-log.js';
 import { applySet, type PlainObject } from '../context-args.js';
 import type { CommandContext } from '../context.js';
@@ -81,7 +81,8 @@ export async function runExperimentConvert(ctx: CommandContext, id: string, opts
   const { experiments } = await loadExperiments(ctx);
   const experiment = runningExperiment(ctx, experiments, id, 'conversions');
   const metric = opts.metric ?? experiment.primaryMetric;
-  const metrics = [experiment.primaryMetric, ...(experiment.secondaryMetrics ?? [])];
+  // Declared metrics (guardrails included, SPEC 8) accept conversions too.
+  const metrics = experimentMetrics(experiment).map((m) => m.key);
   if (!metrics.includes(metric)) {
     throw new FlagsError('UNKNOWN_METRIC', `"${metric}" is not a metric of experiment ${id} (primary: ${experiment.primaryMetric}${metrics.length > 1 ? `; secondary: ${metrics.slice(1).join(', ')}` : ''})`);
   }

@@ -16,15 +16,21 @@ export interface ExperimentCreateOptions {
   flag: string;
   name: string;
   description?: string;
-  control: string;
-  treatment: string[];
+  control?: string;
+  treatment?: string[];
   metric: string;
   secondaryMetric?: string[];
   owner?: string;
 }
 
 export async function runExperimentCreate(ctx: CommandContext, id: string, opts: ExperimentCreateOptions): Promise<void> {
-  if (!opts.treatment?.length) throw new UsageError('give at least one --treatment KEY[:NAME][:WEIGHT]');
+  if (opts.control === undefined || !opts.treatment?.length) {
+    // Arms may come from an existing flag's variants (SPEC 8); for a new flag they are required options.
+    const flags = await ctx.loadFlags();
+    if (!flags.entries.has(opts.flag)) {
+      throw new UsageError(`flag "${opts.flag}" does not exist: give --control KEY[:NAME] and at least one --treatment KEY[:NAME][:WEIGHT] to create it, or name an existing flag with variants`);
+    }
+  }
   const result = await createExperiment(
     ctx.flagsDir,
     {
@@ -32,8 +38,8 @@ export async function runExperimentCreate(ctx: CommandContext, id: string, opts:
       name: opts.name,
       description: opts.description,
       flagKey: opts.flag,
-      control: parseControl(opts.control),
-      treatments: opts.treatment.map(parseTreatment),
+      ...(opts.control === undefined ? {} : { control: parseControl(opts.control) }),
+      ...(opts.treatment?.length ? { treatments: opts.treatment.map(parseTreatment) } : {}),
       primaryMetric: opts.metric,
       secondaryMetrics: opts.secondaryMetric,
       owner: opts.owner,

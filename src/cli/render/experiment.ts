@@ -1,6 +1,6 @@
 /**
  * Experiments as text: edit messages, the list, one definition, event
- * messages and the results report (SPEC 4). Pure string building; the
+ * messages (SPEC 4); the results reports are in experiment-results.ts. Pure string building; the
  * commands decide what to print where. Only types come from the core, so
  * `list` and `show` do not load the statistics.
  */
@@ -8,8 +8,6 @@ import type { ChalkInstance } from 'chalk';
 import type { Diagnostic } from '../../errors.js';
 import type { EvaluationResult } from '../../evaluation/index.js';
 import type { LifecycleAction } from '../../experiments/lifecycle.js';
-import type { ComparisonResult, ExperimentAnalysis } from '../../experiments/results.js';
-import type { Interval } from '../../experiments/stats.js';
 import type { LogEvent } from '../../schema/event.js';
 import { armWeights, type Experiment, type ExperimentStatus } from '../../schema/experiment.js';
 import type { Flag } from '../../schema/flag.js';
@@ -25,6 +23,12 @@ type Ctx = Pick<CommandContext, 'chalk' | 'color' | 'relative'>;
 
 export function renderCreateMessage(ctx: Ctx, r: CreateExperimentResult): string {
   const split = armWeights(r.experiment).map((a) => `${a.key} ${a.weight}%`).join(', ');
+  if (r.existingFlag) {
+    return [
+      `Created experiment ${r.id} (draft) in ${ctx.relative(r.file)}`,
+      `Using flag ${r.flagKey} (${ctx.relative(r.flagFile)}, unchanged): its variants are the arms: ${split}${r.flag.enabled ? '' : ` (disabled until \`flags experiment start ${r.id}\`)`}`,
+    ].join('\n');
+  }
   return [
     `Created experiment ${r.id} (draft) in ${ctx.relative(r.file)}`,
     `Created flag ${r.flagKey} in ${ctx.relative(r.flagFile)}: ${split} (disabled until \`flags experiment start ${r.id}\`)`,
@@ -151,147 +155,4 @@ export function describeNotInExperiment(exp: Experiment, userId: string, r: Eval
       why = `${served} (${r.reason})`;
   }
   return `User ${userId} is not in experiment ${exp.id}: ${why}; nothing recorded`;
-}
-
-// ---- results ----
-
-export interface ResultsReportInput {
-  experiment: Experiment;
-  analysis: ExperimentAnalysis;
-  verdict: string;
-  log: string;
-  logExists: boolean;
-  /** Valid events of this experiment in the log. */
-  events: number;
-}
-
-/**
- * The text report of `results` (SPEC 4.3): a sample-ratio mismatch first and
- * loud, the arms, each treatment against control, what was excluded, then
- * the verdict in one line.
- */
-export function renderResultsReport(ctx: Ctx, input: ResultsReportInput): string {
-  const { chalk } = ctx;
-  const { experiment: exp, analysis } = input;
-  const { results, notes } = analysis;
-  const lines: string[] = [];
-  const confidence = `${round((1 - results.alpha) * 100, 4)}%`;
-
-  if (results.srm.mismatch) {
-    const expected = results.arms.map((a, i) => `${a.key} ${pct(notes.srmShares[i], 1)}`).join(' / ');
-    const got = results.arms.map((a) => `${a.key} ${int(a.users)} (${results.sampleSize ? pct(a.users / results.sampleSize, 1) : '-'})`).join(' / ');
-    const loud = (s: string) => chalk.red.bold(s);
-    lines.push(loud(`!!! SAMPLE RATIO MISMATCH: the arms' sizes do not match the split (chi-square ${fixed(results.srm.chiSquare, 2)}, df ${results.srm.df}, p = ${p(results.srm.pValue)})`));
-    lines.push(loud(`!!! expected ${expected}; got ${got}`));
-    lines.push(loud('!!! assignment or logging is broken, so the arms are not comparable: no winner can be declared'));
-    lines.push('');
-  }
-  if (notes.multipleArmsWarning) {
-    lines.push(chalk.yellow(`warning: ${int(results.excluded.multipleArms)} users (${pct(notes.multipleArmsShare, 1)}) were exposed to more than one arm and are excluded; check that assignment is sticky`));
-    lines.push('');
-  }
-
-  const since = exp.startDate ? `, started ${exp.startDate}` : '';
-  lines.push(`${chalk.bold(`Experiment ${exp.id}`)}${exp.name && exp.name !== exp.id ? ` (${exp.name})` : ''}: ${exp.status}${since}`);
-  lines.push(`primary metric ${exp.primaryMetric}; ${int(input.events)} events from ${ctx.relative(input.log)}${input.logExists ? '' : ' (the log does not exist yet)'}`);
-  lines.push('');
-
-  lines.push(chalk.bold('Arms'));
-  lines.push(
-    renderTable(
-      ['arm', 'weight', 'users', 'converters', 'rate', '95% interval', 'note'],
-      results.arms.map((a) => [
-        `${a.key}${a.role === 'control' ? ' (control)' : ''}`,
-        `${a.weight}%`,
-        int(a.users),
-        int(a.converters),
-        a.rate === null ? '-' : pct(a.rate, 2),
-        interval(a.rateInterval, (x) => pct(x, 2)),
-        a.insufficientData ? chalk.yellow('insufficient data') : '',
-      ]),
-      { color: ctx.color },
-    ),
-  );
-  lines.push('');
-
-  lines.push(chalk.bold(`Treatments against ${results.arms[0].key}`) + ` (lift in percentage points; p-values adjusted by ${CORRECTION_NAMES[results.correction]})`);
-  lines.push(
-    renderTable(
-      ['treatment', 'lift (points)', `${confidence} interval`, 'relative lift', `${confidence} interval`, 'z', 'p', 'adjusted p', 'result'],
-      results.comparisons.map((c) => [
-        c.treatment,
-        c.absoluteLift === null ? '-' : points(c.absoluteLift),
-        interval(c.interval, points),
-        c.relativeLift === null ? '-' : signedPct(c.relativeLift),
-        interval(c.relativeInterval, signedPct),
-        c.z === null ? '-' : fixed(c.z, 2),
-        c.pValue === null ? '-' : p(c.pValue),
-        c.adjustedPValue === null ? '-' : p(c.adjustedPValue),
-        significance(chalk, c, results.winner),
-      ]),
-      { color: ctx.color },
-    ),
-  );
-  if (results.overall) {
-    lines.push(`all ${results.arms.length} arms together: chi-square ${fixed(results.overall.chiSquare, 2)}, df ${results.overall.df}, p = ${p(results.overall.pValue)}`);
-  }
-  lines.push('');
-
-  const ex = results.excluded;
-  const excluded = [
-    ex.multipleArms && `${int(ex.multipleArms)} ${plural(ex.multipleArms, 'user')} exposed to several arms`,
-    ex.conversionsBeforeExposure && `${int(ex.conversionsBeforeExposure)} ${plural(ex.conversionsBeforeExposure, 'user')} who converted only before exposure`,
-    ex.conversionsWithoutExposure && `${int(ex.conversionsWithoutExposure)} ${plural(ex.conversionsWithoutExposure, 'converter')} never exposed`,
-    notes.unknownVariantExposures && `${int(notes.unknownVariantExposures)} ${plural(notes.unknownVariantExposures, 'exposure')} to a variant that is not an arm`,
-  ].filter(Boolean);
-  lines.push(`excluded: ${excluded.length ? excluded.join('; ') : 'nothing'}`);
-  // A shared log is normal; say how much of it was someone else's, so a mistyped experiment id shows up.
-  if (notes.otherExperimentEvents > 0) lines.push(`not this experiment: ${int(notes.otherExperimentEvents)} ${plural(notes.otherExperimentEvents, 'event')} of other experiments in the log, skipped`);
-  if (ex.malformedLines > 0) {
-    const examples = notes.malformedExamples.map((m) => (m.line === undefined ? m.reason : `line ${m.line}: ${m.reason}`)).join('; ');
-    lines.push(chalk.yellow(`skipped ${int(ex.malformedLines)} malformed ${plural(ex.malformedLines, 'line')} of the log (${examples}${ex.malformedLines > notes.malformedExamples.length ? '; …' : ''})`));
-  }
-  lines.push('');
-  const verdictColour = results.verdict === 'winner' ? chalk.green.bold : results.verdict === 'sample ratio mismatch' ? chalk.red.bold : chalk.bold;
-  lines.push(verdictColour(`verdict: ${input.verdict}`));
-  return lines.join('\n');
-}
-
-const CORRECTION_NAMES = { holm: 'Holm', bh: 'Benjamini–Hochberg', none: 'nothing (no correction)' } as const;
-
-function significance(chalk: ChalkInstance, c: ComparisonResult, winner: string | null): string {
-  if (c.treatment === winner) return chalk.green('winner');
-  if (!c.significant) return '';
-  return c.absoluteLift !== null && c.absoluteLift < 0 ? chalk.red('significantly worse') : chalk.yellow('significant');
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-function fixed(x: number, digits: number): string {
-  return x.toFixed(digits);
-}
-function int(n: number): string {
-  return n.toLocaleString('en-US');
-}
-function pct(x: number, digits: number): string {
-  return `${(x * 100).toFixed(digits)}%`;
-}
-function signedPct(x: number): string {
-  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-}
-/** Percentage points: an absolute difference of two rates. */
-function points(x: number): string {
-  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
-}
-/** p-values: four decimals, scientific notation below 0.0001 so a tiny p never reads as 0. */
-function p(x: number): string {
-  return x < 0.0001 ? x.toExponential(1) : x.toFixed(4);
-}
-function interval(i: Interval | null, f: (x: number) => string): string {
-  return i === null ? '-' : `[${f(i[0])}, ${f(i[1])}]`;
-}
-function plural(n: number, word: string): string {
-  return n === 1 ? word : `${word}s`;
 }
