@@ -163,6 +163,8 @@ export interface ResultsReportInput {
   logExists: boolean;
   /** Valid events of this experiment in the log. */
   events: number;
+  /** Replaces "N events from LOG" when the counts came from elsewhere (several logs, DuckDB, a warehouse result). */
+  source?: string;
 }
 
 /**
@@ -193,7 +195,7 @@ export function renderResultsReport(ctx: Ctx, input: ResultsReportInput): string
 
   const since = exp.startDate ? `, started ${exp.startDate}` : '';
   lines.push(`${chalk.bold(`Experiment ${exp.id}`)}${exp.name && exp.name !== exp.id ? ` (${exp.name})` : ''}: ${exp.status}${since}`);
-  lines.push(`primary metric ${exp.primaryMetric}; ${int(input.events)} events from ${ctx.relative(input.log)}${input.logExists ? '' : ' (the log does not exist yet)'}`);
+  lines.push(`primary metric ${exp.primaryMetric}; ${input.source ?? `${int(input.events)} events from ${ctx.relative(input.log)}${input.logExists ? '' : ' (the log does not exist yet)'}`}`);
   lines.push('');
 
   lines.push(chalk.bold('Arms'));
