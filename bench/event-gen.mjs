@@ -63,7 +63,8 @@ export function generateEvents(o) {
       if (noise && rand() < 0.02) ev('exposure', user, o.start - 1 - Math.floor(rand() * 86400000), { variant: arms[(arm + 1) % arms.length] });
       if (noise && rand() < 0.01) ev('exposure', user, exposedAt, { variant: 'not-an-arm' });
     }
-    const p = 0.1 + 0.02 * arm;
+    // Never-exposed users convert often, so conversions without exposure show up in small logs too.
+    const p = neverExposed ? 0.5 : 0.1 + 0.02 * arm;
     if (rand() < p) {
       const at = neverExposed || !(noise && rand() < 0.05) ? exposedAt + Math.floor(rand() * (o.end - exposedAt)) : exposedAt - 1 - Math.floor(rand() * 3600000);
       ev('conversion', user, at, { metric: primary });
