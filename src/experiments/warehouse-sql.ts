@@ -87,7 +87,8 @@ const RULES: Record<Dialect, DialectRules> = {
   duckdb: { ident: doubleQuoted, str: standardStr, timestamp: (ms) => `TIMESTAMPTZ '${spaced(ms)}+00'`, settings: '' },
   postgres: { ident: doubleQuoted, str: standardStr, timestamp: (ms) => `TIMESTAMPTZ '${spaced(ms)}+00'`, settings: '' },
   bigquery: { ident: backQuoted, str: backslashStr, timestamp: (ms) => `TIMESTAMP '${spaced(ms)}+00'`, settings: '' },
-  snowflake: { ident: doubleQuoted, str: backslashStr, timestamp: (ms) => `'${spaced(ms)} +00:00'::TIMESTAMP_TZ`, settings: '' },
+  // An explicit format: AUTO detection depends on the account's TIMESTAMP_INPUT_FORMAT.
+  snowflake: { ident: doubleQuoted, str: backslashStr, timestamp: (ms) => `TO_TIMESTAMP_TZ('${spaced(ms)} +00:00', 'YYYY-MM-DD HH24:MI:SS.FF3 TZH:TZM')`, settings: '' },
   // Without join_use_nulls a LEFT JOIN fills missing rows with 0 and '' instead of NULL.
   clickhouse: { ident: backQuoted, str: backslashStr, timestamp: (ms) => `toDateTime64('${spaced(ms)}', 3, 'UTC')`, settings: '\nSETTINGS join_use_nulls = 1' },
 };
