@@ -132,6 +132,21 @@ describe('streaming reader, DuckDB and PostgreSQL agree', () => {
     expect(tables(duckText.stdout)).toBe(tables(text.stdout));
   });
 
+  it('--engine duckdb reads Parquet (timestamps typed TIMESTAMPTZ) to the same results', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    const { eventsViewSql } = await import('../../src/store/duckdb-engine.js');
+    await c.run("SET TimeZone = 'UTC'");
+    await c.run(eventsViewSql(SHARDS.map((f) => path.join(dir, f))));
+    await c.run(`COPY (SELECT * FROM events) TO '${path.join(dir, 'events.parquet')}' (FORMAT parquet)`);
+    c.closeSync();
+    instance.closeSync();
+    const parquet = JSON.parse((await ok(['experiment', 'results', 'checkout', '--log', 'events.parquet', '--engine', 'duckdb', '--json'])).stdout);
+    const duck = duckJson ?? JSON.parse((await ok(['experiment', 'results', 'checkout', ...LOGS, '--engine', 'duckdb', '--json'])).stdout);
+    expect(parquet).toEqual(duck);
+  });
+
   it.skipIf(!pgBin)('the postgres query on a real PostgreSQL, exported by psql --csv, gives the same report through --counts', async () => {
     const sql = (await ok(['experiment', 'sql', 'checkout', '--dialect', 'postgres'])).stdout;
     const csv = psql(['--csv', '-f', '-'], sql);
