@@ -13,6 +13,8 @@ const benches = [
   ['eval-batch.mjs', []],
   ['eval-inprocess.mjs', []],
   ['results-bench.mjs', ['--runs', '5']],
+  // issue 18: 10M events in 20 files, streaming vs --engine duckdb vs a bare parse (several minutes)
+  ['sharded-bench.mjs', ['--runs', '3']],
 ];
 const only = process.argv.slice(2);
 const rows = [];

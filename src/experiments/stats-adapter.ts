@@ -95,6 +95,7 @@ export function tallyLineInWindow(
   lineNumber: number,
   where = '',
 ): void {
+  state.lineNumber++;
   if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
   const parsed = parseEventLine(line);
   if (!parsed.ok) return where ? tallyMalformed(state, `${where}:${lineNumber}: ${parsed.reason}`) : tallyMalformed(state, parsed.reason, lineNumber);
