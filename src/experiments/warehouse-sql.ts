@@ -72,6 +72,8 @@ interface DialectRules {
   timestamp(ms: number): string;
   /** Appended after the final ORDER BY. */
   settings: string;
+  /** Between a CTE's name and AS. */
+  cte?: string;
 }
 
 // PostgreSQL and DuckDB: standard strings ('' doubles a quote, a backslash is literal).
@@ -85,7 +87,10 @@ const spaced = (ms: number) => iso(ms).replace('T', ' ').replace('Z', '');
 
 const RULES: Record<Dialect, DialectRules> = {
   duckdb: { ident: doubleQuoted, str: standardStr, timestamp: (ms) => `TIMESTAMPTZ '${spaced(ms)}+00'`, settings: '' },
-  postgres: { ident: doubleQuoted, str: standardStr, timestamp: (ms) => `TIMESTAMPTZ '${spaced(ms)}+00'`, settings: '' },
+  // PostgreSQL materialises a CTE used twice and then guesses its row count (1), which turns
+  // every join into a nested loop: 40 s instead of 0.1 s on 10,000 events. Inlined, the
+  // planner sees the table's statistics.
+  postgres: { ident: doubleQuoted, str: standardStr, timestamp: (ms) => `TIMESTAMPTZ '${spaced(ms)}+00'`, settings: '', cte: ' AS NOT MATERIALIZED' },
   bigquery: { ident: backQuoted, str: backslashStr, timestamp: (ms) => `TIMESTAMP '${spaced(ms)}+00'`, settings: '' },
   // An explicit format: AUTO detection depends on the account's TIMESTAMP_INPUT_FORMAT.
   snowflake: { ident: doubleQuoted, str: backslashStr, timestamp: (ms) => `TO_TIMESTAMP_TZ('${spaced(ms)} +00:00', 'YYYY-MM-DD HH24:MI:SS.FF3 TZH:TZM')`, settings: '' },
@@ -126,32 +131,33 @@ export function buildStatsQuery(plan: StatsQueryPlan, dialect: Dialect, options:
     `-- Window: ${start === null ? 'open' : iso(start)} <= timestamp < ${end === null ? 'open' : iso(end)}. Turn the result into the report with`,
     `--   flags experiment results ${plan.experimentId} --counts result.csv`,
   ];
+  const as = r.cte ?? ' AS';
   const sql = `${header.join('\n')}
-WITH ev AS (
+WITH ev${as} (
   SELECT ${c('type')} AS ev_type, ${c('userId')} AS user_id, ${c('variant')} AS variant, ${c('metric')} AS metric, ${c('value')} AS ev_value, ${c('timestamp')} AS ts
   FROM ${tableName(options.table ?? DEFAULT_TABLE, r)}
   WHERE ${c('experimentId')} = ${s(plan.experimentId)}
 ),
-windowed AS (
+windowed${as} (
   SELECT * FROM ev${windowCondition ? ` WHERE ${windowCondition}` : ''}
 ),
-arms AS (${armsRows}),
-metrics AS (${metricRows}),
-exposed AS (
+arms${as} (${armsRows}),
+metrics${as} (${metricRows}),
+exposed${as} (
   -- per user: first exposure to a known arm, and how many arms they saw
   SELECT user_id, MIN(ts) AS first_ts, MIN(variant) AS user_arm, COUNT(DISTINCT variant) AS arm_count
   FROM windowed
-  WHERE ev_type = 'exposure' AND variant IN (SELECT arm FROM arms)
+  WHERE ev_type = 'exposure' AND variant IN (${plan.arms.map(s).join(', ')})
   GROUP BY user_id
 ),
-counted AS (
+counted${as} (
   -- per single-arm user and metric: conversions at or after the first exposure
   SELECT e.user_id AS conv_user, w.metric AS conv_metric, SUM(COALESCE(w.ev_value, 0)) AS value_total
   FROM exposed e JOIN windowed w ON w.user_id = e.user_id
-  WHERE e.arm_count = 1 AND w.ev_type = 'conversion' AND w.ts >= e.first_ts AND w.metric IN (SELECT metric FROM metrics)
+  WHERE e.arm_count = 1 AND w.ev_type = 'conversion' AND w.ts >= e.first_ts AND w.metric IN (${plan.metrics.map((m) => s(m.key)).join(', ')})
   GROUP BY e.user_id, w.metric
 ),
-per_user AS (
+per_user${as} (
   SELECT e.user_arm AS pu_arm, m.metric AS pu_metric,
     CASE WHEN k.conv_user IS NULL THEN 0 ELSE 1 END AS converted,
     CASE WHEN m.is_revenue = 1 THEN COALESCE(k.value_total, 0) WHEN k.conv_user IS NULL THEN 0 ELSE 1 END AS user_value
@@ -159,12 +165,12 @@ per_user AS (
   LEFT JOIN counted k ON k.conv_user = e.user_id AND k.conv_metric = m.metric
   WHERE e.arm_count = 1
 ),
-primary_conversions AS (
+primary_conversions${as} (
   SELECT user_id, MAX(ts) AS last_ts FROM windowed
   WHERE ev_type = 'conversion' AND metric = ${s(plan.primaryMetric)}
   GROUP BY user_id
 ),
-result AS (
+result${as} (
   SELECT 'arm' AS kind, a.arm AS out_arm, m.metric AS out_metric, a.arm_order AS out_arm_order, m.metric_order AS out_metric_order,
     COUNT(p.pu_arm) AS users, COALESCE(SUM(p.converted), 0) AS converters,
     COALESCE(SUM(p.user_value), 0) AS value_sum, COALESCE(SUM(p.user_value * p.user_value), 0) AS value_sum_squares

