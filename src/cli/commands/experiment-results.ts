@@ -59,7 +59,8 @@ export async function runExperimentResults(ctx: CommandContext, id: string, opts
     try {
       text = opts.counts === '-' ? await readStdin(ctx.io.stdin) : readFileSync(path.resolve(ctx.io.cwd, opts.counts), 'utf8');
     } catch (e) {
-      throw new FlagsError('COUNTS_READ', `cannot read --counts ${label}: ${(e as Error).message}`);
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new FlagsError('COUNTS_READ', missing ? `--counts ${label}: no such file` : `cannot read --counts ${label}: ${(e as Error).message}`);
     }
     try {
       stats = parseCounts(text, plan);
