@@ -46,7 +46,7 @@ export function expandLogSources(patterns: readonly string[], cwd: string): Expa
       missing.push(pattern);
       continue;
     }
-    if (isDir) throw new FlagsError('EVENT_LOG_READ', `--log ${pattern} is a folder: give its files or a glob (${path.join(pattern, '*.jsonl')})`, { exitCode: 2 });
+    if (isDir) throw new FlagsError('EVENT_LOG_READ', `cannot read the event log ${pattern}: it is a folder; give its files or a glob (--log '${path.join(pattern, '*.jsonl')}')`);
     files.add(file);
   }
   return { files: [...files].sort(), missing, emptyGlobs };

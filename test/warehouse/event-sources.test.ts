@@ -33,7 +33,7 @@ describe('expandLogSources', () => {
   });
   it('refuses a folder, pointing at a glob', () => {
     const d = tree({ 'events/1.jsonl': '' });
-    expect(() => expandLogSources(['events'], d)).toThrow(/--log events is a folder: give its files or a glob \(events\/\*\.jsonl\)/);
+    expect(() => expandLogSources(['events'], d)).toThrow(/cannot read the event log events: it is a folder; give its files or a glob \(--log 'events\/\*\.jsonl'\)/);
   });
 });
 
