@@ -61,6 +61,8 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   legalComments: 'none',
+  // An optional native dependency (issue 18, `--engine duckdb`): loaded at run time when installed, never bundled.
+  external: ['@duckdb/node-api'],
 };
 
 // Files are written in place, never wiped first: a test or command running
@@ -92,6 +94,9 @@ await build({
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   supported: { 'dynamic-import': false },
+  // ESM dependencies bundled into CommonJS (fdir, under tinyglobby: createRequire(import.meta.url)) need an import.meta.url.
+  define: { 'import.meta.url': '__bundle_url' },
+  banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' });

@@ -130,7 +130,11 @@ export function buildProgram(ctx: CommandContext): Command {
       .argument('<id>', 'experiment id')
       .option('--alpha <alpha>', 'significance level', '0.05')
       .addOption(new Option('--correction <method>', 'multiple-comparison adjustment').choices(['holm', 'bh', 'none']).default('holm'))
-      .option(...logOption)
+      // ---- several logs, DuckDB, warehouse counts (SPEC 8, issue 18) ----
+      .option('--log <path|glob>', 'event log: a file or a glob such as \'events/**/*.jsonl.gz\' (repeatable; gzip is read as such; default: $FLAGS_EVENT_LOG or <flags dir>/experiments/events.jsonl)', list)
+      .addOption(new Option('--engine <engine>', 'who counts the events: the streaming reader, or the embedded DuckDB (optional package @duckdb/node-api; also reads Parquet)').choices(['streaming', 'duckdb']))
+      .option('--counts <file>', 'the result of `flags experiment sql` exported from a warehouse (CSV, JSON lines or a JSON array; - for stdin) instead of the logs')
+      .addHelpText('after', '\nExamples:\n  flags experiment results checkout --log \'events/**/*.jsonl.gz\'\n  flags experiment results checkout --log \'events/*.parquet\' --engine duckdb\n  flags experiment results checkout --counts result.csv\nWarehouses: docs/warehouse.md')
       // ---- results, second round (SPEC 8) ----
       .option('--since <time>', 'only events at or after this date or ISO time (narrows the experiment\'s startDate)')
       .option('--until <time>', 'only events at or before this date (the whole day) or ISO time (narrows its endDate)')
@@ -149,6 +153,17 @@ export function buildProgram(ctx: CommandContext): Command {
       .option('--power <power>', 'probability of detecting the lift when it is real', '0.8')
       .option('--daily-users <n>', 'users entering the experiment per day (all arms together), to print the days')
       .action(async (opts) => (await import('./commands/experiment-plan.js')).runExperimentPlan(ctx, opts));
+    // ---- warehouse query (SPEC 8, issue 18) ----
+    experiment
+      .command('sql')
+      .description("print the query that returns the experiment's sufficient statistics from an events table in a warehouse")
+      .argument('<id>', 'experiment id')
+      .addOption(new Option('--dialect <dialect>', 'SQL dialect').choices(['duckdb', 'postgres', 'bigquery', 'snowflake', 'clickhouse']).makeOptionMandatory())
+      .option('--table <name>', 'events table, optionally qualified (schema.table, project.dataset.table); default events')
+      .option('--columns <field=column,…>', 'column names that differ from the event fields type, experimentId, userId, variant, metric, value, timestamp (repeatable)', list)
+      .addHelpText('after', '\nExample:\n  flags experiment sql checkout --dialect bigquery --table analytics.events --columns userId=user_id,timestamp=event_time\nRun it in the warehouse, export the result as CSV, then: flags experiment results checkout --counts result.csv\nDetails: docs/warehouse.md')
+      .action(async (id, opts) => (await import('./commands/experiment-sql.js')).runExperimentSql(ctx, id, opts));
+    // ---- end warehouse query ----
   }
 
   // ---- serving (SPEC 7) ----

@@ -149,12 +149,14 @@ export function createTally(options: TallyOptions): TallyState {
  * Blank lines are skipped silently: the appender may leave one behind when it
  * repairs a torn last line.
  */
-export function tallyLine(state: TallyState, line: string): void {
+export function tallyLine(state: TallyState, line: string, where?: string): void {
   if (state.pass === 2) return resumLine(state, line);
   state.lineNumber++;
   if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
   const parsed = parseEventLine(line);
   if (parsed.ok) tallyEvent(state, parsed.event, parsed.time);
+  // `where` ("file:line"), when lines come from several files: numbers restart per file.
+  else if (where !== undefined) tallyMalformed(state, `${where}: ${parsed.reason}`);
   else tallyMalformed(state, parsed.reason, state.lineNumber);
 }
 

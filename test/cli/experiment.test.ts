@@ -434,7 +434,8 @@ describe('expose and convert', () => {
 
 // ---- results on generated logs ----
 
-const T0 = Date.UTC(2026, 0, 10, 12);
+// After the experiment's startDate (set by `start` from the clock): SPEC 8 excludes events before it.
+const T0 = Date.now() + 86_400_000;
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const exposure = (user: string, variant: string, minutes: number, id = 'checkout-button') =>
   JSON.stringify({ type: 'exposure', experimentId: id, userId: user, variant, timestamp: at(minutes) });

@@ -16,8 +16,9 @@ import { flagYaml, projectWith, removeDir, runBin, runMain } from '../helpers/cl
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-const T = '2026-01-01T00:00:00.000Z';
-const T2 = '2026-01-02T00:00:00.000Z';
+// After the experiment's startDate (set by `start` from the clock): SPEC 8 excludes events before it.
+const T = new Date(Date.now() + 86_400_000).toISOString();
+const T2 = new Date(Date.now() + 2 * 86_400_000).toISOString();
 const exposure = (userId: string, variant: string, experimentId = 'exp') => JSON.stringify({ type: 'exposure', experimentId, userId, variant, timestamp: T });
 const conversion = (userId: string, metric = 'buy', experimentId = 'exp') => JSON.stringify({ type: 'conversion', experimentId, userId, metric, timestamp: T2 });
 

@@ -38,6 +38,8 @@ export interface ResultsReportInput {
   logExists: boolean;
   reader: ReaderNotes;
   timeline: TimelineDay[];
+  /** Where the counts came from, when not one log: several files, DuckDB, a warehouse result (`--counts`). */
+  source?: string;
 }
 
 export function renderResultsReport(ctx: Ctx, input: ResultsReportInput): string {
@@ -57,7 +59,7 @@ export function renderResultsReport(ctx: Ctx, input: ResultsReportInput): string
 
   const since = exp.startDate ? `, started ${exp.startDate}` : '';
   lines.push(`${chalk.bold(`Experiment ${exp.id}`)}${exp.name && exp.name !== exp.id ? ` (${exp.name})` : ''}: ${exp.status}${since}`);
-  lines.push(`primary metric ${exp.primaryMetric}; ${int(reader.events)} events from ${input.log}${input.logExists ? '' : ' (the log does not exist yet)'}`);
+  lines.push(`primary metric ${exp.primaryMetric}; ${input.source ?? `${int(reader.events)} events from ${input.log}${input.logExists ? '' : ' (the log does not exist yet)'}`}`);
   lines.push(`window: ${windowText(results.window)}`);
   lines.push(`analysis: ${MODE_TEXT[results.analysis]}`);
   lines.push('');

@@ -28,7 +28,7 @@ export function renderResultsHtml(input: ResultsReportInput): string {
   const verdictClass = results.verdict === 'winner' ? 'winner' : results.verdict === 'sample ratio mismatch' || results.verdict === 'guardrail regression' ? 'bad' : '';
   const body: string[] = [];
   body.push(`<h1>Experiment ${esc(exp.id)}${exp.name && exp.name !== exp.id ? `: ${esc(exp.name)}` : ''}</h1>`);
-  body.push(`<p class="meta">${esc(exp.status)} · window: ${esc(windowText(results.window))} · ${int(input.reader.events)} events from ${esc(input.log)}</p>`);
+  body.push(`<p class="meta">${esc(exp.status)} · window: ${esc(windowText(results.window))} · ${esc(input.source ?? `${int(input.reader.events)} events from ${input.log}`)}</p>`);
   for (const l of srmWarning(input)) body.push(`<p class="srm">${esc(l.replace(/^!!! /, ''))}</p>`);
   body.push(`<p class="verdict ${verdictClass}" id="verdict">Verdict: ${esc(input.verdict)}</p>`);
   body.push(`<p class="meta">Analysis: ${esc(MODE_TEXT[results.analysis])}.</p>`);

@@ -18,7 +18,7 @@ export function renderResultsMarkdown(input: ResultsReportInput): string {
   out.push(
     `- status: ${exp.status}; window: ${windowText(results.window)}`,
     `- analysis: ${MODE_TEXT[results.analysis]}`,
-    `- ${int(input.reader.events)} events from \`${input.log}\`; sample-ratio check: chi-square ${results.srm.chiSquare.toFixed(2)}, df ${results.srm.df}, p = ${p(results.srm.pValue)}`,
+    `- ${input.source ?? `${int(input.reader.events)} events from \`${input.log}\``}; sample-ratio check: chi-square ${results.srm.chiSquare.toFixed(2)}, df ${results.srm.df}, p = ${p(results.srm.pValue)}`,
     `- secondary metrics are exploratory: only the primary metric decides the winner, and a guardrail that moves the wrong way vetoes it`,
     '',
   );
