@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS module shared with the bench
 import { generateEvents, writeShards } from '../../bench/event-gen.mjs';
 import { parseCounts, statsFromRows } from '../../src/experiments/counts.js';
-import { statsQueryPlan } from '../../src/experiments/stats-adapter.js';
+import { statsQueryPlan } from '../../src/experiments/query-plan.js';
 import { buildStatsQuery, type StatsQueryPlan } from '../../src/experiments/warehouse-sql.js';
 import { runDuckDbOverFiles } from '../../src/store/duckdb-engine.js';
 import { removeDir, runMain, tempDir } from '../helpers/cli.js';

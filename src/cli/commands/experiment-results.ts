@@ -18,7 +18,8 @@ import type { SufficientStats } from '../../experiments/sufficient-stats.js';
 import { beginSecondPass, createTally, needsSecondPass, readerNotes, tallyLine, tallyMalformed, tallyStats, type ReaderNotes } from '../../experiments/tally.js';
 import { buildStatsQuery, type StatsQueryPlan } from '../../experiments/warehouse-sql.js';
 import { analysisWindow } from '../../experiments/window.js';
-import { experimentMetrics, type Experiment } from '../../schema/experiment.js';
+import { statsQueryPlan } from '../../experiments/query-plan.js';
+import type { Experiment } from '../../schema/experiment.js';
 import { expandLogSources, readEventSources } from '../../store/event-sources.js';
 import type { CommandContext } from '../context.js';
 import { readStdin } from '../context-args.js';
@@ -69,7 +70,7 @@ export async function runExperimentResults(ctx: CommandContext, id: string, opts
   const experiment = findExperiment(ctx, experiments, id);
   const window = analysisWindow(experiment, { since: opts.since, until: opts.until });
   if (!window.ok) throw new UsageError(window.message);
-  const plan = queryPlan(experiment, window.window);
+  const plan = statsQueryPlan(experiment, window.window);
 
   const counted =
     opts.counts !== undefined ? await readCounts(ctx, opts.counts, plan) : engine === 'duckdb' ? await countWithDuckDb(ctx, logs, plan) : await countStreaming(ctx, logs, experiment, plan, window.window);
@@ -98,18 +99,6 @@ export async function runExperimentResults(ctx: CommandContext, id: string, opts
   if (format === 'markdown') return ctx.out((await import('../render/results-markdown.js')).renderResultsMarkdown(input));
   if (format === 'html') return ctx.out((await import('../render/results-html.js')).renderResultsHtml(input));
   ctx.out(renderResultsReport(ctx, input));
-}
-
-/** What every SQL path counts: the arms, every metric, and the window as start ≤ t < end. */
-function queryPlan(experiment: Experiment, window: { since?: number; until?: number }): StatsQueryPlan {
-  return {
-    experimentId: experiment.id,
-    arms: [experiment.control.key, ...experiment.treatment.map((t) => t.key)],
-    metrics: experimentMetrics(experiment).map((m) => ({ key: m.key, kind: m.kind })),
-    primaryMetric: experiment.primaryMetric,
-    // The window is inclusive at both ends in milliseconds; SQL compares with an exclusive end.
-    window: { start: window.since ?? null, end: window.until === undefined ? null : window.until + 1 },
-  };
 }
 
 const NO_READER: ReaderNotes = { malformedExamples: [], unknownVariantExposures: 0, otherExperimentEvents: 0, events: 0 };

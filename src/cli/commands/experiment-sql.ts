@@ -5,7 +5,7 @@
  * `flags experiment results ID --counts` to turn into the report.
  */
 import { UsageError } from '../../errors.js';
-import { statsQueryPlan } from '../../experiments/stats-adapter.js';
+import { statsQueryPlan } from '../../experiments/query-plan.js';
 import { buildStatsQuery, DIALECTS, parseColumnMap, type Dialect } from '../../experiments/warehouse-sql.js';
 import type { CommandContext } from '../context.js';
 import { findExperiment, loadExperiments } from './experiment-common.js';
