@@ -294,7 +294,7 @@ export async function applyExperimentAction(dir: string, id: string, action: Lif
         throw new FlagsError('EDIT_FAILED', `refusing to write ${name}: the edited definition does not read back as intended; edit it by hand`);
       }
       lock.assertHeld();
-      await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs });
+      await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs, expect: text, beforeRename: () => lock.assertHeld() });
     }
     return {
       action,

@@ -556,7 +556,8 @@ async function editFlag<R extends object>(
     if (errors.length > 0 && !plan.safety) throw invalidEdit(name, key, errors);
 
     lock.assertHeld();
-    await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs });
+    // Checked again at the rename: a paused holder whose lock was taken over, or a hand edit meanwhile, is never overwritten.
+    await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs, expect: text, beforeRename: () => lock.assertHeld() });
 
     const newRaw = newEntry.raw as RawFlag;
     const changes = [...plan.sets, { path: ['updatedAt'] }]
