@@ -15,6 +15,7 @@ export type DiagnosticCode =
   | 'INVALID_FILE_FORM'
   | 'FILE_TOO_LARGE'
   | 'UNREADABLE_FILE'
+  | 'SYMLINK_LOOP'
   // schema
   | 'MISSING_FIELD'
   | 'UNKNOWN_FIELD'

@@ -6,7 +6,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'no
 import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
-import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
+import { compareDiagnostics, validateFlagFiles, type FlagSet } from '../schema/validate.js';
 import { isInside } from './paths.js';
 
 export type { FlagSet } from '../schema/validate.js';
@@ -32,32 +32,61 @@ export async function assertFlagsDir(dir: string): Promise<void> {
 /**
  * Every *.yaml / *.yml file below `dir`, recursively, in sorted path order,
  * skipping `experiments/` and dot-folders. Symbolic links are followed only
- * when their target lies inside the flags directory.
+ * when their target lies inside the flags directory. An entry that cannot be
+ * read, and a link that leads back into a folder being read (a loop, e.g.
+ * `ln -s . flags/loop`), is one finding at its path in `problems` and is
+ * skipped: it never stops the other files from being read.
  */
-export async function listFlagFiles(dir: string): Promise<string[]> {
+export async function listFlagFiles(dir: string, problems: Diagnostic[] = []): Promise<string[]> {
   await assertFlagsDir(dir);
   const root = realpathSync(dir);
   const out: string[] = [];
+  const finding = (file: string, code: Diagnostic['code'], severity: Diagnostic['severity'], message: string) =>
+    problems.push({ code, severity, message, file, line: 1, column: 1 });
   // Synchronous on purpose: thousands of small reads finish faster than the
   // promise machinery around them, and a CLI has nothing else to do meanwhile.
-  const walk = (folder: string, top: boolean) => {
-    const names = readdirSync(folder).sort();
+  const walk = (folder: string, top: boolean, ancestors: string[]) => {
+    let names: string[];
+    try {
+      names = readdirSync(folder).sort();
+    } catch (e) {
+      finding(folder, 'UNREADABLE_FILE', 'error', `cannot read folder: ${errorCode(e)}`);
+      return;
+    }
     for (const name of names) {
       if (name.startsWith('.')) continue;
       if (top && name === EXPERIMENTS_DIR) continue;
       const full = path.join(folder, name);
-      let info = lstatSync(full);
-      if (info.isSymbolicLink()) {
-        const target = safeRealpath(full);
-        if (!target || !isInside(root, target)) continue;
-        info = statSync(full);
+      try {
+        let info = lstatSync(full);
+        if (info.isSymbolicLink()) {
+          let target: string;
+          try {
+            target = realpathSync(full);
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === 'ELOOP') finding(full, 'SYMLINK_LOOP', 'warning', 'symbolic link loop (the link leads back to itself): skipped');
+            continue;
+          }
+          if (!isInside(root, target)) continue;
+          info = statSync(full);
+          if (info.isDirectory() && ancestors.includes(target)) {
+            finding(full, 'SYMLINK_LOOP', 'warning', `symbolic link loop: it leads back to ${path.relative(path.dirname(root), target) || target}, which is already being read; skipped`);
+            continue;
+          }
+        }
+        if (info.isDirectory()) walk(full, false, [...ancestors, realpathSync(full)]);
+        else if (info.isFile() && /\.ya?ml$/i.test(name)) out.push(full);
+      } catch (e) {
+        finding(full, 'UNREADABLE_FILE', 'error', `cannot read: ${errorCode(e)}`);
       }
-      if (info.isDirectory()) walk(full, false);
-      else if (info.isFile() && /\.ya?ml$/i.test(name)) out.push(full);
     }
   };
-  walk(dir, true);
+  walk(dir, true, [root]);
   return out;
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
 function safeRealpath(p: string): string | null {
@@ -91,10 +120,13 @@ function failedFile(file: string, code: Diagnostic['code'], message: string): Pa
 
 /** Reads and validates the whole flags directory. */
 export async function readFlagSet(dir: string): Promise<FlagSet> {
-  const files = await listFlagFiles(dir);
+  const problems: Diagnostic[] = [];
+  const files = await listFlagFiles(dir, problems);
   const parsed: ParsedFlagFile[] = [];
   for (const f of files) parsed.push(await readFlagFile(f));
-  return validateFlagFiles(parsed);
+  const set = validateFlagFiles(parsed);
+  if (problems.length > 0) set.diagnostics = [...set.diagnostics, ...problems].sort(compareDiagnostics);
+  return set;
 }
 
 /** Paths, sizes and modification times of the flag files: changes when any file does. */
