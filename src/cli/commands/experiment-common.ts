@@ -50,6 +50,11 @@ export function eventLogPath(ctx: CommandContext, option: string | undefined): s
   return given === undefined ? path.join(ctx.flagsDir, DEFAULT_EVENT_LOG) : path.resolve(ctx.io.cwd, given);
 }
 
+/** Options for appending to that log: the default one must stay inside the flags directory (an explicit path is the user's choice). */
+export function eventLogWriteOptions(ctx: CommandContext, option: string | undefined): { root?: string } {
+  return option === undefined && !ctx.io.env.FLAGS_EVENT_LOG ? { root: ctx.flagsDir } : {};
+}
+
 /** Event timestamps: the command layer reads the clock; milliseconds keep a user's exposure and conversion in order. */
 export function nowIso(): string {
   return new Date().toISOString();

@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 import { analyzeExperiment, describeVerdict } from '../../experiments/results.js';
 import { CORRECTIONS, type Correction } from '../../experiments/stats.js';
 import { createTally, summarizeTally, tallyLine, tallyMalformed } from '../../experiments/tally.js';
-import { readEventLines } from '../../store/event-log.js';
+import { MAX_EVENT_LINE_BYTES, readEventLines } from '../../store/event-log.js';
 import type { CommandContext } from '../context.js';
 import { renderResultsReport } from '../render/experiment.js';
 import { createProgress } from '../render/progress.js';
@@ -35,7 +35,14 @@ export async function runExperimentResults(ctx: CommandContext, id: string, opts
   const progress = createProgress(ctx.io.stderr, `reading ${ctx.relative(log)}`);
   let read;
   try {
-    read = readEventLines(log, (line) => tallyLine(tally, line), { onProgress: (bytes, total) => progress.update(bytes, total, tally.lineNumber) });
+    read = readEventLines(log, (line) => tallyLine(tally, line), {
+      onProgress: (bytes, total) => progress.update(bytes, total, tally.lineNumber),
+      // Not held in memory: counted as malformed like any other unusable line.
+      onOverlongLine: (line, bytes) => {
+        tally.lineNumber = line;
+        tallyMalformed(tally, `line of ${bytes.toLocaleString('en-US')} bytes, over the ${MAX_EVENT_LINE_BYTES / 1048576} MiB limit (not read)`, line);
+      },
+    });
   } finally {
     progress.done();
   }
