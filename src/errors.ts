@@ -16,6 +16,7 @@ export type DiagnosticCode =
   | 'FILE_TOO_LARGE'
   | 'UNREADABLE_FILE'
   | 'SYMLINK_LOOP'
+  | 'INVALID_UTF8'
   // schema
   | 'MISSING_FIELD'
   | 'UNKNOWN_FIELD'

@@ -7,7 +7,6 @@
  * writes the file atomically (atomic-write.ts). Problems in other files never
  * block an edit.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { FlagsError, type Diagnostic } from '../errors.js';
@@ -17,7 +16,7 @@ import { parseFlagFile, type FlagEntry, type ParsedFlagFile } from '../schema/pa
 import { didYouMean } from '../schema/suggest.js';
 import { validateFlagEntry } from '../schema/validate.js';
 import { type AtomicFs, resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
-import { isInside, readFlagSet } from './flag-repo.js';
+import { isInside, readEditableText, readFlagSet } from './flag-repo.js';
 import { withFileLock } from './lock.js';
 import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit.js';
 
@@ -523,7 +522,7 @@ async function editFlag<R extends object>(
 
   return withFileLock(target, { timeoutMs: opts.lockTimeoutMs, displayName: name }, async (lock) => {
     // Re-read under the lock: whatever another process wrote before we got it is kept.
-    const text = readFileSync(target, 'utf8');
+    const { bytes, text } = readEditableText(target, name);
     const parsed = parseFlagFile(file, text);
     const yamlErrors = parsed.diagnostics.filter((d) => d.code === 'YAML_SYNTAX' || d.code === 'DUPLICATE_MAPPING_KEY');
     if (yamlErrors.length > 0) {
@@ -557,7 +556,7 @@ async function editFlag<R extends object>(
 
     lock.assertHeld();
     // Checked again at the rename: a paused holder whose lock was taken over, or a hand edit meanwhile, is never overwritten.
-    await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs, expect: text, beforeRename: () => lock.assertHeld() });
+    await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs, expect: bytes, beforeRename: () => lock.assertHeld() });
 
     const newRaw = newEntry.raw as RawFlag;
     const changes = [...plan.sets, { path: ['updatedAt'] }]

@@ -6,6 +6,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'no
 import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
+import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
 import { compareDiagnostics, validateFlagFiles, type FlagSet } from '../schema/validate.js';
 import { isInside } from './paths.js';
 
@@ -105,10 +106,28 @@ export async function readFlagFile(file: string): Promise<ParsedFlagFile> {
     if (info.size > MAX_FLAG_FILE_BYTES) {
       return failedFile(file, 'FILE_TOO_LARGE', `file is ${(info.size / 1048576).toFixed(1)} MiB; flag files are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`);
     }
-    return parseFlagFile(file, readFileSync(file, 'utf8'));
+    const bytes = readFileSync(file);
+    const decoded = decodeUtf8(bytes);
+    if (decoded.ok) return parseFlagFile(file, decoded.text);
+    // Parsed as far as it goes, so its keys are known (PARSE_ERROR, not FLAG_NOT_FOUND); served from nowhere.
+    const parsed = parseFlagFile(file, bytes.toString('utf8'));
+    parsed.syntaxOk = false;
+    parsed.diagnostics = [{ code: 'INVALID_UTF8', severity: 'error', message: utf8Problem(decoded), file, line: decoded.line, column: decoded.column }];
+    return parsed;
   } catch (e) {
     return failedFile(file, 'UNREADABLE_FILE', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/**
+ * The text of a file about to be edited, as bytes and text; a file that is not
+ * UTF-8 is refused (decoding it would rewrite its bad bytes as U+FFFD).
+ */
+export function readEditableText(file: string, name: string): { bytes: Buffer; text: string } {
+  const bytes = readFileSync(file);
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) throw new FlagsError('FILE_HAS_ERRORS', `cannot edit ${name}: ${utf8Problem(decoded)}; fix the file first`);
+  return { bytes, text: decoded.text };
 }
 
 function failedFile(file: string, code: Diagnostic['code'], message: string): ParsedFlagFile {
