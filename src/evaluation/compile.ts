@@ -30,7 +30,7 @@ export interface CompiledEnvironment {
   readonly value: JsonValue | undefined;
 }
 
-/** A flag ready for evaluateCompiled. Read-only; independent of later edits to the source flag (values are shared). */
+/** A flag ready for evaluateCompiled. Read-only; independent of later edits to the source flag (values are frozen copies). */
 export interface CompiledFlag {
   readonly key: string;
   /** `key + ':'`, the prefix of every bucketing hash input. */
@@ -51,13 +51,29 @@ export interface CompiledFlag {
  * Compiles a validated flag. Throws a FlagsError (INVALID_OPERATOR_VALUE,
  * INVALID_REGEX, INVALID_SEMVER) for a condition validation rejects.
  */
+/**
+ * A served value is handed to every caller: an object or array is copied
+ * once, at load, and frozen, so `r.value.limit = 999` by one caller cannot
+ * change what the next one gets (it throws in strict mode). The flag given
+ * to compileFlag is left as it is.
+ */
+export function frozen(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  return deepFreeze(structuredClone(value));
+}
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v !== null && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(o);
+}
+
 export function compileFlag(flag: Flag): CompiledFlag {
   let environments: Map<string, CompiledEnvironment> | null = null;
   if (flag.environments) {
     // A Map of own entries: an environment named "constructor" or "toString"
     // must find nothing unless the file defines it.
     environments = new Map();
-    for (const [name, o] of Object.entries(flag.environments)) environments.set(name, { enabled: o.enabled, value: o.value });
+    for (const [name, o] of Object.entries(flag.environments)) environments.set(name, { enabled: o.enabled, value: o.value === undefined ? undefined : frozen(o.value) });
   }
   const variants = flag.variants && flag.variants.length > 0 ? flag.variants : null;
   // Not Object.freeze'd: V8 reads frozen objects and arrays measurably slower
@@ -68,13 +84,13 @@ export function compileFlag(flag: Flag): CompiledFlag {
     type: flag.type,
     killSwitch: flag.killSwitch === true,
     enabled: flag.enabled,
-    defaultValue: flag.defaultValue,
+    defaultValue: frozen(flag.defaultValue),
     environments,
     rules: flag.rules.map((r) => {
       const conditions = r.conditions.map(compileCondition);
       return {
         id: r.id,
-        value: r.value,
+        value: frozen(r.value),
         conditions,
         matches: allOf(conditions),
         rollout: r.percentage === undefined ? null : rolloutThreshold(r.percentage),
@@ -83,13 +99,13 @@ export function compileFlag(flag: Flag): CompiledFlag {
     variants: variants
       ? {
           keys: variants.map((v) => v.key),
-          values: variants.map((v) => v.value),
+          values: variants.map((v) => frozen(v.value)),
           cumulative: cumulativeWeights(variants.map((v) => v.weight)),
         }
       : null,
     fallthrough: flag.fallthrough
       ? {
-          value: flag.fallthrough.value,
+          value: frozen(flag.fallthrough.value),
           rollout: flag.fallthrough.percentage === undefined ? null : rolloutThreshold(flag.fallthrough.percentage),
         }
       : null,
