@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createFlagEvaluator, evaluate } from '../../src/evaluation/index.js';
 import type { Flag } from '../../src/schema/flag.js';
 
-const base = { name: 'x', description: '', enabled: true, tags: [], owner: 't', killSwitch: false } as const;
+const base = { name: 'x', description: '', enabled: true, tags: [] as string[], owner: 't', killSwitch: false };
 const cfg: Flag = {
   ...base,
   key: 'cfg',
