@@ -80,3 +80,22 @@ describe('a file that is not UTF-8 (9)', () => {
     }
   });
 });
+
+describe('values that start with a YAML indicator are written quoted (13)', () => {
+  it('create and set with *, &, !, %, @ and ` values: written, read back the same, valid', async () => {
+    const dir = projectWith({ 'a.yaml': flagYaml('a') });
+    dirs.push(dir);
+    const odd = ['*a', '&x', '!y', '%z', '@w', '`v', '*', '&'];
+    const c = await runMain(['create', 'f', '--type', 'string', '--default', '*a', '--owner', '*team', ...odd.flatMap((t) => ['--tag', t])], { cwd: dir });
+    expect(c.stderr).toBe('');
+    expect(c.code).toBe(0);
+    for (const [i, v] of odd.entries()) {
+      const s = await runMain(['set', i % 2 ? 'f' : 'a', 'description', v], { cwd: dir });
+      expect([s.code, s.stderr], v).toEqual([0, '']);
+      expect(JSON.parse((await runMain(['show', i % 2 ? 'f' : 'a', '--json'], { cwd: dir })).stdout)).toMatchObject({ description: v });
+    }
+    const shown = JSON.parse((await runMain(['show', 'f', '--json'], { cwd: dir })).stdout);
+    expect(shown).toMatchObject({ defaultValue: '*a', owner: '*team', tags: odd });
+    expect((await runMain(['validate'], { cwd: dir })).code).toBe(0);
+  });
+});
