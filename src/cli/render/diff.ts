@@ -4,6 +4,7 @@
  * flags by risk, details per flag in collapsible sections).
  */
 import { mdCode, mdHtml, mdText } from './markdown.js';
+import { oneLine } from './terminal.js';
 import type { ChalkInstance } from 'chalk';
 import type { Diagnostic } from '../../errors.js';
 import type { BlastRadius, SegmentRadius, Transition } from '../../review/blast-radius.js';
@@ -191,7 +192,8 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
     for (const d of report.invalid.slice(0, MAX_LISTED_DIAGNOSTICS)) lines.push(`  ${d.file}:${d.line}:${d.column}  ${d.code}  ${d.message}`);
     if (report.invalid.length > MAX_LISTED_DIAGNOSTICS) lines.push(`  … and ${report.invalid.length - MAX_LISTED_DIAGNOSTICS} more`);
   }
-  return lines.join('\n');
+  // Each entry is one line: a line break from a file value is shown, never obeyed.
+  return lines.map(oneLine).join('\n');
 }
 
 function renderChangeValues(ch: FieldChange, chalk: ChalkInstance): string {

@@ -1,6 +1,7 @@
 /** Human rendering of flags and values. */
 import type { ChalkInstance } from 'chalk';
 import type { Condition, Flag } from '../../schema/flag.js';
+import { oneLine } from './terminal.js';
 
 export function renderValue(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
@@ -63,5 +64,5 @@ export function renderFlagDetails(flag: Flag, chalk: ChalkInstance): string {
       lines.push(`  ${name.padEnd(12)} ${what}`);
     }
   }
-  return lines.join('\n');
+  return lines.map(oneLine).join('\n');
 }

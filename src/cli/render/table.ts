@@ -1,5 +1,6 @@
 /** cli-table3 with the house look; borders only, colour decided by the caller. */
 import Table from 'cli-table3';
+import { oneLine } from './terminal.js';
 
 export function renderTable(head: string[], rows: string[][], opts: { color: boolean }): string {
   const table = new Table({
@@ -7,6 +8,7 @@ export function renderTable(head: string[], rows: string[][], opts: { color: boo
     style: { head: opts.color ? ['cyan'] : [], border: opts.color ? ['grey'] : [], compact: true },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  table.push(...rows);
+  // A cell is one line: a line break in a file value would otherwise become a row of its own.
+  table.push(...rows.map((row) => row.map(oneLine)));
   return table.toString();
 }
