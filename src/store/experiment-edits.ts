@@ -31,6 +31,7 @@ import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 import { experimentFile, experimentsDir, readExperiments } from './experiment-repo.js';
 import { createFlag, displayOf, setEnabled, timestamp, type EditOptions, type FieldChange, type ToggleResult } from './flag-edits.js';
 import { readEditableText, readFlagSet } from './flag-repo.js';
+import { reservedNameProblem } from '../schema/portable.js';
 import { withFileLock } from './lock.js';
 import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit.js';
 
@@ -335,6 +336,8 @@ function checkKey(key: string, what: string): void {
       `invalid ${what} ${JSON.stringify(key)}: use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters`,
     );
   }
+  const reserved = reservedNameProblem(key);
+  if (reserved) throw new FlagsError('INVALID_KEY', `invalid ${what} ${JSON.stringify(key)}: ${reserved}`);
 }
 
 function sameName(file: string, id: string): boolean {

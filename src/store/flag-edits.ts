@@ -17,6 +17,7 @@ import { didYouMean } from '../schema/suggest.js';
 import { validateFlagEntry } from '../schema/validate.js';
 import { type AtomicFs, resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 import { isInside, readEditableText, readFlagSet } from './flag-repo.js';
+import { foldCase, reservedNameProblem } from '../schema/portable.js';
 import { withFileLock } from './lock.js';
 import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit.js';
 
@@ -170,6 +171,10 @@ export async function createFlag(dir: string, spec: CreateFlagSpec, opts: EditOp
   if (existing?.length) {
     const at = existing.map((e) => `${shown(e.file)}:${e.position.line}:${e.position.column}`).join(', ');
     throw new FlagsError('FLAG_EXISTS', `flag "${spec.key}" already exists (${at})`);
+  }
+  const twin = [...set.entries.keys()].find((k) => foldCase(k) === foldCase(spec.key));
+  if (twin !== undefined) {
+    throw new FlagsError('FLAG_EXISTS', `flag "${twin}" already exists and differs from "${spec.key}" only by case (the two files collide on Windows and macOS)`);
   }
   const file = path.join(dir, `${spec.key}.yaml`);
   // A second guard besides the key pattern (which already forbids separators and a leading dot).
@@ -473,6 +478,8 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string): string {
       `invalid flag key ${JSON.stringify(spec.key)}: use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters`,
     );
   }
+  const reserved = reservedNameProblem(spec.key);
+  if (reserved) throw new FlagsError('INVALID_KEY', `invalid flag key ${JSON.stringify(spec.key)}: ${reserved}`);
   if (!(FLAG_TYPES as readonly string[]).includes(spec.type)) {
     throw new FlagsError('INVALID_VALUE', `type must be one of ${FLAG_TYPES.join(', ')}, got "${String(spec.type)}"`);
   }

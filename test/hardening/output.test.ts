@@ -73,3 +73,34 @@ describe('revisions that name no single commit (17)', () => {
     expect(r.stderr.split('\n')).toHaveLength(2);
   });
 });
+
+describe('names that break a checkout elsewhere (15)', () => {
+  it('Windows device names are refused as flag keys and experiment ids; nothing is written', async () => {
+    const dir = repo({ 'flags/a.yaml': flagYaml('a') });
+    for (const key of ['CON', 'con', 'nul.x', 'COM1', 'lpt9']) {
+      const c = await runMain(['create', key, '--type', 'boolean', '--default', 'false'], { cwd: dir });
+      expect([c.code, c.stderr], key).toEqual([1, `error: invalid flag key "${key}": "${key.split('.')[0]}" is a device name on Windows: a file named ${key}.yaml cannot be checked out there\n`]);
+    }
+    const e = await runMain(['experiment', 'create', 'CON', '--flag', 'exp-flag', '--name', 'E', '--control', 'a', '--treatment', 'b', '--metric', 'buy'], { cwd: dir });
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(/"CON" is a device name on Windows/);
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect((await runMain(['create', 'console', '--type', 'boolean', '--default', 'false'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('keys equal ignoring case are DUPLICATE_FLAG_KEY naming both, served from neither; create refuses the twin', async () => {
+    const dir = repo({ 'flags/feature.yaml': flagYaml('feature'), 'flags/other.yaml': flagYaml('other') });
+    writeFileSync(path.join(dir, 'flags/list.yaml'), `flags:\n  - ${flagYaml('Feature').trimEnd().split('\n').join('\n    ')}\n`);
+    const v = await runMain(['validate', '--format', 'json'], { cwd: dir });
+    expect(v.code).toBe(1);
+    const found = JSON.parse(v.stdout).diagnostics as { code: string; file: string; message: string }[];
+    expect(found.map((d) => [d.code, d.file])).toEqual([
+      ['DUPLICATE_FLAG_KEY', 'flags/feature.yaml'],
+      ['DUPLICATE_FLAG_KEY', 'flags/list.yaml'],
+    ]);
+    expect(found[0].message).toMatch(/^flag key "feature" \/ "Feature" \(keys that differ only by case collide on Windows and macOS\) is also defined at flags\/list\.yaml:2:/);
+    for (const key of ['feature', 'Feature']) expect(JSON.parse((await runMain(['eval', key, '--json'], { cwd: dir })).stdout)).toMatchObject({ errorCode: 'PARSE_ERROR' });
+    const c = await runMain(['create', 'OTHER', '--type', 'boolean', '--default', 'false'], { cwd: dir });
+    expect(c.stderr).toBe('error: flag "other" already exists and differs from "OTHER" only by case (the two files collide on Windows and macOS)\n');
+  });
+});
