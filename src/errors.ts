@@ -15,6 +15,8 @@ export type DiagnosticCode =
   | 'INVALID_FILE_FORM'
   | 'FILE_TOO_LARGE'
   | 'UNREADABLE_FILE'
+  | 'SYMLINK_LOOP'
+  | 'INVALID_UTF8'
   // schema
   | 'MISSING_FIELD'
   | 'UNKNOWN_FIELD'

@@ -41,7 +41,7 @@ export interface CompileOptions {
   segments?: SegmentsInput;
 }
 
-/** A flag ready for evaluateCompiled. Read-only; independent of later edits to the source flag (values are shared). */
+/** A flag ready for evaluateCompiled. Read-only; independent of later edits to the source flag (values are frozen copies). */
 export interface CompiledFlag {
   readonly key: string;
   /** `key + ':'`, the prefix of every bucketing hash input. */
@@ -64,6 +64,22 @@ export interface CompiledFlag {
  * Compiles a validated flag. Throws a FlagsError (INVALID_OPERATOR_VALUE,
  * INVALID_REGEX, INVALID_SEMVER) for a condition validation rejects.
  */
+/**
+ * A served value is handed to every caller: an object or array is copied
+ * once, at load, and frozen, so `r.value.limit = 999` by one caller cannot
+ * change what the next one gets (it throws in strict mode). The flag given
+ * to compileFlag is left as it is.
+ */
+export function frozen(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  return deepFreeze(structuredClone(value));
+}
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v !== null && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(o);
+}
+
 export function compileFlag(flag: Flag, options: CompileOptions = {}): CompiledFlag {
   const segments = options.segments === undefined ? undefined : compileSegments(options.segments);
   const variants = flag.variants && flag.variants.length > 0 ? flag.variants : null;
@@ -75,13 +91,13 @@ export function compileFlag(flag: Flag, options: CompileOptions = {}): CompiledF
     type: flag.type,
     killSwitch: flag.killSwitch === true,
     enabled: flag.enabled,
-    defaultValue: flag.defaultValue,
+    defaultValue: frozen(flag.defaultValue),
     environments: null,
     rules: compileRules(flag.rules, segments),
     variants: variants
       ? {
           keys: variants.map((v) => v.key),
-          values: variants.map((v) => v.value),
+          values: variants.map((v) => frozen(v.value)),
           cumulative: cumulativeWeights(variants.map((v) => v.weight)),
         }
       : null,
@@ -103,7 +119,7 @@ export function compileFlag(flag: Flag, options: CompileOptions = {}): CompiledF
           fallthrough: o.fallthrough === undefined ? base.fallthrough : compileFallthrough(o.fallthrough),
         }
       : null;
-    environments.set(name, { enabled: o.enabled, value: o.value, targeting });
+    environments.set(name, { enabled: o.enabled, value: o.value === undefined ? undefined : frozen(o.value), targeting });
   }
   return { ...base, environments };
 }
@@ -113,7 +129,7 @@ function compileRules(rules: readonly Rule[], segments: SegmentTable | undefined
     const conditions = r.conditions.map((c) => compileCondition(c, segments));
     return {
       id: r.id,
-      value: r.value,
+      value: frozen(r.value),
       conditions,
       matches: allOf(conditions),
       rollout: r.percentage === undefined ? null : rolloutThreshold(r.percentage),
@@ -122,7 +138,7 @@ function compileRules(rules: readonly Rule[], segments: SegmentTable | undefined
 }
 
 function compileFallthrough(f: Fallthrough | undefined): CompiledFlag['fallthrough'] {
-  return f ? { value: f.value, rollout: f.percentage === undefined ? null : rolloutThreshold(f.percentage) } : null;
+  return f ? { value: frozen(f.value), rollout: f.percentage === undefined ? null : rolloutThreshold(f.percentage) } : null;
 }
 
 export { regexProblem, parseSemver, conditionValueProblem, type ConditionValueProblem } from './operators/index.js';

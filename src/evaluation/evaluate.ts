@@ -17,7 +17,15 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  * malformed condition value).
  */
 export function evaluate(flag: Flag, context: EvaluationContext = EMPTY_CONTEXT, options?: CompileOptions): EvaluationResult<JsonValue> {
-  return evaluateCompiled(compileFlag(flag, options), context);
+  const compiled = compileFlag(flag, options);
+  // No context makes evaluation throw: a bad one gets the flag's default (there is no caller default here).
+  const invalid = { value: compiled.defaultValue, reason: 'ERROR', errorCode: 'INVALID_CONTEXT' } as const;
+  if (context === null || typeof context !== 'object' || Array.isArray(context)) return invalid;
+  try {
+    return evaluateCompiled(compiled, context);
+  } catch {
+    return invalid;
+  }
 }
 
 /**

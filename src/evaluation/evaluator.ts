@@ -61,6 +61,11 @@ export interface FlagEvaluator {
  * neither place (PARSE_ERROR, SPEC 1.1), as is a flag whose conditions do not
  * compile (validation reports those; the evaluator refuses to guess).
  */
+/** An object, or nothing (an omitted context is the empty one). */
+export function isContext(context: unknown): context is EvaluationContext | undefined {
+  return context === undefined || (context !== null && typeof context === 'object' && !Array.isArray(context));
+}
+
 export function createFlagEvaluator(flags: Iterable<Flag>, options: FlagEvaluatorOptions = {}): FlagEvaluator {
   const compiled = new Map<string, CompiledFlag>();
   const invalid = new Set<string>(options.invalid ?? []);
@@ -90,7 +95,16 @@ export function createFlagEvaluator(flags: Iterable<Flag>, options: FlagEvaluato
 
   function evaluateKey<D extends JsonValue | undefined>(key: string, context?: EvaluationContext, defaultValue?: D): EvaluationResult<JsonValue | D> {
     const flag = compiled.get(key);
-    if (flag !== undefined) return evaluateCompiled(flag, context);
+    if (flag !== undefined) {
+      // Whatever the caller passes (null, a string, an object whose getters
+      // throw, a Proxy), evaluation answers: the caller's default, INVALID_CONTEXT.
+      if (!isContext(context)) return error(defaultValue as D, 'INVALID_CONTEXT');
+      try {
+        return evaluateCompiled(flag, context);
+      } catch {
+        return error(defaultValue as D, 'INVALID_CONTEXT');
+      }
+    }
     return error(defaultValue as D, invalid.has(key) ? 'PARSE_ERROR' : 'FLAG_NOT_FOUND');
   }
 

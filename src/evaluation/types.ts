@@ -33,7 +33,7 @@ export const REASONS = [
 export type Reason = (typeof REASONS)[number];
 
 /** Set exactly when `reason` is `ERROR`. */
-export const ERROR_CODES = ['FLAG_NOT_FOUND', 'PARSE_ERROR', 'TYPE_MISMATCH'] as const;
+export const ERROR_CODES = ['FLAG_NOT_FOUND', 'PARSE_ERROR', 'TYPE_MISMATCH', 'INVALID_CONTEXT'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**

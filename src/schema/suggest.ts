@@ -14,12 +14,22 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/**
+ * Suggestions are made only for words up to this long: field names, enum
+ * values and keys are short, and the distance costs length × length (a 1 MB
+ * `operator:` value took two minutes and a gigabyte per check).
+ */
+export const MAX_SUGGEST_LENGTH = 64;
+
 /** The closest candidate within a third of the word's length (at least 1, at most 3 edits). */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGEST_LENGTH) return undefined;
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length: no need to compute it.
+    if (Math.abs(c.length - word.length) > limit) continue;
     const dist = editDistance(word, c);
     if (dist < bestDistance) {
       best = c;

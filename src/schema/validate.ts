@@ -23,6 +23,7 @@ import { formatPath, locatePath, type PathSegment, type Position } from './locat
 import type { FlagEntry, ParsedFlagFile, ParsedYaml } from './parse-file.js';
 import { didYouMean, suggest } from './suggest.js';
 import { flagSegmentReferences, referenceFindings, unusedSegmentDiagnostics, type SegmentIndex } from './segment-checks.js';
+import { foldCase } from './portable.js';
 
 export interface FlagSet {
   /**
@@ -222,6 +223,25 @@ export class FlagSetValidator {
       valid.delete(key);
       invalidKeys.add(key);
       for (const d of duplicateDiagnostics('DUPLICATE_FLAG_KEY', `flag key "${key}"`, list)) diagnostics.push({ ...d, flagKey: key, path: 'key' });
+    }
+    // Keys equal ignoring case are one file name on Windows and macOS: served from neither.
+    const byFold = new Map<string, string[]>();
+    for (const key of this.places.keys()) {
+      const f = foldCase(key);
+      const list = byFold.get(f);
+      if (list) list.push(key);
+      else byFold.set(f, [key]);
+    }
+    for (const keys of byFold.values()) {
+      if (keys.length < 2) continue;
+      const list = keys.flatMap((k) => this.places.get(k)!);
+      for (const k of keys) {
+        valid.delete(k);
+        invalidKeys.add(k);
+      }
+      const what = `flag key ${keys.map((k) => JSON.stringify(k)).join(' / ')} (keys that differ only by case collide on Windows and macOS)`;
+      const ds = duplicateDiagnostics('DUPLICATE_FLAG_KEY', what, list);
+      ds.forEach((d, i) => diagnostics.push({ ...d, flagKey: list[i].key ?? keys[0], path: 'key' }));
     }
     for (const key of valid.keys()) invalidKeys.delete(key);
     const segments = this.segments;

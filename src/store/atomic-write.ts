@@ -5,7 +5,7 @@
  * old or the new file, never a partial one; a failure or an interrupt removes
  * the temp file.
  */
-import { constants, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { constants, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -71,6 +71,16 @@ export interface AtomicWriteOptions {
   displayName?: string;
   fs?: AtomicFs;
   signals?: SignalSource;
+  /**
+   * The content the new data was made from. Checked right before the rename
+   * (synchronously, so nothing of this process runs in between): when the
+   * file holds anything else, someone wrote it after it was read (an editor,
+   * a process that took over a lock this one held while paused), and the
+   * write is refused with FILE_CHANGED instead of overwriting that change.
+   */
+  expect?: string | Uint8Array;
+  /** Runs right before the rename; throwing stops the write (e.g. a lost lock). */
+  beforeRename?: () => void;
 }
 
 /** Replaces (or creates) `file` with `data`, atomically. Returns the path actually written. */
@@ -147,6 +157,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
       tmpExists = false;
       await fs.unlink(tmp).catch(() => undefined);
     } else {
+      opts.beforeRename?.();
+      if (opts.expect !== undefined) assertUnchanged(target, opts.expect, name);
       await fs.rename(tmp, target);
     }
     tmpExists = false;
@@ -162,6 +174,21 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     throw writeFailed(name, e);
   } finally {
     for (const s of INTERRUPTS) signals.off(s, onSignal);
+  }
+}
+
+function assertUnchanged(target: string, expected: string | Uint8Array, name: string): void {
+  let now: Buffer | null;
+  try {
+    now = readFileSync(target);
+  } catch {
+    now = null;
+  }
+  if (now === null || !now.equals(typeof expected === 'string' ? Buffer.from(expected, 'utf8') : expected)) {
+    throw new FlagsError(
+      'FILE_CHANGED',
+      `${name} changed while this edit was being made (an editor or another process wrote it); nothing was written, run the command again`,
+    );
   }
 }
 

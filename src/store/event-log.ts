@@ -6,27 +6,49 @@
  * concurrent processes on one machine never interleave and none is lost
  * (local file systems; NFS gives no such promise).
  */
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FlagsError } from '../errors.js';
+import { isInside } from './paths.js';
 import { parseEventLine, type LogEvent } from '../schema/event.js';
 
 export { DEFAULT_EVENT_LOG } from './paths.js';
 
 /**
+ * The longest log line read (16 MiB; an event is a few hundred bytes). A
+ * longer one is skipped without being held, and reported (onOverlongLine), so
+ * a gigabyte without a newline costs 16 MiB of memory, not two gigabytes.
+ */
+export const MAX_EVENT_LINE_BYTES = 16 * 1024 * 1024;
+
+export interface AppendEventOptions {
+  /**
+   * The folder the log must stay in (the flags directory, for the default
+   * log): a log that is a symbolic link to anywhere outside it is refused, so
+   * a committed `experiments/events.jsonl -> ~/bin/script` is never appended
+   * to. An explicit path (--log, $FLAGS_EVENT_LOG) is the user's choice and
+   * is written as given.
+   */
+  root?: string;
+}
+
+/**
  * Appends one event as one JSON line. Creates the file (mode 0644) when
  * missing, but never its directory: a log path in a folder that does not
- * exist is almost always a typo, so it is refused, naming the path.
+ * exist is almost always a typo, so it is refused, naming the path. The log
+ * must be a regular file: a FIFO or a device is refused, not "recorded".
  */
-export function appendEvent(path: string, event: LogEvent): void {
+export function appendEvent(path: string, event: LogEvent, options: AppendEventOptions = {}): void {
   const line = JSON.stringify(event);
   // Never write what readers would count as malformed.
   const check = parseEventLine(line);
   if (!check.ok) throw new FlagsError('INVALID_EVENT', `refusing to append an invalid event to ${path}: ${check.reason}`);
+  if (options.root !== undefined) assertStaysInside(path, options.root);
   let fd: number;
   try {
     // O_RDWR rather than O_WRONLY only to peek at the last byte below; writes still go to the end.
-    fd = openSync(path, constants.O_APPEND | constants.O_CREAT | constants.O_RDWR, 0o644);
+    // O_NONBLOCK: opening a FIFO must not wait for a reader; it is refused just below.
+    fd = openSync(path, constants.O_APPEND | constants.O_CREAT | constants.O_RDWR | constants.O_NONBLOCK, 0o644);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -35,6 +57,7 @@ export function appendEvent(path: string, event: LogEvent): void {
     throw new FlagsError('EVENT_LOG_WRITE', `cannot open the event log ${path}: ${(e as Error).message}`, { cause: e });
   }
   try {
+    assertRegularFile(fd, path);
     // A crash mid-write can leave a last line without its newline. Appending
     // straight after it would glue our event onto the torn text and lose both;
     // starting with a newline sacrifices only the torn line. If two writers
@@ -55,6 +78,53 @@ export function appendEvent(path: string, event: LogEvent): void {
   }
 }
 
+/** Refuses anything but a regular file (a FIFO, a device, a socket, a folder), naming what it is. */
+export function assertRegularFile(fd: number, path: string): void {
+  const info = fstatSync(fd);
+  if (info.isFile()) return;
+  const what = info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a folder' : 'not a regular file';
+  throw new FlagsError('EVENT_LOG_NOT_FILE', `the event log ${path} is ${what}; it must be a regular file`);
+}
+
+/** The default log may be a link, but only to a place inside `root`; a dangling link is refused (creating it would write at its target). */
+function assertStaysInside(path: string, root: string): void {
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    return; // no flags directory: opening the log fails with its own message
+  }
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return;
+    // Not there yet: the file the open would create is where it must stay inside.
+    let created = path;
+    if (lstatOrNull(path)?.isSymbolicLink()) created = resolve(dirname(path), readlinkSync(path));
+    try {
+      real = join(realpathSync(dirname(created)), basename(created));
+    } catch {
+      if (created !== path) throw new FlagsError('UNSAFE_WRITE', `refusing to write the event log ${path}: it is a symbolic link that does not resolve`);
+      return; // the folder is missing: appendEvent names it
+    }
+  }
+  if (!isInside(realRoot, real)) {
+    throw new FlagsError(
+      'UNSAFE_WRITE',
+      `refusing to write the event log ${path}: it leads to ${real}, outside the flags directory (give --log or FLAGS_EVENT_LOG to log elsewhere)`,
+    );
+  }
+}
+
+function lstatOrNull(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
 function endsTorn(fd: number): boolean {
   const size = fstatSync(fd).size;
   if (size === 0) return false;
@@ -67,6 +137,10 @@ export interface ReadEventLinesOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Bytes per read (default 1 MiB). */
   chunkSize?: number;
+  /** Longer lines are skipped and reported here, not passed to onLine (default MAX_EVENT_LINE_BYTES). */
+  maxLineBytes?: number;
+  /** Called for each line over maxLineBytes, with its 1-based number and length. */
+  onOverlongLine?: (line: number, bytes: number) => void;
 }
 
 export interface ReadEventLinesResult {
@@ -88,12 +162,15 @@ export interface ReadEventLinesResult {
 export function readEventLines(path: string, onLine: (line: string) => void, options: ReadEventLinesOptions = {}): ReadEventLinesResult {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, bytes: 0, lines: 0, tornLastLine: null };
     throw new FlagsError('EVENT_LOG_READ', `cannot read the event log ${path}: ${(e as Error).message}`, { cause: e });
   }
   try {
+    if (fstatSync(fd).isDirectory()) throw new FlagsError('EVENT_LOG_READ', `cannot read the event log ${path}: it is a folder`);
+    assertRegularFile(fd, path);
     return readLines(path, fd, onLine, options);
   } finally {
     closeSync(fd);
@@ -105,31 +182,52 @@ export function readEventLines(path: string, onLine: (line: string) => void, opt
 // splitting the string takes about 0.6 of the time of node:readline.
 function readLines(path: string, fd: number, onLine: (line: string) => void, options: ReadEventLinesOptions): ReadEventLinesResult {
   const total = fstatSync(fd).size;
-  let buf = Buffer.allocUnsafe(Math.max(16, options.chunkSize ?? 1 << 20));
+  const maxLine = Math.max(16, options.maxLineBytes ?? MAX_EVENT_LINE_BYTES);
+  let buf = Buffer.allocUnsafe(Math.min(maxLine, Math.max(16, options.chunkSize ?? 1 << 20)));
   let filled = 0; // bytes in buf: a partial line carried over, then new data
   let bytes = 0;
   let lines = 0;
+  // Inside a line longer than maxLine: its bytes so far, none of them kept.
+  let skipped = -1;
   for (;;) {
     if (filled === buf.length) {
-      // One line longer than the buffer: grow it rather than split a line.
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, filled);
-      buf = bigger;
+      if (buf.length >= maxLine) {
+        // One line fills the cap: drop what is held, skip to its end.
+        skipped = (skipped < 0 ? 0 : skipped) + filled;
+        filled = 0;
+      } else {
+        const bigger = Buffer.allocUnsafe(Math.min(maxLine, buf.length * 2));
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
     }
     let n: number;
     try {
       n = readSync(fd, buf, filled, buf.length - filled, null);
     } catch (e) {
-      // Only I/O errors are wrapped; an error thrown by onLine is the caller's and passes through.
       throw new FlagsError('EVENT_LOG_READ', `cannot read the event log ${path}: ${(e as Error).message}`, { cause: e });
     }
     if (n === 0) break;
-    const scanFrom = filled;
+    let scanFrom = filled;
     filled += n;
     bytes += n;
-    const lastNewline = buf.lastIndexOf(0x0a, filled - 1);
+    if (skipped >= 0) {
+      const nl = buf.indexOf(0x0a, scanFrom);
+      if (nl < 0 || nl >= filled) {
+        skipped += filled;
+        filled = 0;
+        options.onProgress?.(bytes, Math.max(total, bytes));
+        continue;
+      }
+      lines++;
+      options.onOverlongLine?.(lines, skipped + nl);
+      skipped = -1;
+      buf.copy(buf, 0, nl + 1, filled);
+      filled -= nl + 1;
+      scanFrom = 0;
+    }
+    const lastNewline = filled > 0 ? buf.lastIndexOf(0x0a, filled - 1) : -1;
     if (lastNewline >= scanFrom) {
-      // Decode up to the last newline only, so a UTF-8 sequence is never cut.
       const text = buf.toString('utf8', 0, lastNewline);
       let start = 0;
       for (;;) {
@@ -147,5 +245,6 @@ function readLines(path: string, fd: number, onLine: (line: string) => void, opt
     }
     options.onProgress?.(bytes, Math.max(total, bytes));
   }
-  return { exists: true, bytes, lines, tornLastLine: filled > 0 ? { line: lines + 1, bytes: filled } : null };
+  const torn = (skipped < 0 ? 0 : skipped) + filled;
+  return { exists: true, bytes, lines, tornLastLine: torn > 0 ? { line: lines + 1, bytes: torn } : null };
 }

@@ -10,12 +10,12 @@
  * Globs use tinyglobby (Node 20 has no fs.glob; it is small, has one
  * dependency-free matcher, and is what vitest and vite themselves use).
  */
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { FlagsError } from '../errors.js';
-import { readEventLines } from './event-log.js';
+import { assertRegularFile, MAX_EVENT_LINE_BYTES, readEventLines } from './event-log.js';
 
 export interface ExpandedSources {
   files: string[];
@@ -65,12 +65,19 @@ export interface FileReadReport {
 export interface ReadSourcesOptions {
   onFile?: (file: string, index: number) => void;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** A line over MAX_EVENT_LINE_BYTES, skipped without being held (line number in its file, its length). */
+  onOverlongLine?: (line: number, bytes: number) => void;
 }
 
-/** True when the file starts with gzip's magic bytes 1f 8b. */
+/**
+ * True when the file starts with gzip's magic bytes 1f 8b. A log must be a
+ * regular file: opened without blocking (a FIFO would wait for a writer
+ * forever) and refused when it is a FIFO, a device or a folder.
+ */
 export function isGzipFile(file: string): boolean {
-  const fd = openSync(file, 'r');
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    assertRegularFile(fd, file);
     const head = Buffer.alloc(2);
     return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
   } finally {
@@ -106,15 +113,22 @@ export async function readEventSources(
     try {
       gzip = isGzipFile(file);
     } catch (e) {
+      if (e instanceof FlagsError) throw e;
       reports.push({ file, gzip, bytes: 0, lines: 0, tornLastLine: null, problem: (e as Error).message });
       continue;
     }
     if (gzip) {
-      reports.push(await readGzipLines(file, onLine, (bytes) => options.onProgress?.(done + bytes, total)));
+      reports.push(await readGzipLines(file, onLine, (bytes) => options.onProgress?.(done + bytes, total), options.onOverlongLine));
     } else {
       let n = 0;
       try {
-        const r = readEventLines(file, (line) => onLine(line, ++n), { onProgress: (bytes) => options.onProgress?.(done + bytes, total) });
+        const r = readEventLines(file, (line) => onLine(line, ++n), {
+          onProgress: (bytes) => options.onProgress?.(done + bytes, total),
+          onOverlongLine: (line, bytes) => {
+            n = line;
+            options.onOverlongLine?.(line, bytes);
+          },
+        });
         reports.push({ file, gzip, bytes: r.bytes, lines: r.lines, tornLastLine: r.tornLastLine, problem: r.exists ? null : 'the file disappeared while reading' });
       } catch (e) {
         if (!(e instanceof FlagsError && e.code === 'EVENT_LOG_READ')) throw e;
@@ -126,7 +140,12 @@ export async function readEventSources(
   return reports;
 }
 
-async function readGzipLines(file: string, onLine: (line: string, n: number) => void, onProgress: (compressedBytes: number) => void): Promise<FileReadReport> {
+async function readGzipLines(
+  file: string,
+  onLine: (line: string, n: number) => void,
+  onProgress: (compressedBytes: number) => void,
+  onOverlongLine?: (line: number, bytes: number) => void,
+): Promise<FileReadReport> {
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   const gunzip = createGunzip({ chunkSize: 1 << 18 });
   input.on('error', (e) => gunzip.destroy(e));
@@ -135,13 +154,29 @@ async function readGzipLines(file: string, onLine: (line: string, n: number) => 
   let bytes = 0;
   let lines = 0;
   let problem: string | null = null;
+  // Bytes of a line over MAX_EVENT_LINE_BYTES dropped so far (0: not in one): such a line is never held.
+  let skipping = 0;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      let fresh: Buffer = chunk;
+      if (skipping > 0) {
+        const nl = fresh.indexOf(0x0a);
+        if (nl < 0) {
+          skipping += fresh.length;
+          continue;
+        }
+        onOverlongLine?.(++lines, skipping + nl);
+        skipping = 0;
+        fresh = fresh.subarray(nl + 1);
+      }
+      const buf = carry.length ? Buffer.concat([carry, fresh]) : fresh;
       const last = buf.lastIndexOf(0x0a);
       if (last < 0) {
-        carry = buf;
+        if (buf.length > MAX_EVENT_LINE_BYTES) {
+          skipping = buf.length;
+          carry = Buffer.alloc(0);
+        } else carry = buf;
         continue;
       }
       // Decode up to the last newline only, so a UTF-8 sequence is never cut.
@@ -158,6 +193,10 @@ async function readGzipLines(file: string, onLine: (line: string, n: number) => 
         start = end + 1;
       }
       carry = Buffer.from(buf.subarray(last + 1));
+      if (carry.length > MAX_EVENT_LINE_BYTES) {
+        skipping = carry.length;
+        carry = Buffer.alloc(0);
+      }
       onProgress(input.bytesRead);
     }
   } catch (e) {
@@ -170,6 +209,7 @@ async function readGzipLines(file: string, onLine: (line: string, n: number) => 
   } finally {
     input.destroy();
   }
+  if (skipping > 0) onOverlongLine?.(++lines, skipping);
   const tornLastLine = carry.length > 0 ? { line: lines + 1, bytes: carry.length } : null;
   return { file, gzip: true, bytes, lines, tornLastLine, problem };
 }

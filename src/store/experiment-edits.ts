@@ -30,7 +30,8 @@ import { didYouMean } from '../schema/suggest.js';
 import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 import { experimentFile, experimentsDir, readExperiments } from './experiment-repo.js';
 import { createFlag, displayOf, setEnabled, timestamp, type EditOptions, type FieldChange, type ToggleResult } from './flag-edits.js';
-import { readFlagSet } from './flag-repo.js';
+import { readEditableText, readFlagSet } from './flag-repo.js';
+import { reservedNameProblem } from '../schema/portable.js';
 import { withFileLock } from './lock.js';
 import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit.js';
 
@@ -273,7 +274,7 @@ export async function applyExperimentAction(dir: string, id: string, action: Lif
   // takes them the other way round, so two transitions cannot deadlock.
   return withFileLock(target, { timeoutMs: opts.lockTimeoutMs, displayName: name }, async (lock) => {
     const flags = await readFlagSet(dir);
-    const text = readFileSync(target, 'utf8');
+    const { bytes, text } = readEditableText(target, name);
     const parsed = parseExperimentFile(file, text);
     const fileErrors = parsed.diagnostics.filter((d) => d.severity === 'error');
     if (fileErrors.length > 0) throw invalidDefinition(name, fileErrors);
@@ -325,7 +326,7 @@ export async function applyExperimentAction(dir: string, id: string, action: Lif
         throw new FlagsError('EDIT_FAILED', `refusing to write ${name}: the edited definition does not read back as intended; edit it by hand`);
       }
       lock.assertHeld();
-      await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs });
+      await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs, expect: bytes, beforeRename: () => lock.assertHeld() });
     }
     return {
       action,
@@ -366,6 +367,8 @@ function checkKey(key: string, what: string): void {
       `invalid ${what} ${JSON.stringify(key)}: use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters`,
     );
   }
+  const reserved = reservedNameProblem(key);
+  if (reserved) throw new FlagsError('INVALID_KEY', `invalid ${what} ${JSON.stringify(key)}: ${reserved}`);
 }
 
 function sameName(file: string, id: string): boolean {

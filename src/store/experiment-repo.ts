@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { validateExperimentFiles, type ExperimentSet, type FlagsForExperiments } from '../schema/experiment-checks.js';
 import { parseExperimentFile, type ParsedExperimentFile } from '../schema/parse-file.js';
+import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
 import { EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES } from './flag-repo.js';
 import { isInside } from './paths.js';
 
@@ -60,7 +61,12 @@ export function readExperimentFile(file: string): ParsedExperimentFile {
     if (info.size > MAX_FLAG_FILE_BYTES) {
       return failedFile(file, 'FILE_TOO_LARGE', `file is ${(info.size / 1048576).toFixed(1)} MiB; experiment files are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`);
     }
-    return parseExperimentFile(file, readFileSync(file, 'utf8'));
+    const bytes = readFileSync(file);
+    const decoded = decodeUtf8(bytes);
+    if (decoded.ok) return parseExperimentFile(file, decoded.text);
+    const parsed = failedFile(file, 'INVALID_UTF8', utf8Problem(decoded));
+    parsed.diagnostics[0] = { ...parsed.diagnostics[0], line: decoded.line, column: decoded.column };
+    return parsed;
   } catch (e) {
     return failedFile(file, 'UNREADABLE_FILE', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -7,7 +7,6 @@
  * writes the file atomically (atomic-write.ts). Problems in other files never
  * block an edit.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { FlagsError, type Diagnostic } from '../errors.js';
@@ -17,7 +16,8 @@ import { parseFlagFile, type FlagEntry, type ParsedFlagFile } from '../schema/pa
 import { didYouMean } from '../schema/suggest.js';
 import { validateFlagEntry } from '../schema/validate.js';
 import { type AtomicFs, resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
-import { isInside, readFlagSet } from './flag-repo.js';
+import { isInside, readEditableText, readFlagSet } from './flag-repo.js';
+import { foldCase, reservedNameProblem } from '../schema/portable.js';
 import { withFileLock } from './lock.js';
 import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit.js';
 
@@ -181,6 +181,10 @@ export async function createFlag(dir: string, spec: CreateFlagSpec, opts: EditOp
   if (existing?.length) {
     const at = existing.map((e) => `${shown(e.file)}:${e.position.line}:${e.position.column}`).join(', ');
     throw new FlagsError('FLAG_EXISTS', `flag "${spec.key}" already exists (${at})`);
+  }
+  const twin = [...set.entries.keys()].find((k) => foldCase(k) === foldCase(spec.key));
+  if (twin !== undefined) {
+    throw new FlagsError('FLAG_EXISTS', `flag "${twin}" already exists and differs from "${spec.key}" only by case (the two files collide on Windows and macOS)`);
   }
   const file = path.join(dir, `${spec.key}.yaml`);
   // A second guard besides the key pattern (which already forbids separators and a leading dot).
@@ -499,6 +503,8 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string | null): string 
       `invalid flag key ${JSON.stringify(spec.key)}: use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters`,
     );
   }
+  const reserved = reservedNameProblem(spec.key);
+  if (reserved) throw new FlagsError('INVALID_KEY', `invalid flag key ${JSON.stringify(spec.key)}: ${reserved}`);
   if (!(FLAG_TYPES as readonly string[]).includes(spec.type)) {
     throw new FlagsError('INVALID_VALUE', `type must be one of ${FLAG_TYPES.join(', ')}, got "${String(spec.type)}"`);
   }
@@ -548,7 +554,7 @@ export async function editFlag<R extends object>(
 
   return withFileLock(target, { timeoutMs: opts.lockTimeoutMs, displayName: name }, async (lock) => {
     // Re-read under the lock: whatever another process wrote before we got it is kept.
-    const text = readFileSync(target, 'utf8');
+    const { bytes, text } = readEditableText(target, name);
     const parsed = parseFlagFile(file, text);
     const yamlErrors = parsed.diagnostics.filter((d) => d.code === 'YAML_SYNTAX' || d.code === 'DUPLICATE_MAPPING_KEY');
     if (yamlErrors.length > 0) {
@@ -582,7 +588,8 @@ export async function editFlag<R extends object>(
     if (errors.length > 0 && !plan.safety) throw invalidEdit(name, key, errors);
 
     lock.assertHeld();
-    await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs });
+    // Checked again at the rename: a paused holder whose lock was taken over, or a hand edit meanwhile, is never overwritten.
+    await writeFileAtomic(target, newText, { root: dir, displayName: name, fs: opts.fs, expect: bytes, beforeRename: () => lock.assertHeld() });
 
     const newRaw = newEntry.raw as RawFlag;
     const changes = [...plan.sets, ...stamp]

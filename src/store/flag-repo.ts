@@ -6,9 +6,10 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'no
 import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
-import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
 import { parseSegmentFile, validateSegmentFiles, type ParsedSegmentFile, type SegmentIndex } from '../schema/segment-checks.js';
 import { SEGMENTS_DIR } from '../schema/segment.js';
+import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
+import { compareDiagnostics, validateFlagFiles, type FlagSet } from '../schema/validate.js';
 import { isInside } from './paths.js';
 
 export type { FlagSet } from '../schema/validate.js';
@@ -37,32 +38,61 @@ export async function assertFlagsDir(dir: string): Promise<void> {
 /**
  * Every *.yaml / *.yml file below `dir`, recursively, in sorted path order,
  * skipping `experiments/` and dot-folders. Symbolic links are followed only
- * when their target lies inside the flags directory.
+ * when their target lies inside the flags directory. An entry that cannot be
+ * read, and a link that leads back into a folder being read (a loop, e.g.
+ * `ln -s . flags/loop`), is one finding at its path in `problems` and is
+ * skipped: it never stops the other files from being read.
  */
-export async function listFlagFiles(dir: string): Promise<string[]> {
+export async function listFlagFiles(dir: string, problems: Diagnostic[] = []): Promise<string[]> {
   await assertFlagsDir(dir);
   const root = realpathSync(dir);
   const out: string[] = [];
+  const finding = (file: string, code: Diagnostic['code'], severity: Diagnostic['severity'], message: string) =>
+    problems.push({ code, severity, message, file, line: 1, column: 1 });
   // Synchronous on purpose: thousands of small reads finish faster than the
   // promise machinery around them, and a CLI has nothing else to do meanwhile.
-  const walk = (folder: string, top: boolean) => {
-    const names = readdirSync(folder).sort();
+  const walk = (folder: string, top: boolean, ancestors: string[]) => {
+    let names: string[];
+    try {
+      names = readdirSync(folder).sort();
+    } catch (e) {
+      finding(folder, 'UNREADABLE_FILE', 'error', `cannot read folder: ${errorCode(e)}`);
+      return;
+    }
     for (const name of names) {
       if (name.startsWith('.')) continue;
       if (top && (name === EXPERIMENTS_DIR || name === SEGMENTS_DIR || name === TESTS_DIR)) continue;
       const full = path.join(folder, name);
-      let info = lstatSync(full);
-      if (info.isSymbolicLink()) {
-        const target = safeRealpath(full);
-        if (!target || !isInside(root, target)) continue;
-        info = statSync(full);
+      try {
+        let info = lstatSync(full);
+        if (info.isSymbolicLink()) {
+          let target: string;
+          try {
+            target = realpathSync(full);
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === 'ELOOP') finding(full, 'SYMLINK_LOOP', 'warning', 'symbolic link loop (the link leads back to itself): skipped');
+            continue;
+          }
+          if (!isInside(root, target)) continue;
+          info = statSync(full);
+          if (info.isDirectory() && ancestors.includes(target)) {
+            finding(full, 'SYMLINK_LOOP', 'warning', `symbolic link loop: it leads back to ${path.relative(path.dirname(root), target) || target}, which is already being read; skipped`);
+            continue;
+          }
+        }
+        if (info.isDirectory()) walk(full, false, [...ancestors, realpathSync(full)]);
+        else if (info.isFile() && /\.ya?ml$/i.test(name)) out.push(full);
+      } catch (e) {
+        finding(full, 'UNREADABLE_FILE', 'error', `cannot read: ${errorCode(e)}`);
       }
-      if (info.isDirectory()) walk(full, false);
-      else if (info.isFile() && /\.ya?ml$/i.test(name)) out.push(full);
     }
   };
-  walk(dir, true);
+  walk(dir, true, [root]);
   return out;
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
 function safeRealpath(p: string): string | null {
@@ -81,10 +111,28 @@ export async function readFlagFile(file: string): Promise<ParsedFlagFile> {
     if (info.size > MAX_FLAG_FILE_BYTES) {
       return failedFile(file, 'FILE_TOO_LARGE', `file is ${(info.size / 1048576).toFixed(1)} MiB; flag files are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`);
     }
-    return parseFlagFile(file, readFileSync(file, 'utf8'));
+    const bytes = readFileSync(file);
+    const decoded = decodeUtf8(bytes);
+    if (decoded.ok) return parseFlagFile(file, decoded.text);
+    // Parsed as far as it goes, so its keys are known (PARSE_ERROR, not FLAG_NOT_FOUND); served from nowhere.
+    const parsed = parseFlagFile(file, bytes.toString('utf8'));
+    parsed.syntaxOk = false;
+    parsed.diagnostics = [{ code: 'INVALID_UTF8', severity: 'error', message: utf8Problem(decoded), file, line: decoded.line, column: decoded.column }];
+    return parsed;
   } catch (e) {
     return failedFile(file, 'UNREADABLE_FILE', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/**
+ * The text of a file about to be edited, as bytes and text; a file that is not
+ * UTF-8 is refused (decoding it would rewrite its bad bytes as U+FFFD).
+ */
+export function readEditableText(file: string, name: string): { bytes: Buffer; text: string } {
+  const bytes = readFileSync(file);
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) throw new FlagsError('FILE_HAS_ERRORS', `cannot edit ${name}: ${utf8Problem(decoded)}; fix the file first`);
+  return { bytes, text: decoded.text };
 }
 
 function failedFile(file: string, code: Diagnostic['code'], message: string): ParsedFlagFile {
@@ -96,11 +144,14 @@ function failedFile(file: string, code: Diagnostic['code'], message: string): Pa
 
 /** Reads and validates the whole flags directory, segments included. */
 export async function readFlagSet(dir: string): Promise<FlagSet> {
-  const files = await listFlagFiles(dir);
+  const problems: Diagnostic[] = [];
+  const files = await listFlagFiles(dir, problems);
   const segments = readSegments(dir);
   const parsed: ParsedFlagFile[] = [];
   for (const f of files) parsed.push(await readFlagFile(f));
-  return validateFlagFiles(parsed, { segments });
+  const set = validateFlagFiles(parsed, { segments });
+  if (problems.length > 0) set.diagnostics = [...set.diagnostics, ...problems].sort(compareDiagnostics);
+  return set;
 }
 
 /**

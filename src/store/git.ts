@@ -103,6 +103,10 @@ export async function resolveCommit(root: string, revision: string): Promise<str
   // A revision starting with "-" would be read by git as an option.
   if (revision === '' || revision.startsWith('-')) throw new FlagsError('UNKNOWN_REVISION', `unknown git revision "${revision}"`);
   const r = await git(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: root });
+  // rev-parse also "verifies" revisions that name no single commit (`^HEAD` prints `^<sha>`): only an object id is one.
+  if (r.code === 0 && !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(r.stdout.toString('utf8').trim())) {
+    throw new FlagsError('UNKNOWN_REVISION', `unknown git revision "${revision}" (it does not name one commit)`);
+  }
   if (r.code !== 0) {
     let hint = '';
     const head = await git(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: root });

@@ -7,6 +7,13 @@
 import { createReadStream, statSync } from 'node:fs';
 import { FlagsError } from '../errors.js';
 
+/**
+ * The longest line read (16 MiB; a context is a few hundred bytes): a longer
+ * one is an error naming its line, found without holding more than the cap,
+ * so a file of 600 MB without a newline is one clear error, not an internal one.
+ */
+export const MAX_JSON_LINE_BYTES = 16 * 1024 * 1024;
+
 export interface JsonLinesOptions {
   /** Called after each chunk with bytes read so far and the total (0 when unknown, e.g. stdin). */
   onProgress?: (read: number, total: number) => void;
@@ -73,6 +80,10 @@ export async function readJsonLines(
       }
     }
     rest += text.slice(start);
+    // Counted in UTF-16 units: at most 32 MB held, whatever the text.
+    if (rest.length > MAX_JSON_LINE_BYTES) {
+      throw new FlagsError('CONTEXT_LINE_TOO_LONG', `${label}:${line + 1}: line longer than ${MAX_JSON_LINE_BYTES / 1048576} MiB (a context is one JSON object per line)`);
+    }
     opts.onProgress?.(read, total);
     await opts.onChunkEnd?.();
   }

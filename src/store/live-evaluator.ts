@@ -3,13 +3,15 @@
  * and with `watch: true` reloads when files change, so a kill switch committed
  * and deployed as a file reaches a running service within a second, without a
  * restart. A flag whose file turns invalid keeps its last valid version (and
- * the problem is reported), so a typo never silently turns a feature off.
+ * the problem is reported), so a typo never silently turns a feature off; but
+ * a kill written into an invalid flag still reaches it (withSafetyFields).
  */
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import type { Diagnostic } from '../errors.js';
 import { createFlagEvaluator, type FlagEvaluator } from '../evaluation/index.js';
 import type { Segment } from '../schema/segment.js';
 import type { Flag } from '../schema/flag.js';
+import type { FlagEntry } from '../schema/parse-file.js';
 import { filesSignature, readFlagSet, resolveFlagsDir, type FlagSet } from './flag-repo.js';
 
 export interface LiveEvaluatorOptions {
@@ -61,13 +63,47 @@ export function mergeServed(previous: Served | null, set: FlagSet): Served {
       const file = previous.files.get(key);
       const stillThere = set.files.some((f) => f.file === file);
       if (invalid.has(key) || (file !== undefined && stillThere && broken.has(file))) {
-        flags.set(key, flag);
+        flags.set(key, withSafetyFields(flag, safetyRaw(set, key)));
         files.set(key, file!);
         invalid.delete(key);
       }
     }
   }
   return { flags, files, invalid };
+}
+
+/**
+ * The fields of a flag's current, invalid version that only make it safer —
+ * `killSwitch: true`, `enabled: false`, `environments.NAME.enabled: false`,
+ * exactly the edits `flags kill`/`toggle`/`set` write into an invalid flag —
+ * applied on top of its last valid version. Anything else in the invalid
+ * version is ignored: serving a guess at it could turn a feature on.
+ */
+export function withSafetyFields(lastValid: Flag, raw: unknown): Flag {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return lastValid;
+  const r = raw as Record<string, unknown>;
+  let flag = lastValid;
+  if (r.killSwitch === true && !flag.killSwitch) flag = { ...flag, killSwitch: true };
+  if (r.enabled === false && flag.enabled) flag = { ...flag, enabled: false };
+  const envs = r.environments;
+  if (envs !== null && typeof envs === 'object' && !Array.isArray(envs)) {
+    for (const [name, env] of Object.entries(envs)) {
+      if (env === null || typeof env !== 'object' || (env as Record<string, unknown>).enabled !== false) continue;
+      if (flag.environments && Object.hasOwn(flag.environments, name) && flag.environments[name].enabled === false) continue;
+      const environments = { ...flag.environments };
+      Object.defineProperty(environments, name, { value: { ...(flag.environments && Object.hasOwn(flag.environments, name) ? flag.environments[name] : {}), enabled: false }, enumerable: true, writable: true, configurable: true });
+      flag = { ...flag, environments };
+    }
+  }
+  return flag;
+}
+
+/** The plain data of a key's one definition, when its file's structure is what the author wrote. */
+function safetyRaw(set: FlagSet, key: string): unknown {
+  const entries = set.entries.get(key) as FlagEntry[] | undefined;
+  if (!entries || entries.length !== 1 || !('raw' in entries[0])) return undefined;
+  const file = set.files.find((f) => f.file === entries[0].file);
+  return file?.syntaxOk ? entries[0].raw : undefined;
 }
 
 export async function createEvaluator(options: LiveEvaluatorOptions = {}): Promise<LiveEvaluator> {

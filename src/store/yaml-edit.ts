@@ -401,9 +401,16 @@ export function renderKey(key: string, flow: boolean): string {
 /** A string can be written plain when it reads back as the same string in that context. */
 function isPlainSafe(s: string, flow: boolean): boolean {
   if (s === '' || s.trim() !== s || /[\x00-\x1f\x7f\u2028\u2029\uFEFF]/.test(s)) return false;
+  // YAML indicators: an alias (`*a`), anchor, tag, directive, reserved character or backtick never start a plain string.
+  if (/^[*&!%@`]/.test(s)) return false;
   const doc = parseDocument(flow ? `[${s}]` : `k: ${s}`);
   if (doc.errors.length > 0 || doc.warnings.length > 0) return false;
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch {
+    return false; // e.g. an alias to an anchor that does not exist
+  }
   return flow ? isDeepStrictEqual(data, [s]) : isDeepStrictEqual(data, { k: s });
 }
 

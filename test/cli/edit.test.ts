@@ -282,7 +282,7 @@ describe('failures', () => {
     expect(k.code).toBe(0);
     expect(k.stdout).toBe('Kill switch activated for broken\n');
     expect(k.stderr).toContain('UNKNOWN_FIELD');
-    expect(k.stderr).toContain('warning: flag broken has errors and is not served until they are fixed; run `flags validate`');
+    expect(k.stderr).toContain("warning: flag broken has errors: `flags eval` and services started now do not serve it until they are fixed; running services keep its last valid version with the file's kill switch and `enabled: false` applied; run `flags validate`");
     expect(readFileSync(path.join(d, 'flags/broken.yaml'), 'utf8')).toContain('enabled: false\nkillSwitch: true\n');
     const on = runBin(['toggle', 'broken', '--on'], { cwd: d });
     expect(on.code).toBe(1);

@@ -48,6 +48,11 @@ export function eventLogPath(ctx: CommandContext, option: string | undefined): s
   return option === undefined ? ctx.settings.eventLog.value : path.resolve(ctx.io.cwd, option);
 }
 
+/** Options for appending to that log: the default one must stay inside the flags directory (an explicit path is the user's choice). */
+export function eventLogWriteOptions(ctx: CommandContext, option: string | undefined): { root?: string } {
+  return option === undefined && !ctx.io.env.FLAGS_EVENT_LOG ? { root: ctx.flagsDir } : {};
+}
+
 /** Event timestamps: the command layer reads the clock; milliseconds keep a user's exposure and conversion in order. */
 export function nowIso(): string {
   return new Date().toISOString();

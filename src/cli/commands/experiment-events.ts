@@ -16,7 +16,7 @@ import { appendEvent } from '../../store/event-log.js';
 import { applySet, type PlainObject } from '../context-args.js';
 import type { CommandContext } from '../context.js';
 import { describeNotInExperiment, renderConversionRecorded, renderExposureRecorded } from '../render/experiment.js';
-import { eventLogPath, findExperiment, loadExperiments, nowIso } from './experiment-common.js';
+import { eventLogPath, eventLogWriteOptions, findExperiment, loadExperiments, nowIso } from './experiment-common.js';
 
 export interface ExposeOptions {
   user: string;
@@ -70,7 +70,7 @@ export async function runExperimentExpose(ctx: CommandContext, id: string, opts:
   }
 
   const event: ExposureEvent = { type: 'exposure', experimentId: id, userId: opts.user, variant, timestamp: nowIso() };
-  appendEvent(log, event);
+  appendEvent(log, event, eventLogWriteOptions(ctx, opts.log));
   if (ctx.json) return ctx.printJson({ recorded: true, experimentId: id, userId: opts.user, event, ...(evaluation && { evaluation }), log: ctx.relative(log) });
   ctx.out(renderExposureRecorded(ctx, event, log));
 }
@@ -88,7 +88,7 @@ export async function runExperimentConvert(ctx: CommandContext, id: string, opts
   }
   const log = eventLogPath(ctx, opts.log);
   const event: ConversionEvent = { type: 'conversion', experimentId: id, userId: opts.user, metric, ...(value === undefined ? {} : { value }), timestamp: nowIso() };
-  appendEvent(log, event);
+  appendEvent(log, event, eventLogWriteOptions(ctx, opts.log));
   if (ctx.json) return ctx.printJson({ recorded: true, experimentId: id, userId: opts.user, event, log: ctx.relative(log) });
   ctx.out(renderConversionRecorded(ctx, event, log));
 }

@@ -20,6 +20,7 @@ import { buildStatsQuery, type StatsQueryPlan } from '../../experiments/warehous
 import { analysisWindow } from '../../experiments/window.js';
 import { statsQueryPlan } from '../../experiments/query-plan.js';
 import type { Experiment } from '../../schema/experiment.js';
+import { MAX_EVENT_LINE_BYTES } from '../../store/event-log.js';
 import { expandLogSources, readEventSources } from '../../store/event-sources.js';
 import type { CommandContext } from '../context.js';
 import { readStdin } from '../context-args.js';
@@ -152,10 +153,18 @@ async function countStreaming(ctx: CommandContext, logs: string[], experiment: E
   const onFile = (file: string) => {
     prefix = ctx.relative(file);
   };
+  // Not held in memory: counted as malformed like any other unusable line.
+  const onOverlongLine = (line: number, bytes: number) => {
+    const reason = `line of ${bytes.toLocaleString('en-US')} bytes, over the ${MAX_EVENT_LINE_BYTES / 1048576} MiB limit (not read)`;
+    if (single) {
+      tally.lineNumber = line;
+      tallyMalformed(tally, reason, line);
+    } else tallyMalformed(tally, `${prefix}:${line}: ${reason}`);
+  };
   const progress = createProgress(ctx.io.stderr, `reading ${where}`);
   let reports;
   try {
-    reports = await readEventSources(files, onLine, { onFile, onProgress: (bytes, total) => progress.update(bytes, total, tally.lineNumber) });
+    reports = await readEventSources(files, onLine, { onFile, onOverlongLine, onProgress: (bytes, total) => progress.update(bytes, total, tally.lineNumber) });
     if (needsSecondPass(tally)) {
       // Rare: see tally.ts. The same files again, for the few users whose revenue sums are not final.
       beginSecondPass(tally);

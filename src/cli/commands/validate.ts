@@ -4,7 +4,7 @@
  * Exit 0 when valid, 1 on any error (with --strict: any warning).
  */
 import { Chalk } from 'chalk';
-import { UsageError } from '../../errors.js';
+import { UsageError, type Diagnostic } from '../../errors.js';
 import { unknownEnvironmentFindings } from '../../schema/project-config.js';
 import { compareDiagnostics, FlagSetValidator } from '../../schema/validate.js';
 import { readExperimentSet } from '../../store/experiment-repo.js';
@@ -46,11 +46,12 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
     now: ctx.now(),
     entryChecks: known ? [(raw) => unknownEnvironmentFindings(raw, known)] : [],
   });
-  for (const file of await listFlagFiles(ctx.flagsDir)) validator.add(await readFlagFile(file));
+  const problems: Diagnostic[] = [];
+  for (const file of await listFlagFiles(ctx.flagsDir, problems)) validator.add(await readFlagFile(file));
   const flags = validator.finish();
   const experiments = await readExperimentSet(ctx.flagsDir, flags);
   const files = [...flags.fileNames, ...experiments.files.map((f) => f.file)];
-  const diagnostics = relativizeDiagnostics([...flags.diagnostics, ...experiments.diagnostics].sort(compareDiagnostics), ctx.io.cwd, files);
+  const diagnostics = relativizeDiagnostics([...flags.diagnostics, ...problems, ...experiments.diagnostics].sort(compareDiagnostics), ctx.io.cwd, files);
   const totals = { flags: flags.flags.size, experiments: experiments.experiments.size, files: files.length };
 
   // ---- validate --tests (issue 20): the specs run against the flags just validated ----

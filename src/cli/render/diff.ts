@@ -3,6 +3,8 @@
  * written to be posted as a pull-request comment (a summary line, a table of
  * flags by risk, details per flag in collapsible sections).
  */
+import { mdCode, mdHtml, mdText } from './markdown.js';
+import { oneLine } from './terminal.js';
 import type { ChalkInstance } from 'chalk';
 import type { Diagnostic } from '../../errors.js';
 import type { BlastRadius, SegmentRadius, Transition } from '../../review/blast-radius.js';
@@ -210,7 +212,8 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
     for (const d of report.invalid.slice(0, MAX_LISTED_DIAGNOSTICS)) lines.push(`  ${d.file}:${d.line}:${d.column}  ${d.code}  ${d.message}`);
     if (report.invalid.length > MAX_LISTED_DIAGNOSTICS) lines.push(`  … and ${report.invalid.length - MAX_LISTED_DIAGNOSTICS} more`);
   }
-  return lines.join('\n');
+  // Each entry is one line: a line break from a file value is shown, never obeyed.
+  return lines.map(oneLine).join('\n');
 }
 
 function renderChangeValues(ch: FieldChange, chalk: ChalkInstance): string {
@@ -317,19 +320,6 @@ function mdValue(v: unknown): string {
   return v === undefined ? '_(none)_' : mdCode(formatValue(v));
 }
 
-/** An inline code span that survives backticks and table pipes in the text. */
-export function mdCode(text: string): string {
-  const runs = text.match(/`+/g) ?? [];
-  const fence = '`'.repeat(runs.reduce((m, r) => Math.max(m, r.length), 0) + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text.replace(/\|/g, '\\|')}${pad}${fence}`;
-}
-
-/** Plain text in markdown: characters that would start markup are escaped. */
-export function mdText(text: string): string {
-  return text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
-}
-
-function htmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+// Markdown escaping lives in one place (issue 13.5): markdown.ts.
+export { mdCode, mdText } from './markdown.js';
+const htmlText = mdHtml;

@@ -29,6 +29,11 @@ export function renderEdit(ctx: CommandContext, result: EditOutcome, message: st
     ctx.err(`${d.severity === 'error' ? ctx.chalk.red('error:') : ctx.chalk.yellow('warning:')} ${renderDiagnosticLine(d, ctx.chalk)}`);
   }
   if (result.flag === undefined && result.diagnostics.some((d) => d.severity === 'error')) {
-    ctx.err(ctx.chalk.yellow(`warning: flag ${result.key} has errors and is not served until they are fixed; run \`flags validate\``));
+    // True for running services too: they keep the last valid version, with a kill or `enabled: false` applied (live-evaluator.ts).
+    ctx.err(
+      ctx.chalk.yellow(
+        `warning: flag ${result.key} has errors: \`flags eval\` and services started now do not serve it until they are fixed; running services keep its last valid version with the file's kill switch and \`enabled: false\` applied; run \`flags validate\``,
+      ),
+    );
   }
 }

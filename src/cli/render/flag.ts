@@ -1,6 +1,7 @@
 /** Human rendering of flags and values. */
 import type { ChalkInstance } from 'chalk';
 import { isSegmentOperator, type Condition, type Fallthrough, type Flag, type Rule } from '../../schema/flag.js';
+import { oneLine } from './terminal.js';
 
 export function renderValue(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
@@ -92,5 +93,5 @@ export function renderFlagDetails(flag: Flag, chalk: ChalkInstance): string {
       }
     }
   }
-  return lines.join('\n');
+  return lines.map(oneLine).join('\n');
 }

@@ -1,6 +1,8 @@
 /**
  * Boxed tables with the house look: a border, one space of padding, the head
- * as the first row (no rule under it), multi-line cells, left-aligned.
+ * as the first row (no rule under it), left-aligned. A cell is one line: a
+ * line break in a file value is shown as `\n` (oneLine), so it can never fake a
+ * row of its own.
  *
  * Why not cli-table3 (which drew these until the second round): its layout
  * checks every cell against every other for spans (`fillInTable`,
@@ -14,6 +16,7 @@
  * and emoji take two, ANSI escapes none) as cli-table3 did.
  */
 import stringWidth from 'string-width';
+import { oneLine } from './terminal.js';
 
 const GREY = ['\u001b[90m', '\u001b[39m'] as const;
 const CYAN = ['\u001b[36m', '\u001b[39m'] as const;
@@ -27,30 +30,22 @@ export function renderTable(head: string[], rows: string[][], opts: { color: boo
   const all = [head, ...rows];
   const columns = all.reduce((n, row) => Math.max(n, row.length), 0);
   if (columns === 0) return '';
-  // Split every cell into its lines once and measure each line once.
-  const cells = all.map((row) =>
-    Array.from({ length: columns }, (_, c) => {
-      const lines = String(row[c] ?? '').split(/\r?\n/);
-      return { lines, widths: lines.map(columnsOf) };
-    }),
-  );
+  // Every cell made one line and measured once.
+  const cells = all.map((row) => Array.from({ length: columns }, (_, c) => oneLine(String(row[c] ?? ''))));
+  const cellWidths = cells.map((row) => row.map(columnsOf));
   const widths = new Array<number>(columns).fill(0);
-  for (const row of cells) row.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, ...cell.widths)));
+  for (const row of cellWidths) row.forEach((w, c) => (widths[c] = Math.max(widths[c]!, w)));
 
   const rule = (left: string, mid: string, right: string) => paint(left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right, GREY);
   const bar = paint('│', GREY);
   const out: string[] = [rule('┌', '┬', '┐')];
   cells.forEach((row, r) => {
-    const height = row.reduce((h, cell) => Math.max(h, cell.lines.length), 1);
-    for (let i = 0; i < height; i++) {
-      let line = bar;
-      row.forEach((cell, c) => {
-        const text = cell.lines[i] ?? '';
-        const padded = ' ' + text + ' '.repeat(widths[c]! - (cell.widths[i] ?? 0) + 1);
-        line += (r === 0 ? paint(padded, CYAN) : padded) + bar;
-      });
-      out.push(line);
-    }
+    let line = bar;
+    row.forEach((text, c) => {
+      const padded = ' ' + text + ' '.repeat(widths[c]! - cellWidths[r]![c]! + 1);
+      line += (r === 0 ? paint(padded, CYAN) : padded) + bar;
+    });
+    out.push(line);
   });
   out.push(rule('└', '┴', '┘'));
   return out.join('\n');

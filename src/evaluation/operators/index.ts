@@ -6,7 +6,7 @@ import { FlagsError } from '../../errors.js';
 import type { Operator } from '../../schema/flag.js';
 import { equalsTest, inTest } from './equality.js';
 import { gteTest, gtTest, lteTest, ltTest } from './numeric.js';
-import { compileRegex, regexProblem, regexTest } from './regex.js';
+import { compileRegex, REGEX_TOO_LARGE, regexProblem, regexTest } from './regex.js';
 import { parseSemver, semverTest } from './semver.js';
 import { containsTest, isString } from './string.js';
 import { isScalar, type Scalar, type ValueTest } from './types.js';
@@ -64,7 +64,9 @@ export function conditionValueProblem(operator: Operator, value: unknown): Condi
     case 'regex': {
       if (typeof value !== 'string') return bad('a pattern string');
       const why = regexProblem(value);
-      return why === null ? null : { code: 'INVALID_REGEX', message: `regex ${JSON.stringify(value)} is not valid RE2 syntax: ${why}` };
+      if (why === null) return null;
+      const what = why.startsWith(REGEX_TOO_LARGE) ? 'is' : 'is not valid RE2 syntax:';
+      return { code: 'INVALID_REGEX', message: `regex ${JSON.stringify(value)} ${what} ${why}` };
     }
     case 'semver_gt':
     case 'semver_lt':

@@ -9,8 +9,32 @@
 import { RE2JS } from 're2js';
 import type { ValueTest } from './types.js';
 
-/** Compiles an RE2 pattern; throws the re2js syntax error when it is invalid. */
+/**
+ * RE2 is linear in the input but not in the pattern: one step of the match
+ * costs up to the size of the compiled program, and a counted repetition
+ * copies its body (`.{1000}`, 7 characters, is 1,000 instructions). So a
+ * pattern is bounded (MAX_REGEX_PROGRAM instructions, and MAX_REGEX_LENGTH
+ * characters before it is even compiled), and so is the work of one match
+ * (REGEX_COST_BUDGET: program size × input length). Measured worst cases at
+ * the bounds finish in about 0.2 s on a 1 MB input (docs/reliability.md).
+ */
+export const MAX_REGEX_PROGRAM = 300;
+/** A longer pattern is refused without compiling it (compiling costs time too). */
+export const MAX_REGEX_LENGTH = 1000;
+/**
+ * Program size × input length (UTF-16 units) one match may cost: about 4 million.
+ * A longer input does not match (as a value that is not a string does not):
+ * with a 10-instruction pattern that is 419,430 characters.
+ */
+export const REGEX_COST_BUDGET = 2 ** 22;
+
+/** How validation words a pattern over the size bound (the rest is RE2's syntax message). */
+export const REGEX_TOO_LARGE = 'too large';
+
+/** Compiles an RE2 pattern; throws the re2js syntax error when it is invalid or too large. */
 export function compileRegex(pattern: string): RE2JS {
+  const problem = regexProblem(pattern);
+  if (problem !== null) throw new Error(problem);
   return RE2JS.compile(pattern);
 }
 
@@ -21,8 +45,11 @@ const UNSUPPORTED: [RegExp, string][] = [
 ];
 
 export function regexTest(re: RE2JS): ValueTest {
+  // Inputs beyond the budget are not searched: an attacker-sized attribute
+  // (a 1 MB user agent) must not cost a service seconds per evaluation.
+  const maxInput = Math.floor(REGEX_COST_BUDGET / Math.max(1, re.programSize()));
   // test() is the unanchored search (like RegExp#test) on the DFA, without a Matcher.
-  return (actual) => typeof actual === 'string' && re.test(actual);
+  return (actual) => typeof actual === 'string' && actual.length <= maxInput && re.test(actual);
 }
 
 /**
@@ -45,9 +72,16 @@ const MAX_REMEMBERED_PATTERNS = 10_000;
 const regexProblems = new Map<string, string | null>();
 
 function findRegexProblem(pattern: string): string | null {
+  const limit = `the limit is ${MAX_REGEX_PROGRAM} instructions, and a counted repetition such as .{100} copies its body that many times`;
+  if (pattern.length > MAX_REGEX_LENGTH) return `${REGEX_TOO_LARGE}: ${pattern.length} characters, the limit is ${MAX_REGEX_LENGTH}`;
+  // Every repetition of a non-empty body costs at least one instruction, so
+  // counts adding up far beyond the bound need no compiling to be refused.
+  let counted = 0;
+  for (const m of pattern.matchAll(/(?<!\\)\{(\d+)(?:,(\d*))?\}/g)) counted += Math.max(Number(m[1]), Number(m[2] || 0));
+  if (counted > 4 * MAX_REGEX_PROGRAM) return `${REGEX_TOO_LARGE}: its repeat counts add up to ${counted}; ${limit}`;
   try {
-    RE2JS.compile(pattern);
-    return null;
+    const size = RE2JS.compile(pattern).programSize();
+    return size > MAX_REGEX_PROGRAM ? `${REGEX_TOO_LARGE}: it compiles to ${size} instructions; ${limit}` : null;
   } catch (e) {
     const why = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
     // RE2's own words name the symptom (a lookbehind reads as "invalid named

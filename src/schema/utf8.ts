@@ -1,0 +1,55 @@
+/**
+ * Strict UTF-8 decoding of flag and experiment files. Node's 'utf8' decoding
+ * turns an invalid byte into U+FFFD without a word, so a file holding a
+ * Latin-1 `é` validated, and the next edit of any flag in it wrote the
+ * replacement character back: the byte was changed by a tool that said
+ * nothing. A file that is not UTF-8 is a finding at its first bad byte, and
+ * is never rewritten.
+ */
+import { isUtf8 } from 'node:buffer';
+
+export type Utf8Result = { ok: true; text: string } | { ok: false; line: number; column: number; byte: number };
+
+export function decodeUtf8(bytes: Uint8Array): Utf8Result {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isUtf8(buf)) return { ok: true, text: buf.toString('utf8') };
+  const at = firstInvalid(buf);
+  // Everything before the bad byte is valid: its lines and characters give the place.
+  const before = buf.toString('utf8', 0, at);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  let line = 1;
+  for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
+  return { ok: false, line, column: [...before.slice(lineStart)].length + 1, byte: buf[at] };
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+function firstInvalid(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) (n = 1), (min = 0x80);
+    else if (c >= 0xe0 && c <= 0xef) (n = 2), (min = 0x800);
+    else if (c >= 0xf0 && c <= 0xf4) (n = 3), (min = 0x10000);
+    else return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+/** The finding's message for a file that is not UTF-8. */
+export function utf8Problem(r: { line: number; column: number; byte: number }): string {
+  return `not valid UTF-8: byte 0x${r.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${r.line}, column ${r.column} (save the file as UTF-8)`;
+}
