@@ -7,7 +7,7 @@ import type { JsonValue } from '../../schema/flag.js';
 import { createFlagEvaluator, type EvaluationResult, type FlagEvaluator } from '../../evaluation/index.js';
 import { FlagsError, UsageError } from '../../errors.js';
 import { readJsonLines } from '../../store/jsonl.js';
-import { buildContext, isPlainObject, type ContextOptions } from '../context-args.js';
+import { applyOverrides, buildContext, isPlainObject, type ContextOptions } from '../context-args.js';
 import type { CommandContext } from '../context.js';
 import { renderValue } from '../render/flag.js';
 import { createProgress } from '../render/progress.js';
@@ -82,12 +82,16 @@ async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: stri
   let out = '';
   const keyJson = JSON.stringify(key);
   const stdout = ctx.io.stdout as typeof ctx.io.stdout & { once?: (ev: string, cb: () => void) => void };
+  const hasOverrides = (opts.set?.length ?? 0) > 0 || opts.env !== undefined;
+  // Checked once before any line, so a bad --set is a usage error and not a failure at line 1.
+  if (hasOverrides) applyOverrides({}, opts);
 
   const onRecord = (value: unknown, line: number) => {
     if (!isPlainObject(value)) {
       throw new FlagsError('CONTEXT_INVALID', `${label}:${line}: a context must be a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
     }
-    const r = evaluator.evaluate(key, value);
+    // --set and --env apply on top of each line, exactly as on top of --context.
+    const r = evaluator.evaluate(key, hasOverrides ? applyOverrides(value, opts) : value);
     n++;
     if (opts.summary) {
       const d = detail(r);
@@ -109,6 +113,8 @@ async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: stri
   try {
     await readJsonLines(source, ctx.io.stdin, onRecord, {
       label,
+      // Output line N answers input line N: a blank line gets a blank line.
+      onBlank: opts.summary ? undefined : () => (out += '\n'),
       onProgress: (read, total) => progress.update(read, total, n),
       onChunkEnd: flush,
     });
