@@ -41,6 +41,7 @@ export type DiagnosticCode =
   | 'ENABLED_WITH_KILL_SWITCH'
   | 'UNREACHABLE_RULE'
   | 'INEFFECTIVE_OVERRIDE'
+  | 'NO_EFFECT'
   | 'EXPERIMENT_STATUS_MISMATCH';
 
 export interface Diagnostic {

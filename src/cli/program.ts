@@ -178,7 +178,9 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--description <text>', 'description (default: empty)')
     .option('--owner <owner>', 'owning team')
     .option('--tag <tag>', 'tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout')
+    .option('--on-value <value>', 'what the flag serves once on: writes fallthrough.value (boolean flags: the opposite of --default)')
+    .option('--rollout <percent>', 'serve the on-value to this share of contexts (fallthrough.percentage)')
+    .addHelpText('after', '\nExamples:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout --on-value true\n  flags create dark-mode --type boolean --default false --rollout 10')
     .action(async (key, opts) => (await import('./commands/create.js')).runCreate(ctx, key, opts));
 
   // ---- validation (SPEC 1.3) ----

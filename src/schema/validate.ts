@@ -7,6 +7,7 @@ import path from 'node:path';
 import type * as zc from 'zod/v4/core';
 import type { Diagnostic, DiagnosticCode } from '../errors.js';
 import { describeValue, FLAG_CHECKS, type Finding } from './checks.js';
+import { checkNoEffect } from './no-effect.js';
 import {
   ConditionSchema,
   EnvironmentSchema,
@@ -73,6 +74,8 @@ export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry): Entry
   const parsed = FlagSchema.safeParse(entry.raw);
   if (parsed.success) {
     const findings = runFlagChecks(parsed.data);
+    // A judgement of the whole flag: only sound when nothing in it is broken (a placeholder would fake it).
+    if (!entry.yamlError && !findings.some((f) => f.severity === 'error')) findings.push(...checkNoEffect(parsed.data));
     const diagnostics = diagnosticsOf(file, base, findings, { flagKey: entry.key });
     const valid = !entry.yamlError && !findings.some((f) => f.severity === 'error');
     return { flag: valid ? parsed.data : undefined, diagnostics };

@@ -114,7 +114,8 @@ describe('each command', () => {
     const r = runBin(['toggle', 'model-provider', '--on', '--env', 'staging'], { cwd: d });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'Flag model-provider enabled in staging, but it stays off there: the flag is disabled globally, and an override without a value does not turn it on ' +
+      // Issue 12 item 4: the message leads with what staging really serves, never with "enabled".
+      'Flag model-provider is still off in staging (serves its default value "anthropic"); its staging override is now enabled, but the flag is disabled globally and an override without a value does not turn it on ' +
         '(turn the flag on with `flags toggle model-provider --on`, or give staging a value with `flags set model-provider environments.staging.value VALUE`)\n',
     );
     const ev = runBin(['eval', 'model-provider', '--env', 'staging', '--json'], { cwd: d });
@@ -207,7 +208,7 @@ describe('each command', () => {
   it('create writes flags/KEY.yaml, disabled, and it is served', () => {
     const d = project();
     const r = runBin(['create', 'checkout-redesign', '--type', 'string', '--default', 'classic', '--owner', 'web-team', '--tag', 'checkout', '--tag', 'web'], { cwd: d });
-    expect(r).toMatchObject({ code: 0, stdout: 'Created flag checkout-redesign in flags/checkout-redesign.yaml (disabled; turn it on with `flags toggle checkout-redesign --on`)\n', stderr: '' });
+    expect(r).toMatchObject({ code: 0, stdout: 'Created flag checkout-redesign in flags/checkout-redesign.yaml (disabled; turn it on with `flags toggle checkout-redesign --on`; it serves its default value until it gets a rule or a fallthrough (--on-value, --rollout))\n', stderr: '' });
     const text = readFileSync(path.join(d, 'flags/checkout-redesign.yaml'), 'utf8');
     expect(text).toMatch(
       /^key: checkout-redesign\nname: checkout-redesign\ndescription: ""\ntype: string\ndefaultValue: classic\nenabled: false\nrules: \[\]\ntags: \[checkout, web\]\nowner: web-team\ncreatedAt: (\S+)\nupdatedAt: \1\n$/,
@@ -368,7 +369,7 @@ describe('concurrency', () => {
   /** A list file with eight enabled flags, f0 … f7. */
   function eightFlags(): string {
     const items = Array.from({ length: 8 }, (_, i) =>
-      [`  - key: f${i}`, `    name: Flag ${i}`, '    description: ""', '    type: boolean', '    defaultValue: false', '    enabled: true', '    rules: []', '    tags: []', '    owner: team', ''].join('\n'),
+      [`  - key: f${i}`, `    name: Flag ${i}`, '    description: ""', '    type: boolean', '    defaultValue: false', '    enabled: true', '    rules: []', '    fallthrough: {value: true}', '    tags: []', '    owner: team', ''].join('\n'),
     );
     return `# eight flags\nflags:\n${items.join('\n')}`;
   }

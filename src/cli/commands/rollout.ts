@@ -2,7 +2,7 @@
  * `flags rollout KEY PERCENT [--rule ID]` (SPEC 3): the rollout percentage of
  * the fallthrough, or of one rule. `25` and `25%` are the same.
  */
-import { FlagsError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { setRollout, type RolloutResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
 import { editOptions, renderEdit } from '../render/edit.js';
@@ -12,9 +12,10 @@ export async function runRollout(ctx: CommandContext, key: string, percent: stri
   renderEdit(ctx, result, rolloutMessage(result));
 }
 
-export function parsePercent(text: string): number {
+/** `25`, `12.5` or `25%`; anything else is a usage error (exit 2), like every bad argument. */
+export function parsePercent(text: string, what = 'rollout percentage'): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%?\s*$/.exec(text);
-  if (!m) throw new FlagsError('INVALID_VALUE', `rollout percentage must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`);
+  if (!m || Number(m[1]) > 100) throw new UsageError(`${what} must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`);
   return Number(m[1]);
 }
 
