@@ -21,7 +21,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(ctx.chalk.red(s)),
+      // One line per error (issue 12): commander's "(Did you mean …?)" joins the message line.
+      outputError: (s, write) => write(ctx.chalk.red(s.trimEnd().replace(/\s*\n\s*/g, ' ') + '\n')),
     })
     .hook('preAction', (_program, action) => ctx.setGlobals(action.optsWithGlobals()));
   program.addHelpText('after', '\nExit codes: 0 success, 1 a problem was found, 2 usage error. Docs: README.md');

@@ -178,7 +178,7 @@ describe('each command', () => {
     );
     expect(defaults(d)).toBe(before);
     const unknown = runBin(['set', 'new-orchestrator-v2', 'rules.beta.value', 'true'], { cwd: d });
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2); // a bad argument is a usage error (issue 12)
     expect(unknown.stderr).toBe('error: flag "new-orchestrator-v2" has no rule "beta"; its rules: beta-testers\n');
   });
 
@@ -217,18 +217,18 @@ describe('each command', () => {
     expect(runBin(['validate'], { cwd: d }).code).toBe(0);
   });
 
-  it('create refuses an existing key, an unsafe key and a default of the wrong type (exit 1, nothing written)', () => {
+  it('create refuses an existing key (exit 1), an unsafe key and a default of the wrong type (exit 2: bad arguments), nothing written', () => {
     const d = project();
-    const cases: [string[], RegExp][] = [
-      [['create', 'model-provider', '--type', 'string', '--default', 'x'], /^error: flag "model-provider" already exists \(flags\/default-flags\.yaml:\d+:\d+\)\n$/],
-      [['create', '../escape', '--type', 'boolean', '--default', 'false'], /^error: invalid flag key "\.\.\/escape"/],
-      [['create', '.hidden', '--type', 'boolean', '--default', 'false'], /^error: invalid flag key "\.hidden"/],
-      [['create', 'limit', '--type', 'number', '--default', 'lots'], /^error: --default of a number flag must be a number, got "lots"\n$/],
-      [['create', 'cfg', '--type', 'json', '--default', '{oops'], /^error: --default of a json flag must be JSON/],
+    const cases: [string[], RegExp, number][] = [
+      [['create', 'model-provider', '--type', 'string', '--default', 'x'], /^error: flag "model-provider" already exists \(flags\/default-flags\.yaml:\d+:\d+\)\n$/, 1],
+      [['create', '../escape', '--type', 'boolean', '--default', 'false'], /^error: invalid flag key "\.\.\/escape"/, 2],
+      [['create', '.hidden', '--type', 'boolean', '--default', 'false'], /^error: invalid flag key "\.hidden"/, 2],
+      [['create', 'limit', '--type', 'number', '--default', 'lots'], /^error: --default of a number flag must be a number, got "lots"\n$/, 2],
+      [['create', 'cfg', '--type', 'json', '--default', '{oops'], /^error: --default of a json flag must be JSON/, 2],
     ];
-    for (const [args, stderr] of cases) {
+    for (const [args, stderr, code] of cases) {
       const r = runBin(args, { cwd: d });
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(code);
       expect(r.stderr).toMatch(stderr);
     }
     expect(readdirSync(path.join(d, 'flags'))).toEqual(['default-flags.yaml']);
@@ -282,8 +282,8 @@ describe('failures', () => {
     const k = runBin(['kill', 'broken'], { cwd: d });
     expect(k.code).toBe(0);
     expect(k.stdout).toBe('Kill switch activated for broken\n');
-    expect(k.stderr).toContain('UNKNOWN_FIELD');
-    expect(k.stderr).toContain('warning: flag broken has errors and is not served until they are fixed; run `flags validate`');
+    // One line (issue 12): how many errors, the first one's place and code.
+    expect(k.stderr).toBe('warning: flag broken has 1 error (first: flags/broken.yaml:11:1 UNKNOWN_FIELD) and is not served until they are fixed; run `flags validate`\n');
     expect(readFileSync(path.join(d, 'flags/broken.yaml'), 'utf8')).toContain('enabled: false\nkillSwitch: true\n');
     const on = runBin(['toggle', 'broken', '--on'], { cwd: d });
     expect(on.code).toBe(1);

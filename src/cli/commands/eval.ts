@@ -12,6 +12,8 @@ import type { CommandContext } from '../context.js';
 import { renderValue } from '../render/flag.js';
 import { createProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
+import { didYouMean } from '../../schema/suggest.js';
+import type { FlagSet } from '../../store/flag-repo.js';
 
 export interface EvalOptions extends ContextOptions {
   all?: boolean;
@@ -30,7 +32,7 @@ export async function runEval(ctx: CommandContext, key: string | undefined, opts
   const set = await ctx.loadFlags();
   const evaluator = createFlagEvaluator(set.flags.values(), { invalid: set.invalidKeys });
 
-  if (opts.contexts !== undefined) return runBatch(ctx, evaluator, key!, opts);
+  if (opts.contexts !== undefined) return runBatch(ctx, evaluator, key!, opts, set);
 
   const context = await buildContext(opts, ctx.io);
   if (opts.all) {
@@ -43,6 +45,7 @@ export async function runEval(ctx: CommandContext, key: string | undefined, opts
   }
   const result = evaluator.evaluate(key!, context);
   if (result.reason === 'ERROR') ctx.exitCode = 1;
+  explainMissing(ctx, set, key!, result);
   if (ctx.json) return ctx.printJson({ key, ...result });
   ctx.out(renderResultLine(ctx, result));
 }
@@ -66,10 +69,17 @@ function renderResultLine(ctx: CommandContext, r: Result): string {
   return `${ctx.chalk.bold(renderValue(r.value))}  ${reasonColour(ctx, r)}${d ? ' ' + d : ''}`;
 }
 
-async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: string, opts: EvalOptions): Promise<void> {
+/** The one stderr line for a key that is not a served flag: which, and the closest key. */
+function explainMissing(ctx: CommandContext, set: FlagSet, key: string, r: Result): void {
+  if (r.errorCode === 'FLAG_NOT_FOUND') ctx.err(`${ctx.chalk.red('error:')} no flag "${key}" in ${ctx.relative(ctx.flagsDir)}${didYouMean(key, [...set.entries.keys()])}`);
+  else if (r.errorCode === 'PARSE_ERROR') ctx.err(`${ctx.chalk.red('error:')} flag "${key}" has errors and is not served; run \`flags show ${key}\` or \`flags validate\``);
+}
+
+async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: string, opts: EvalOptions, set: FlagSet): Promise<void> {
   const probe = evaluator.evaluate(key, {});
   if (probe.reason === 'ERROR' && (probe.errorCode === 'FLAG_NOT_FOUND' || probe.errorCode === 'PARSE_ERROR')) {
     ctx.exitCode = 1;
+    explainMissing(ctx, set, key, probe);
     if (ctx.json || !opts.summary) ctx.out(JSON.stringify({ key, ...probe }));
     else ctx.out(renderResultLine(ctx, probe));
     return;

@@ -24,11 +24,19 @@ export function renderEdit(ctx: CommandContext, result: EditOutcome, message: st
     return;
   }
   ctx.out(message);
+  // The flag's own errors (a kill written into a broken flag) are one line: the edit itself succeeded.
+  const errors = diagnostics.filter((d) => d.severity === 'error');
   for (const d of diagnostics) {
-    if (opts.explained?.includes(d.code)) continue;
-    ctx.err(`${d.severity === 'error' ? ctx.chalk.red('error:') : ctx.chalk.yellow('warning:')} ${renderDiagnosticLine(d, ctx.chalk)}`);
+    if (d.severity === 'error' || opts.explained?.includes(d.code)) continue;
+    ctx.err(`${ctx.chalk.yellow('warning:')} ${renderDiagnosticLine(d, ctx.chalk)}`);
   }
-  if (result.flag === undefined && result.diagnostics.some((d) => d.severity === 'error')) {
-    ctx.err(ctx.chalk.yellow(`warning: flag ${result.key} has errors and is not served until they are fixed; run \`flags validate\``));
+  if (errors.length > 0) {
+    const first = errors[0];
+    const n = errors.length;
+    ctx.err(
+      ctx.chalk.yellow(
+        `warning: flag ${result.key} has ${n} error${n === 1 ? '' : 's'} (first: ${first.file}:${first.line}:${first.column} ${first.code}) and is not served until they are fixed; run \`flags validate\``,
+      ),
+    );
   }
 }
