@@ -17,6 +17,7 @@ import semver from 'semver';
 import { compileFlag, evaluateCompiled, parseSemver, type CompiledFlag, type EvaluationContext } from '../evaluation/index.js';
 import type { Flag, JsonValue } from '../schema/flag.js';
 import { canonicalJson } from './diff-flags.js';
+import { ruleSegmentsOf, uncoveredRules } from './rule-segments.js';
 
 export interface Transition {
   from: JsonValue;
@@ -42,6 +43,11 @@ export interface BlastRadius {
   share: number;
   transitions: Transition[];
   segments?: SegmentRadius[];
+  /**
+   * Segments only: ids of rules the change affects that no sample matched (a
+   * regex, contradictory conditions), so the counts cannot speak for them.
+   */
+  uncovered?: string[];
   /** Limits applied while building segments, for the renderers (not part of the JSON). */
   notes?: string[];
 }
@@ -92,7 +98,12 @@ export interface SegmentOptions {
 /** Counts value changes per segment built from what the two versions target. */
 export function blastRadiusOverSegments(before: Flag, after: Flag, opts: SegmentOptions = {}): BlastRadius {
   const users = opts.usersPerSegment ?? DEFAULT_USERS_PER_SEGMENT;
-  const { segments, notes } = buildSegments(before, after, opts);
+  const built = buildSegments(before, after, opts);
+  const { notes } = built;
+  // Per-rule combinations of conditions (rule-segments.ts), so every rule of both versions is matched by some sample.
+  const seen = new Set(built.segments.map(segmentId));
+  const segments = [...built.segments, ...ruleSegmentsOf(before, after).segments.filter((s) => !seen.has(segmentId(s)) && (seen.add(segmentId(s)), true))];
+  const uncovered = uncoveredRules(before, after, segments);
   const b = compileFlag(before);
   const a = compileFlag(after);
   const total = new Tally();
@@ -105,9 +116,13 @@ export function blastRadiusOverSegments(before: Flag, after: Flag, opts: Segment
     }
     out.push({ segment, ...tally.result() });
   }
-  const result: BlastRadius = { source: 'segments', ...total.result(), share: total.share(), segments: out };
+  const result: BlastRadius = { source: 'segments', ...total.result(), share: total.share(), segments: out, uncovered };
   if (notes.length > 0) result.notes = notes;
   return result;
+}
+
+function segmentId(s: Segment): string {
+  return canonicalJson(Object.fromEntries(Object.entries(s).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))));
 }
 
 class Tally {

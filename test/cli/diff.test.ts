@@ -549,7 +549,7 @@ describe('docs/ci.md recipes', () => {
   it('GitLab CI: validation findings become a Code Quality report', () => {
     const pipeline = YAML.parse(recipe('gitlab-ci'));
     expect(pipeline['flags-validate'].artifacts.reports.codequality).toBe('gl-code-quality-report.json');
-    const dir = repoWith({ 'flags/a.yaml': flagYaml('a').replace('enabled: true', 'enabeld: true'), 'flags/b.yaml': flagYaml('b') });
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a').replace('enabled: true', 'enabeld: true'), 'flags/b.yaml': flagYaml('b').replace('enabled: true', 'enabled: false') }); // b disabled: enabled with nothing but its default it would add a NO_EFFECT warning
     write(dir, '.gitlab/flags-codequality.mjs', recipe('gitlab-codequality'));
     const lines: string[] = pipeline['flags-validate'].script;
     for (const line of lines.slice(0, -1)) if (!line.startsWith('npm ')) sh(line, dir, {});

@@ -54,6 +54,7 @@ export function renderDiffJson(report: DiffReport): unknown {
 function jsonRadius(r: BlastRadius): unknown {
   const out: Record<string, unknown> = { source: r.source, sampled: r.sampled, changed: r.changed, share: r.share, transitions: r.transitions };
   if (r.segments) out.segments = r.segments.map((s) => ({ segment: s.segment, sampled: s.sampled, changed: s.changed, transitions: s.transitions }));
+  if (r.uncovered) out.uncovered = r.uncovered;
   return out;
 }
 
@@ -108,9 +109,10 @@ export function summarizeRadius(r: BlastRadius): string {
   }
   const segments = r.segments ?? [];
   const changed = segments.filter((s) => s.changed > 0);
-  if (changed.length === 0) return `none of ${segments.length} segment${segments.length === 1 ? '' : 's'}`;
+  const uncovered = r.uncovered?.length ? `; not covered: ${r.uncovered.join(', ')}` : '';
+  if (changed.length === 0) return `none of ${segments.length} segment${segments.length === 1 ? '' : 's'}${uncovered}`;
   const max = changed.reduce((m, s) => Math.max(m, s.changed / s.sampled), 0);
-  return `${changed.length} of ${segments.length} segment${segments.length === 1 ? '' : 's'} (up to ${formatShare(Math.round(max * 1e6), 1e6)})`;
+  return `${changed.length} of ${segments.length} segment${segments.length === 1 ? '' : 's'} (up to ${formatShare(Math.round(max * 1e6), 1e6)})${uncovered}`;
 }
 
 function sourceSentence(report: DiffReport, r: BlastRadius, code: (s: string) => string = (s) => s): string {
@@ -129,6 +131,13 @@ function countsLine(report: DiffReport): string {
   parts.push(`${review.added.length} added`);
   parts.push(`${review.removed.length} removed`);
   return parts.join(', ');
+}
+
+/** `not covered: rule a, b matched no sample; pass --contexts`, or '' when every affected rule was sampled. */
+export function uncoveredLine(r: BlastRadius): string {
+  const u = r.uncovered ?? [];
+  if (u.length === 0) return '';
+  return `not covered: rule${u.length === 1 ? '' : 's'} ${u.join(', ')} matched no sample, so what this change does to ${u.length === 1 ? 'its' : 'their'} contexts is not counted; pass --contexts`;
 }
 
 function noChange(r: BlastRadius): string {
@@ -201,6 +210,7 @@ function renderChangeValues(ch: FieldChange, chalk: ChalkInstance): string {
 function radiusLines(r: BlastRadius): string[] {
   const lines: string[] = [];
   if (r.changed === 0) lines.push(noChange(r));
+  if (uncoveredLine(r)) lines.push(uncoveredLine(r));
   for (const t of r.transitions) {
     lines.push(r.source === 'contexts' ? formatTransitionTotal(t, r.sampled) : `${arrow(t)}: ${formatCount(t.count)} of ${formatCount(r.sampled)} samples across all segments (${formatShare(t.count, r.sampled)})`);
   }
@@ -270,6 +280,7 @@ function markdownDetails(report: DiffReport, c: ReviewedFlag): string[] {
   out.push('');
   const r = c.blastRadius;
   if (r.changed === 0) out.push(`- ${noChange(r)}`);
+  if (uncoveredLine(r)) out.push(`- **${mdText(uncoveredLine(r))}**`);
   for (const t of r.transitions) {
     out.push(`- ${mdCode(arrow(t))}: ${formatCount(t.count)} of ${formatCount(r.sampled)}${r.source === 'segments' ? ' samples across all segments' : ''} (${formatShare(t.count, r.sampled)})`);
   }
