@@ -5,11 +5,13 @@
 import { UsageError } from '../../errors.js';
 import { setRollout, type RolloutResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
+import { warnRunningExperiment } from '../running-experiment.js';
 import { editOptions, renderEdit } from '../render/edit.js';
 
 export async function runRollout(ctx: CommandContext, key: string, percent: string, opts: { rule?: string }): Promise<void> {
   const result = await setRollout(ctx.flagsDir, key, parsePercent(percent), { ...editOptions(ctx), rule: opts.rule });
   renderEdit(ctx, result, rolloutMessage(result));
+  await warnRunningExperiment(ctx, key, result.changed, 'a rollout change');
 }
 
 /** `25`, `12.5` or `25%`; anything else is a usage error (exit 2), like every bad argument. */

@@ -7,6 +7,7 @@ import { UsageError } from '../../errors.js';
 import { setEnabled, type EffectiveState, type ToggleResult } from '../../store/flag-edits.js';
 import { noEffectFix, servesOnlyDefault } from '../../schema/no-effect.js';
 import type { CommandContext } from '../context.js';
+import { warnRunningExperiment } from '../running-experiment.js';
 import { editOptions, renderEdit } from '../render/edit.js';
 
 export interface ToggleOptions {
@@ -23,6 +24,7 @@ export async function runToggle(ctx: CommandContext, key: string, opts: ToggleOp
   // The message explains these findings in words; repeating them as warnings would be noise.
   const explained = ['INEFFECTIVE_OVERRIDE', 'ENABLED_WITH_KILL_SWITCH', ...(message.includes(NO_EFFECT_WORDS) ? ['NO_EFFECT'] : [])];
   renderEdit(ctx, result, message, { explained });
+  await warnRunningExperiment(ctx, key, result.changed, opts.env === undefined ? 'turning it on or off' : `turning it on or off in ${opts.env}`);
 }
 
 /**
