@@ -203,10 +203,11 @@ export function buildProgram(ctx: CommandContext): Command {
     .command('diff')
     .description('semantic diff of the flags between a git revision and the working tree, with risk and blast radius (exit 0 with or without changes)')
     .argument('[base]', 'git revision to compare with (default: HEAD; in CI e.g. origin/main)')
+    .argument('[head]', 'a second revision to compare instead of the working tree (flags diff main feature-branch)')
     .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'markdown', 'json']))
     .option('--contexts <file>', 'JSON Lines of real contexts (or - for stdin) to measure the blast radius over, instead of segments')
-    .addHelpText('after', '\nExamples:\n  flags diff\n  flags diff origin/main --format markdown > flags-diff.md\n  flags diff main --contexts users.jsonl --json')
-    .action(async (base, opts) => (await import('./commands/diff.js')).runDiff(ctx, base, opts));
+    .addHelpText('after', '\nExamples:\n  flags diff\n  flags diff origin/main --format markdown > flags-diff.md\n  flags diff main feature-branch\n  flags diff main --contexts users.jsonl --json')
+    .action(async (base, head, opts) => (await import('./commands/diff.js')).runDiff(ctx, base, opts, head));
 
   return program;
 }

@@ -25,12 +25,14 @@ export interface DiffOptions {
   contexts?: string;
 }
 
-export async function runDiff(ctx: CommandContext, base: string | undefined, opts: DiffOptions): Promise<void> {
+export async function runDiff(ctx: CommandContext, base: string | undefined, opts: DiffOptions, head?: string): Promise<void> {
   if (ctx.json && opts.format !== undefined && opts.format !== 'json') throw new UsageError(`--json means --format json; it cannot be combined with --format ${opts.format}`);
   const format: DiffFormat = ctx.json ? 'json' : (opts.format ?? 'text');
   const revision = base ?? 'HEAD';
 
-  const working = await ctx.loadFlags({ warn: false });
+  // `flags diff A B` compares two revisions; otherwise the new side is the working tree.
+  const headSet = head === undefined ? undefined : await readFlagSetAtRevision(ctx.flagsDir, head);
+  const working = headSet?.flagSet ?? (await ctx.loadFlags({ warn: false }));
   const old = await readFlagSetAtRevision(ctx.flagsDir, revision, { unchanged: new Map(working.files.map((f) => [f.file, f])) });
   const review = opts.contexts === undefined ? reviewFlagChanges(old.flagSet, working) : await reviewWithContexts(ctx, old.flagSet, working, opts.contexts);
 
@@ -48,6 +50,8 @@ export async function runDiff(ctx: CommandContext, base: string | undefined, opt
     invalid,
     contextsLabel: opts.contexts === undefined ? undefined : opts.contexts === '-' ? 'stdin' : ctx.relative(path.resolve(ctx.io.cwd, opts.contexts)),
     usersPerSegment: DEFAULT_USERS_PER_SEGMENT,
+    addedFlags: new Map(review.added.flatMap((k) => (working.flags.has(k) ? [[k, working.flags.get(k)!] as const] : []))),
+    ...(headSet && head !== undefined && { head: { revision: head, commit: headSet.commit } }),
   };
   if (format === 'json') return ctx.printJson(renderDiffJson(report));
   if (format === 'markdown') {

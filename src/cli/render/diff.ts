@@ -9,6 +9,9 @@ import type { BlastRadius, SegmentRadius, Transition } from '../../review/blast-
 import type { FieldChange } from '../../review/diff-flags.js';
 import type { FlagReview, ReviewedFlag } from '../../review/review.js';
 import type { Risk } from '../../review/risk.js';
+import { assessAddedFlag } from '../../review/added-risk.js';
+import type { Flag } from '../../schema/flag.js';
+import { renderFlagDetails } from './flag.js';
 
 export interface DiffReport {
   /** The revision as the user gave it. */
@@ -26,6 +29,21 @@ export interface DiffReport {
   /** The contexts file as given, when the blast radius was measured over it. */
   contextsLabel?: string;
   usersPerSegment: number;
+  /** `flags diff A B`: the second revision instead of the working tree. */
+  head?: { revision: string; commit: string };
+  /** The added flags as defined in the new set (content and risk are shown). */
+  addedFlags?: ReadonlyMap<string, Flag>;
+}
+
+/** An added flag with its risk (added-risk.ts). */
+function addedView(report: DiffReport, key: string): { flag?: Flag; risk: Risk; reasons: string[] } {
+  const flag = report.addedFlags?.get(key);
+  if (!flag) return { risk: 'low', reasons: ['new flag'] };
+  return { flag, ...assessAddedFlag(flag) };
+}
+
+function headLabel(report: DiffReport): string {
+  return report.head ? `${report.head.revision} (${report.head.commit.slice(0, 7)})` : 'working tree';
 }
 
 /** A segment list longer than this shows its changed segments and a count of the others. */
@@ -48,6 +66,14 @@ export function renderDiffJson(report: DiffReport): unknown {
       changes: c.changes.map((ch) => ({ path: ch.path, before: ch.before, after: ch.after })),
       blastRadius: jsonRadius(c.blastRadius),
     })),
+    // Present when flags were added (issue 12): their risk and content.
+    ...(report.review.added.length > 0 && {
+      addedFlags: report.review.added.map((key) => {
+        const v = addedView(report, key);
+        return { key, file: report.files.get(key) ?? null, risk: v.risk, reasons: v.reasons, flag: v.flag ?? null };
+      }),
+    }),
+    ...(report.head && { head: report.head.revision }),
   };
 }
 
@@ -163,7 +189,7 @@ function shortCommit(report: DiffReport): string {
 export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string {
   const { review } = report;
   const lines: string[] = [];
-  lines.push(chalk.bold(`flags diff ${report.base} (${shortCommit(report)}) → working tree`));
+  lines.push(chalk.bold(`flags diff ${report.base} (${shortCommit(report)}) → ${headLabel(report)}`));
   if (!report.baseHasFlagsDir) lines.push(`${report.base} has no flags directory: every flag is new`);
   lines.push(hasChanges(review) ? countsLine(report) : 'no flag changes');
 
@@ -189,7 +215,10 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
     lines.push('');
     for (const key of review.added) {
       const was = review.previouslyInvalid.includes(key) ? ` (invalid at ${report.base})` : '';
-      lines.push(`${chalk.green('ADDED ')}  ${chalk.bold(key)}  ${chalk.dim(report.files.get(key) ?? '')}${was}`);
+      const v = addedView(report, key);
+      lines.push(`${riskLabel(v.risk)}  ${chalk.bold(key)}  ${chalk.green('added')}  ${chalk.dim(report.files.get(key) ?? '')}${was}`);
+      for (const reason of v.reasons) lines.push(`        ${reason}`);
+      if (v.flag) for (const l of renderFlagDetails(v.flag, chalk).split('\n')) lines.push(l === '' ? '' : `    ${l}`);
     }
   }
   if (report.invalid.length > 0) {
@@ -250,10 +279,16 @@ export function renderDiffMarkdown(report: DiffReport): string {
     }
     for (const key of review.added) {
       const was = review.previouslyInvalid.includes(key) ? ` (invalid at ${mdCode(report.base)})` : '';
-      out.push(`| new | ${mdCode(key)} | added${was} | – |`);
+      const v = addedView(report, key);
+      out.push(`| ${v.risk === 'high' ? '**high**' : v.risk} | ${mdCode(key)} | added${was}: ${mdText(v.reasons.join('; '))} | new flag |`);
     }
 
     for (const c of review.changed) out.push('', ...markdownDetails(report, c));
+    for (const key of review.added) {
+      const v = addedView(report, key);
+      if (!v.flag) continue;
+      out.push('', '<details>', `<summary><b>${htmlText(key)}</b> · added · ${v.risk}</summary>`, '', '```', ...renderFlagDetails(v.flag, NO_COLOR).split('\n').map((l) => l.replace(/`{3,}/g, '`\u200b``')), '```', '', '</details>');
+    }
   }
   if (report.invalid.length > 0) {
     const files = invalidFiles(report);
@@ -315,3 +350,6 @@ export function mdText(text: string): string {
 function htmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/** Plain text for code blocks: a chalk stand-in that adds nothing. */
+const NO_COLOR = new Proxy(((s: string) => s) as unknown as ChalkInstance, { get: () => NO_COLOR, apply: (_t, _this, args: unknown[]) => String(args[0]) });
