@@ -62,3 +62,23 @@ describe('two revisions', () => {
     expect(bad.stderr).toBe('error: unknown git revision "no-such-branch"\n');
   });
 });
+
+describe('experiment definition changes', () => {
+  it('starting an experiment shows its status and start date in text, markdown and JSON; between two revisions too', async () => {
+    const d = repo();
+    await runMain(['experiment', 'create', 'checkout-button', '--flag', 'checkout-button-color', '--name', 'Checkout button', '--control', 'blue', '--treatment', 'green', '--metric', 'purchase'], { cwd: d });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'experiment');
+    expect((await runMain(['experiment', 'start', 'checkout-button'], { cwd: d })).code).toBe(0);
+    const text = runBin(['diff'], { cwd: d }).stdout;
+    expect(text).toContain('experiments: 1 changed, 0 added, 0 removed\n  changed  checkout-button\n');
+    expect(text).toContain('    status: "draft" → "running"');
+    const json = JSON.parse((await runMain(['diff', '--json'], { cwd: d })).stdout);
+    expect(json.experiments.changed[0]).toMatchObject({ id: 'checkout-button', changes: expect.arrayContaining([{ path: 'status', before: 'draft', after: 'running' }]) });
+    const md = (await runMain(['diff', '--format', 'markdown'], { cwd: d })).stdout;
+    expect(md).toContain('| `checkout-button` | `status` | `"draft"` | `"running"` |');
+    git(d, 'commit', '-q', '-am', 'start');
+    const two = JSON.parse(runBin(['diff', 'HEAD~2', 'HEAD', '--json'], { cwd: d }).stdout);
+    expect(two.experiments.added).toEqual(['checkout-button']);
+  });
+});

@@ -10,6 +10,7 @@ import type { FieldChange } from '../../review/diff-flags.js';
 import type { FlagReview, ReviewedFlag } from '../../review/review.js';
 import type { Risk } from '../../review/risk.js';
 import { assessAddedFlag } from '../../review/added-risk.js';
+import { hasExperimentChanges, type ExperimentDiff } from '../../review/diff-experiments.js';
 import type { Flag } from '../../schema/flag.js';
 import { renderFlagDetails } from './flag.js';
 
@@ -31,6 +32,8 @@ export interface DiffReport {
   usersPerSegment: number;
   /** `flags diff A B`: the second revision instead of the working tree. */
   head?: { revision: string; commit: string };
+  /** Changes to experiment definitions (flags/experiments/*.yaml). */
+  experiments?: ExperimentDiff;
   /** The added flags as defined in the new set (content and risk are shown). */
   addedFlags?: ReadonlyMap<string, Flag>;
 }
@@ -74,6 +77,7 @@ export function renderDiffJson(report: DiffReport): unknown {
       }),
     }),
     ...(report.head && { head: report.head.revision }),
+    ...(hasExperimentChanges(report.experiments) && { experiments: report.experiments }),
   };
 }
 
@@ -221,6 +225,7 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
       if (v.flag) for (const l of renderFlagDetails(v.flag, chalk).split('\n')) lines.push(l === '' ? '' : `    ${l}`);
     }
   }
+  if (hasExperimentChanges(report.experiments)) lines.push(...experimentLines(report.experiments!, chalk));
   if (report.invalid.length > 0) {
     lines.push('');
     const files = invalidFiles(report);
@@ -290,6 +295,7 @@ export function renderDiffMarkdown(report: DiffReport): string {
       out.push('', '<details>', `<summary><b>${htmlText(key)}</b> · added · ${v.risk}</summary>`, '', '```', ...renderFlagDetails(v.flag, NO_COLOR).split('\n').map((l) => l.replace(/`{3,}/g, '`\u200b``')), '```', '', '</details>');
     }
   }
+  if (hasExperimentChanges(report.experiments)) out.push('', ...experimentMarkdown(report.experiments!));
   if (report.invalid.length > 0) {
     const files = invalidFiles(report);
     out.push('');
@@ -353,3 +359,24 @@ function htmlText(text: string): string {
 
 /** Plain text for code blocks: a chalk stand-in that adds nothing. */
 const NO_COLOR = new Proxy(((s: string) => s) as unknown as ChalkInstance, { get: () => NO_COLOR, apply: (_t, _this, args: unknown[]) => String(args[0]) });
+
+// ---------------------------------------------------------------- experiments
+
+function experimentLines(d: ExperimentDiff, chalk: ChalkInstance): string[] {
+  const lines = ['', chalk.bold(`experiments: ${d.changed.length} changed, ${d.added.length} added, ${d.removed.length} removed`)];
+  for (const id of d.added) lines.push(`  ${chalk.green('added')}    ${chalk.bold(id)}`);
+  for (const id of d.removed) lines.push(`  ${chalk.red('removed')}  ${chalk.bold(id)}`);
+  for (const c of d.changed) {
+    lines.push(`  ${chalk.yellow('changed')}  ${chalk.bold(c.id)}`);
+    for (const ch of c.changes) lines.push(`    ${chalk.cyan(ch.path)}: ${formatValue(ch.before)} → ${formatValue(ch.after)}`);
+  }
+  return lines;
+}
+
+function experimentMarkdown(d: ExperimentDiff): string[] {
+  const out = ['**Experiments**', '', '| experiment | change | before | after |', '|---|---|---|---|'];
+  for (const id of d.added) out.push(`| ${mdCode(id)} | added | | |`);
+  for (const id of d.removed) out.push(`| ${mdCode(id)} | removed | | |`);
+  for (const c of d.changed) for (const ch of c.changes) out.push(`| ${mdCode(c.id)} | ${mdCode(ch.path)} | ${mdValue(ch.before)} | ${mdValue(ch.after)} |`);
+  return out;
+}
