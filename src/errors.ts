@@ -43,6 +43,7 @@ export type DiagnosticCode =
   | 'ENABLED_WITH_KILL_SWITCH'
   | 'UNREACHABLE_RULE'
   | 'INEFFECTIVE_OVERRIDE'
+  | 'NO_EFFECT'
   | 'EXPERIMENT_STATUS_MISMATCH'
   // project settings (SPEC 5)
   | 'UNKNOWN_ENVIRONMENT'

@@ -16,13 +16,32 @@ export function isPlainObject(v: unknown): v is PlainObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** `--set` values: JSON when they parse (`30` is a number, `true` a boolean), else the raw string. */
+/**
+ * `--set` values: JSON when they parse (`30` is a number, `true` a boolean), else
+ * the raw string. A number JSON cannot hold exactly (`1234567890123456789`, or
+ * more significant digits than a double keeps) stays the string as typed: a
+ * rounded id would silently land in another bucket.
+ */
 export function parseSetValue(raw: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(raw);
+    value = JSON.parse(raw);
   } catch {
     return raw;
   }
+  if (typeof value === 'number' && !isExactNumber(raw.trim(), value)) return raw;
+  return value;
+}
+
+/** Whether the number literal `text` is exactly the double `value` (no digit lost in parsing). */
+function isExactNumber(text: string, value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return true;
+  if (m[2] === undefined && m[3] === undefined) return Number.isSafeInteger(value) || BigInt(text) === BigInt(value);
+  // Significant digits beyond 15 are not all kept by a double.
+  const digits = (m[1] + (m[2] ?? '')).replace(/^0+/, '').replace(/0+$/, '');
+  return digits.length <= 15;
 }
 
 /** Applies `a.b.c=VALUE` to `target`, creating objects on the way. */
@@ -62,6 +81,16 @@ export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
+/**
+ * Applies `--set` and then `--env` on top of `ctx` (changed in place): the
+ * precedence of single and batch evaluation alike.
+ */
+export function applyOverrides(ctx: PlainObject, opts: ContextOptions): PlainObject {
+  for (const s of opts.set ?? []) applySet(ctx, s);
+  if (opts.env !== undefined) ctx.environment = opts.env;
+  return ctx;
+}
+
 export async function buildContext(opts: ContextOptions, io: { stdin: NodeJS.ReadableStream; cwd: string }): Promise<PlainObject> {
   let ctx: PlainObject = {};
   if (opts.context !== undefined) {
@@ -81,7 +110,5 @@ export async function buildContext(opts: ContextOptions, io: { stdin: NodeJS.Rea
     if (!isPlainObject(parsed)) throw new FlagsError('CONTEXT_INVALID', `context ${label} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
     ctx = parsed;
   }
-  for (const s of opts.set ?? []) applySet(ctx, s);
-  if (opts.env !== undefined) ctx.environment = opts.env;
-  return ctx;
+  return applyOverrides(ctx, opts);
 }

@@ -10,29 +10,56 @@ import { processIo, type CliIo } from './io.js';
 import { buildProgram } from './program.js';
 import { neutralizeControls } from './render/terminal.js';
 
+/**
+ * Errors thrown about a value the user typed (a field path, a value, a rule,
+ * variant or arm id): usage errors, exit 2, wherever the library raised them.
+ */
+const ARGUMENT_ERRORS = new Set(['INVALID_VALUE', 'UNKNOWN_FIELD', 'INVALID_PATH', 'UNKNOWN_RULE', 'UNKNOWN_VARIANT', 'INVALID_KEY', 'INVALID_ARMS', 'UNKNOWN_ARM', 'UNKNOWN_METRIC']);
+
+/** Every error is one line: a message quoting input (a JSON parser's excerpt) must not spill over several. */
+export function oneLine(message: string): string {
+  return message.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const ctx = new CommandContext(io);
   const program = buildProgram(ctx);
   const debug = Boolean(io.env.FLAGS_DEBUG) && io.env.FLAGS_DEBUG !== '0';
+  // Before parsing succeeds the globals are not set yet: --json is looked for in argv (before a `--`).
+  const wantsJson = () => ctx.json || argv.slice(0, argv.indexOf('--') >= 0 ? argv.indexOf('--') : undefined).includes('--json');
+  const jsonError = (code: string, message: string) => {
+    if (wantsJson()) io.stdout.write(JSON.stringify({ error: { code, message } }, null, 2) + '\n');
+  };
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Commander has already printed its message (help, version or the usage error).
-      return e.exitCode === 0 ? 0 : 2;
+      // Commander has already printed its message (help, version or the usage error), as one line.
+      if (e.exitCode === 0) return 0;
+      jsonError('USAGE', oneLine(e.message.replace(/^error: /, '')));
+      return 2;
     }
     const err = e as NodeJS.ErrnoException;
+    let code = 'INTERNAL';
+    let message: string;
     if (e instanceof FlagsError) {
-      io.stderr.write(`${ctx.chalk.red('error:')} ${neutralizeControls(e.message, { color: false })}\n`);
+      code = e.code;
+      message = oneLine(e.message);
+      io.stderr.write(`${ctx.chalk.red('error:')} ${neutralizeControls(message, { color: false })}\n`);
     } else if (typeof err?.code === 'string' && typeof err.syscall === 'string') {
       // An operating-system failure the user can act on (permissions, full disk, missing file).
-      io.stderr.write(`${ctx.chalk.red('error:')} ${neutralizeControls(err.message, { color: false })}\n`);
+      code = err.code;
+      message = oneLine(err.message);
+      io.stderr.write(`${ctx.chalk.red('error:')} ${neutralizeControls(message, { color: false })}\n`);
     } else {
-      io.stderr.write(`${ctx.chalk.red('internal error:')} ${neutralizeControls(err?.message ?? String(e), { color: false })} (set FLAGS_DEBUG=1 for the stack trace)\n`);
+      message = oneLine(err?.message ?? String(e));
+      io.stderr.write(`${ctx.chalk.red('internal error:')} ${neutralizeControls(message, { color: false })} (set FLAGS_DEBUG=1 for the stack trace)\n`);
     }
+    jsonError(code, message);
     if (debug && err?.stack) io.stderr.write(err.stack + '\n');
-    return e instanceof FlagsError ? e.exitCode : 1;
+    if (e instanceof FlagsError) return ARGUMENT_ERRORS.has(e.code) ? 2 : e.exitCode;
+    return 1;
   }
 }
 

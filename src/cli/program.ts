@@ -21,7 +21,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(ctx.chalk.red(s)),
+      // One line per error (issue 12): commander's "(Did you mean …?)" joins the message line.
+      outputError: (s, write) => write(ctx.chalk.red(s.trimEnd().replace(/\s*\n\s*/g, ' ') + '\n')),
     })
     .hook('preAction', async (_program, action) => {
       ctx.setGlobals(action.optsWithGlobals());
@@ -241,8 +242,10 @@ export function buildProgram(ctx: CommandContext): Command {
     .option('--description <text>', 'description (default: empty)')
     .option('--owner <owner>', 'owning team')
     .option('--tag <tag>', 'tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--on-value <value>', 'what the flag serves once on: writes fallthrough.value (boolean flags: the opposite of --default)')
+    .option('--rollout <percent>', 'serve the on-value to this share of contexts (fallthrough.percentage)')
     .option('--expires <date>', 'expiresAt: validate warns EXPIRED from this date on (YYYY-MM-DD)')
-    .addHelpText('after', '\nExample:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout --expires 2027-03-01')
+    .addHelpText('after', '\nExamples:\n  flags create checkout-redesign --type boolean --default false --owner web-team --tag checkout --on-value true --expires 2027-03-01\n  flags create dark-mode --type boolean --default false --rollout 10')
     .action(async (key, opts) => (await import('./commands/create.js')).runCreate(ctx, key, opts));
 
   // ---- authoring (SPEC 6) ----
@@ -322,10 +325,11 @@ export function buildProgram(ctx: CommandContext): Command {
     .command('diff')
     .description('semantic diff of the flags between a git revision and the working tree, with risk and blast radius (exit 0 with or without changes)')
     .argument('[base]', 'git revision to compare with (default: HEAD; in CI e.g. origin/main)')
+    .argument('[head]', 'a second revision to compare instead of the working tree (flags diff main feature-branch)')
     .addOption(new Option('--format <format>', 'output format (default: text; json with --json)').choices(['text', 'markdown', 'json']))
     .option('--contexts <file>', 'JSON Lines of real contexts (or - for stdin) to measure the blast radius over, instead of segments')
-    .addHelpText('after', '\nExamples:\n  flags diff\n  flags diff origin/main --format markdown > flags-diff.md\n  flags diff main --contexts users.jsonl --json')
-    .action(async (base, opts) => (await import('./commands/diff.js')).runDiff(ctx, base, opts));
+    .addHelpText('after', '\nExamples:\n  flags diff\n  flags diff origin/main --format markdown > flags-diff.md\n  flags diff main feature-branch\n  flags diff main --contexts users.jsonl --json')
+    .action(async (base, head, opts) => (await import('./commands/diff.js')).runDiff(ctx, base, opts, head));
 
   // ---- project set-up and settings (SPEC 5) ----
   program

@@ -25,6 +25,7 @@ export interface SegmentDefinitions {
   after?: readonly SegmentDefinition[];
 }
 import { canonicalJson } from './diff-flags.js';
+import { ruleSegmentsOf, uncoveredRules } from './rule-segments.js';
 
 export interface Transition {
   from: JsonValue;
@@ -50,6 +51,11 @@ export interface BlastRadius {
   share: number;
   transitions: Transition[];
   segments?: SegmentRadius[];
+  /**
+   * Segments only: ids of rules the change affects that no sample matched (a
+   * regex, contradictory conditions), so the counts cannot speak for them.
+   */
+  uncovered?: string[];
   /** Limits applied while building segments, for the renderers (not part of the JSON). */
   notes?: string[];
 }
@@ -105,9 +111,14 @@ export function blastRadiusOverSegments(before: Flag, after: Flag, opts: Segment
   const defs = opts.definitions ?? {};
   const sampleBefore = defs.before?.length ? withSegmentConditionsForSampling(before, new Map(defs.before.map((s) => [s.key, s]))) : before;
   const sampleAfter = defs.after?.length ? withSegmentConditionsForSampling(after, new Map(defs.after.map((s) => [s.key, s]))) : after;
-  const { segments, notes } = buildSegments(sampleBefore, sampleAfter, opts);
+  const built = buildSegments(sampleBefore, sampleAfter, opts);
+  const { notes } = built;
+  // Per-rule combinations of conditions (rule-segments.ts), so every rule of both versions is matched by some sample.
+  const seen = new Set(built.segments.map(segmentId));
+  const segments = [...built.segments, ...ruleSegmentsOf(sampleBefore, sampleAfter).segments.filter((s) => !seen.has(segmentId(s)) && (seen.add(segmentId(s)), true))];
   const b = compileFlag(before, { segments: defs.before ?? [] });
   const a = compileFlag(after, { segments: defs.after ?? [] });
+  const uncovered = uncoveredRules(sampleBefore, sampleAfter, segments);
   const total = new Tally();
   const out: SegmentRadius[] = [];
   for (const segment of segments) {
@@ -118,9 +129,13 @@ export function blastRadiusOverSegments(before: Flag, after: Flag, opts: Segment
     }
     out.push({ segment, ...tally.result() });
   }
-  const result: BlastRadius = { source: 'segments', ...total.result(), share: total.share(), segments: out };
+  const result: BlastRadius = { source: 'segments', ...total.result(), share: total.share(), segments: out, uncovered };
   if (notes.length > 0) result.notes = notes;
   return result;
+}
+
+function segmentId(s: Segment): string {
+  return canonicalJson(Object.fromEntries(Object.entries(s).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))));
 }
 
 class Tally {

@@ -8,6 +8,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, vi
 import type { Diagnostic } from '../errors.js';
 import { FLAG_FIELDS } from './flag.js';
 import { positionAt, positionOf, type Position } from './locate.js';
+import { plainYamlError } from './yaml-messages.js';
 
 /** Alias expansion beyond this is refused (billion-laughs documents). */
 export const MAX_ALIAS_COUNT = 100;
@@ -166,7 +167,7 @@ export function parseYamlFile(file: string, text: string): ParsedYaml & { duplic
       });
     } else {
       syntaxOk = false;
-      const opened = err.code === 'MISSING_CHAR' || err.code === 'BAD_INDENT' ? unclosed().get(err.pos[0]) : undefined;
+      const opened = err.code === 'MISSING_CHAR' || err.code === 'BAD_INDENT' ? unclosed().get(err.pos[0]) : (plainYamlError(err.code, err.pos[0], bom ? text.slice(1) : text) ?? undefined);
       const message =
         opened?.message ??
         (err.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(err.message) ? 'the document is nested too deeply to read (hundreds of levels)' : firstLine(err.message));

@@ -8,6 +8,7 @@ import type * as zc from 'zod/v4/core';
 import type { Diagnostic, DiagnosticCode } from '../errors.js';
 import { describeValue, FLAG_CHECKS, type Finding } from './checks.js';
 import { checkExpiry } from './expiry.js';
+import { checkNoEffect } from './no-effect.js';
 import {
   ConditionSchema,
   EnvironmentSchema,
@@ -93,6 +94,8 @@ export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry, opts: 
     // Without a segment index (a caller validating one flag alone) references are not judged.
     if (opts.segments) findings.push(...referenceFindings(flagSegmentReferences(parsed.data), opts.segments));
     if (opts.now !== undefined) findings.push(...checkExpiry(parsed.data, opts.now));
+    // A judgement of the whole flag: only sound when nothing in it is broken (a placeholder would fake it).
+    if (!entry.yamlError && !findings.some((f) => f.severity === 'error')) findings.push(...checkNoEffect(parsed.data));
     const diagnostics = diagnosticsOf(file, base, findings, { flagKey: entry.key });
     const valid = !entry.yamlError && !findings.some((f) => f.severity === 'error');
     return { flag: valid ? parsed.data : undefined, diagnostics };

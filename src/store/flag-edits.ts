@@ -11,7 +11,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { valueMatchesType } from '../schema/checks.js';
-import { FLAG_TYPES, FlagSchema, KEY_PATTERN, type Flag, type FlagType, type JsonValue, type Variant } from '../schema/flag.js';
+import { FLAG_TYPES, FlagSchema, KEY_PATTERN, type Fallthrough, type Flag, type FlagType, type JsonValue, type Variant } from '../schema/flag.js';
 import { parseFlagFile, type FlagEntry, type ParsedFlagFile } from '../schema/parse-file.js';
 import { didYouMean } from '../schema/suggest.js';
 import { validateFlagEntry } from '../schema/validate.js';
@@ -122,6 +122,8 @@ export interface CreateFlagSpec {
   variants?: Variant[];
   /** `expiresAt` (a date, YYYY-MM-DD): validate warns EXPIRED from that day on. */
   expiresAt?: string;
+  /** What contexts no rule matches get once the flag is on (`create --on-value/--rollout`), written after `rules`. */
+  fallthrough?: Fallthrough;
 }
 
 export interface CreateResult {
@@ -300,6 +302,18 @@ export function planSetField(raw: RawFlag, fieldPath: string, rawValue: string):
 
 export function planRollout(raw: RawFlag, percent: number, rule?: string): EditPlan<Omit<RolloutResult, keyof FlagEditResult>> {
   let fieldPath: string;
+  if (rule === undefined && !isObject(raw.fallthrough) && raw.type === 'boolean' && typeof raw.defaultValue === 'boolean') {
+    // A boolean flag has one value to roll out: the one that is not its default.
+    const value = !raw.defaultValue;
+    return {
+      sets: [
+        { path: ['fallthrough', 'value'], value, before: ['tags', 'owner'] },
+        { path: ['fallthrough', 'percentage'], value: percent, before: ['value'] },
+      ],
+      safety: false,
+      describe: (after) => ({ action: 'rollout', target: { fallthrough: true }, before: 0, percentage: ownAt(after, ['fallthrough', 'percentage']) as number }),
+    };
+  }
   if (rule === undefined) {
     if (!isObject(raw.fallthrough)) {
       const rules = ruleIds(raw);
@@ -532,6 +546,11 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string | null): string 
       (['key', 'name', 'value', 'weight'] as const).map((f, i) => `${i === 0 ? '  - ' : '    '}${f}: ${renderInline(v[f], { flow: false })}\n`).join(''),
     );
     lines.splice(fields.findIndex(([k]) => k === 'rules') + 1, 0, 'variants:\n', ...block);
+  }
+  if (spec.fallthrough) {
+    const ft = spec.fallthrough;
+    const block = [...(ft.percentage === undefined ? [] : [`  percentage: ${renderInline(ft.percentage, { flow: false })}\n`]), `  value: ${renderInline(ft.value, { flow: true })}\n`];
+    lines.splice(fields.findIndex(([k]) => k === 'rules') + 1, 0, 'fallthrough:\n', ...block);
   }
   return lines.join('');
 }

@@ -246,3 +246,23 @@ export async function readFlagSetAtRevision(flagsDir: string, revision: string, 
     .map((f) => parseSegmentFile(f.file, f.text));
   return { revision, commit, hasFlagsDir, flagSet: validateFlagFiles(files, { segments: validateSegmentFiles(segmentFiles) }) };
 }
+
+/**
+ * The experiment definitions of `revision` (`<flags dir>/experiments/*.yaml`, one
+ * level, no dot-files, regular files only), as file name → text, for the
+ * experiment section of `flags diff` (issue 12). Oversized files are skipped.
+ */
+export async function readExperimentTextsAtRevision(flagsDir: string, revision: string): Promise<Map<string, string>> {
+  const where = await locateInGit(flagsDir);
+  const commit = await resolveCommit(where.root, revision);
+  const entries = await listTree(where.root, commit, where.prefix);
+  const strip = where.prefix === '' ? 0 : where.prefix.length + 1;
+  const chosen = entries.filter((e) => {
+    const parts = e.path.slice(strip).split('/');
+    return parts.length === 2 && parts[0] === EXPERIMENTS_DIR && !parts[1].startsWith('.') && /\.ya?ml$/i.test(parts[1]) && e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FLAG_FILE_BYTES;
+  });
+  const blobs = await readBlobs(where.root, chosen.map((e) => e.object));
+  const out = new Map<string, string>();
+  for (const e of chosen) out.set(e.path.slice(strip).split('/')[1], blobs.get(e.object)?.toString('utf8') ?? '');
+  return out;
+}

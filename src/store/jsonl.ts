@@ -1,7 +1,7 @@
 /**
  * Streaming JSON Lines input (contexts for `eval --contexts` and `diff
  * --contexts`): one record at a time, so a million lines never sit in memory
- * at once. Blank lines are skipped; a malformed line is an error naming its
+ * at once. Blank lines are skipped (or reported to `onBlank`); a malformed line is an error naming its
  * line number.
  */
 import { createReadStream, statSync } from 'node:fs';
@@ -19,6 +19,8 @@ export interface JsonLinesOptions {
   onProgress?: (read: number, total: number) => void;
   /** Name used in messages (the path, or "stdin"). */
   label?: string;
+  /** Called for each blank line with its 1-based number (a caller that answers line by line keeps its output in step). */
+  onBlank?: (line: number) => void;
 }
 
 /**
@@ -56,7 +58,10 @@ export async function readJsonLines(
     // Tolerate CRLF files and a BOM on the first line.
     let t = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (line === 1 && t.charCodeAt(0) === 0xfeff) t = t.slice(1);
-    if (t.trim() === '') return;
+    if (t.trim() === '') {
+      opts.onBlank?.(line);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(t);

@@ -135,10 +135,11 @@ describe('flags diff: field changes, risk and blast radius', () => {
     rmSync(path.join(dir, 'flags/old.yaml'));
     write(dir, 'flags/new.yaml', flagYaml('new'));
     const out = await diffJson(dir);
-    expect(out).toEqual({ base: 'HEAD', added: ['new'], removed: ['old'], changed: [] });
+    // Added flags carry their risk and content (issue 12 item 16).
+    expect(out).toEqual({ base: 'HEAD', added: ['new'], removed: ['old'], changed: [], addedFlags: [expect.objectContaining({ key: 'new', file: 'flags/new.yaml', risk: 'low' })] });
     const text = await runMain(['diff'], { cwd: dir });
     expect(text.stdout).toMatch(/HIGH\s+old\s+removed \(was in flags\/old\.yaml\)/);
-    expect(text.stdout).toMatch(/ADDED\s+new\s+flags\/new\.yaml/);
+    expect(text.stdout).toMatch(/LOW\s+new\s+added\s+flags\/new\.yaml/);
   });
 
   it('a rule reorder is one entry with the id lists; exclusive rules move nobody', async () => {
@@ -236,7 +237,9 @@ describe('flags diff: field changes, risk and blast radius', () => {
     const dir = repoWith({ 'README.md': '# app\n' });
     write(dir, 'flags/default-flags.yaml', DEFAULT_FLAGS);
     const out = await diffJson(dir);
-    expect(out).toEqual({ base: 'HEAD', added: ['model-provider', 'new-orchestrator-v2', 'parallel-agents-limit', 'self-evolution-enabled'], removed: [], changed: [] });
+    expect(out).toMatchObject({ base: 'HEAD', added: ['model-provider', 'new-orchestrator-v2', 'parallel-agents-limit', 'self-evolution-enabled'], removed: [], changed: [] });
+    // Every seed flag is on and serves values: added, they change callers at once (issue 12 item 16).
+    expect(out.addedFlags.map((a: { risk: string }) => a.risk)).toEqual(['high', 'high', 'high', 'high']);
     const text = await runMain(['diff'], { cwd: dir });
     expect(text.stdout).toContain('HEAD has no flags directory: every flag is new');
   });
@@ -262,9 +265,9 @@ describe('flags diff: field changes, risk and blast radius', () => {
   it('a flag invalid at BASE and fixed in the working tree is added, and says it was invalid', async () => {
     const dir = repoWith({ 'flags/a.yaml': flagYaml('a').replace('owner: team', 'ownr: team') });
     write(dir, 'flags/a.yaml', flagYaml('a'));
-    expect(await diffJson(dir)).toEqual({ base: 'HEAD', added: ['a'], removed: [], changed: [] });
-    expect((await runMain(['diff'], { cwd: dir })).stdout).toMatch(/ADDED\s+a\s+flags\/a\.yaml \(invalid at HEAD\)/);
-    expect((await runMain(['diff', '--format', 'markdown'], { cwd: dir })).stdout).toContain('| new | `a` | added (invalid at `HEAD`) | – |');
+    expect(await diffJson(dir)).toMatchObject({ base: 'HEAD', added: ['a'], removed: [], changed: [] });
+    expect((await runMain(['diff'], { cwd: dir })).stdout).toMatch(/LOW\s+a\s+added\s+flags\/a\.yaml \(invalid at HEAD\)/);
+    expect((await runMain(['diff', '--format', 'markdown'], { cwd: dir })).stdout).toContain('| low | `a` | added (invalid at `HEAD`): new flag enabled, but every path serves its default | new flag |');
   });
 
   it('an unknown revision is exit 1 naming it; outside git is exit 1 saying so', async () => {
@@ -384,7 +387,7 @@ Compared with \`HEAD\` (\`${sha}\`): **3 changed (1 high, 1 medium, 1 low), 1 ad
 | **high** | \`new-orchestrator-v2\` | fallthrough rollout 10% → 50%: moves 40% of the contexts that reach it | 2 of 4 segments (up to 39.3%) |
 | medium | \`model-provider\` | rules\\[openai-override\\] value changed | 1 of 3 segments (up to 100.0%) |
 | low | \`self-evolution-enabled\` | metadata | none of 3 segments |
-| new | \`checkout-redesign\` | added | – |
+| low | \`checkout-redesign\` | added: new flag, disabled | new flag |
 
 <details>
 <summary><b>new-orchestrator-v2</b> · high · <code>flags/default-flags.yaml</code></summary>
@@ -429,6 +432,23 @@ Compared with \`HEAD\` (\`${sha}\`): **3 changed (1 high, 1 medium, 1 low), 1 ad
 **Blast radius** per segment built from the attribute values the rules mention, each crossed with 3,000 user ids (no \`--contexts\` file given):
 
 - no value changes in any of 3 segments (9,000 samples)
+
+</details>
+
+<details>
+<summary><b>checkout-redesign</b> · added · low</summary>
+
+\`\`\`
+checkout-redesign
+
+state         disabled
+type          boolean
+default       false
+owner         team
+tags          -
+
+rules  none
+\`\`\`
 
 </details>
 `);
@@ -549,7 +569,7 @@ describe('docs/ci.md recipes', () => {
   it('GitLab CI: validation findings become a Code Quality report', () => {
     const pipeline = YAML.parse(recipe('gitlab-ci'));
     expect(pipeline['flags-validate'].artifacts.reports.codequality).toBe('gl-code-quality-report.json');
-    const dir = repoWith({ 'flags/a.yaml': flagYaml('a').replace('enabled: true', 'enabeld: true'), 'flags/b.yaml': flagYaml('b') });
+    const dir = repoWith({ 'flags/a.yaml': flagYaml('a').replace('enabled: true', 'enabeld: true'), 'flags/b.yaml': flagYaml('b').replace('enabled: true', 'enabled: false') }); // b disabled: enabled with nothing but its default it would add a NO_EFFECT warning
     write(dir, '.gitlab/flags-codequality.mjs', recipe('gitlab-codequality'));
     const lines: string[] = pipeline['flags-validate'].script;
     for (const line of lines.slice(0, -1)) if (!line.startsWith('npm ')) sh(line, dir, {});

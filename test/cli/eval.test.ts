@@ -104,9 +104,11 @@ describe('flags eval --contexts', () => {
     const input = JSON.stringify({ tenant: { id: 'tenant-beta-1' } }) + '\n\n' + JSON.stringify({ tenant: { type: 'x' } }) + '\n';
     const r = runBin(['eval', 'new-orchestrator-v2', '--contexts', '-'], { cwd: dir, input });
     expect(r.code).toBe(0);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(out[0]).toEqual({ key: 'new-orchestrator-v2', value: true, reason: 'RULE_MATCH', ruleId: 'beta-testers' });
-    expect(out).toHaveLength(2);
+    // Output line N answers input line N: the blank line gets a blank line (issue 12 item 6).
+    const out = r.stdout.trim().split('\n');
+    expect(JSON.parse(out[0])).toEqual({ key: 'new-orchestrator-v2', value: true, reason: 'RULE_MATCH', ruleId: 'beta-testers' });
+    expect(out[1]).toBe('');
+    expect(out).toHaveLength(3);
   });
 
   it('agrees line by line with single evaluations', async () => {

@@ -162,11 +162,11 @@ describe('create', () => {
   it.each([
     // An existing flag can back an experiment (SPEC 8), but only through its variants.
     ['an existing flag without variants', base({ '--flag': 'model-provider' }), 1, /^error: flag "model-provider" has no variants; an experiment needs a variant per arm/],
-    ['an unsafe id', base({ id: '../up' }), 1, /^error: invalid experiment id "..\/up"/],
-    ['treatment weights over 100', base({ '--treatment': 'teal::70' }, ['--treatment', 'red::40']), 1, /^error: treatment weights sum to 110, over 100\n$/],
+    ['an unsafe id', base({ id: '../up' }), 2, /^error: invalid experiment id "..\/up"/],
+    ['treatment weights over 100', base({ '--treatment': 'teal::70' }, ['--treatment', 'red::40']), 2, /^error: treatment weights sum to 110, over 100\n$/],
     ['a weight with three decimals', base({ '--treatment': 'teal:Teal:10.125' }), 2, /weight 10.125 must be 0–100 with at most two decimals/],
     ['a control without a key', base({ '--control': ':Blue' }), 2, /--control expects KEY\[:NAME\]/],
-    ['a repeated arm', base({ '--treatment': 'blue' }), 1, /^error: arm key "blue" is used twice\n$/],
+    ['a repeated arm', base({ '--treatment': 'blue' }), 2, /^error: arm key "blue" is used twice\n$/],
   ])('refuses %s and writes nothing', async (_, args, code, message) => {
     const d = project();
     const before = readLog(d, 'flags/default-flags.yaml');
@@ -371,7 +371,7 @@ describe('expose and convert', () => {
     const r = await ok(d, ['experiment', 'expose', 'checkout-button', '--user', 'u1', '--variant', 'green']);
     expect(r.stdout).toBe('Exposure recorded: user u1 → green (experiment checkout-button, flags/experiments/events.jsonl)\n');
     const bad = await run(d, ['experiment', 'expose', 'checkout-button', '--user', 'u1', '--variant', 'red']);
-    expect(bad).toMatchObject({ code: 1, stderr: 'error: "red" is not an arm of experiment checkout-button (its arms: blue, green)\n' });
+    expect(bad).toMatchObject({ code: 2, stderr: 'error: "red" is not an arm of experiment checkout-button (its arms: blue, green)\n' });
     expect((await run(d, ['experiment', 'expose', 'checkout-button', '--user', 'u1', '--variant', 'blue', '--set', 'a=1'])).code).toBe(2);
     expect((await run(d, ['experiment', 'expose', 'checkout-button', '--user', 'u1', '--set', 'user.id=u2'])).code).toBe(2);
     expect((await run(d, ['experiment', 'expose', 'checkout-button'])).code).toBe(2);
@@ -386,7 +386,7 @@ describe('expose and convert', () => {
     expect(a).toEqual({ type: 'conversion', experimentId: 'checkout-button', userId: 'u1', metric: 'purchase', timestamp: expect.stringMatching(/Z$/) });
     expect(b).toMatchObject({ metric: 'add-to-cart', value: 19.99 });
     const bad = await run(d, ['experiment', 'convert', 'checkout-button', '--user', 'u1', '--metric', 'signup']);
-    expect(bad).toMatchObject({ code: 1, stderr: 'error: "signup" is not a metric of experiment checkout-button (primary: purchase; secondary: add-to-cart)\n' });
+    expect(bad).toMatchObject({ code: 2, stderr: 'error: "signup" is not a metric of experiment checkout-button (primary: purchase; secondary: add-to-cart)\n' });
     expect((await run(d, ['experiment', 'convert', 'checkout-button', '--user', 'u1', '--value', 'lots'])).code).toBe(2);
     expect(logLines(d)).toHaveLength(2);
   });

@@ -139,7 +139,8 @@ describe('output formats', () => {
   const files = {
     'checkout.yaml': flagYaml('checkout', 'enabeld: true\n'),
     'z/second.yaml': flagYaml('second').replace('defaultValue: false', 'defaultValue: "no"'),
-    'renamed.yaml': flagYaml('not-renamed'),
+    // Disabled: an enabled flag with nothing but its default would add a NO_EFFECT warning here.
+    'renamed.yaml': flagYaml('not-renamed').replace('enabled: true', 'enabled: false'),
   };
   let dir: string;
   beforeAll(() => {
@@ -300,7 +301,7 @@ describe('--strict and the exit code', () => {
   });
 
   it('one broken file does not hide the findings of another, nor stop the valid flags from counting', async () => {
-    const dir = projectWith({ 'a.yaml': 'key: [\n', 'b.yaml': flagYaml('b', 'owner: twice\n'), 'c.yaml': flagYaml('c') });
+    const dir = projectWith({ 'a.yaml': 'key: [\n', 'b.yaml': flagYaml('b', 'owner: twice\n'), 'c.yaml': flagYaml('c').replace('enabled: true', 'enabled: false') });
     try {
       const r = await runMain(['validate', '--format', 'json'], { cwd: dir });
       const codes = JSON.parse(r.stdout).diagnostics.map((d: JsonDiagnostic) => `${d.file} ${d.code}`);

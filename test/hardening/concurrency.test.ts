@@ -70,7 +70,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 function listFile(): string {
   const items = Array.from({ length: EDITORS + 2 }, (_, i) =>
-    [`  - key: f${i}`, `    name: Flag ${i}`, '    description: ""', '    type: boolean', '    defaultValue: false', `    enabled: ${i % 2 === 0}`, '    rules: []', '    tags: []', '    owner: team', ''].join('\n'),
+    [`  - key: f${i}`, `    name: Flag ${i}`, '    description: ""', '    type: boolean', '    defaultValue: false', `    enabled: ${i % 2 === 0}`, '    rules: []', '    fallthrough: {value: true}', '    tags: []', '    owner: team', ''].join('\n'),
   );
   return `# shared by every editor\nflags:\n${items.join('\n')}`;
 }

@@ -38,7 +38,7 @@ function tree(root: string): string[] {
 
 describe('flag keys cannot name a path', () => {
   it.each(['../x', '../../etc/passwd', 'a/b', 'a\\b', '.hidden', '..', '.', '/abs', 'x/../../y', 'x\u0000y', 'con:x', ' spaced', 'x'.repeat(129)])(
-    'create %j is refused (exit 1) and writes nothing anywhere',
+    'create %j is refused (exit 2: a bad argument) and writes nothing anywhere',
     async (key) => {
       const outer = track(tempDir('flags-paths-'));
       const project = path.join(outer, 'project');
@@ -46,7 +46,7 @@ describe('flag keys cannot name a path', () => {
       writeFileSync(path.join(project, 'flags', 'good.yaml'), flagYaml('good'));
       const before = tree(outer);
       const r = await runMain(['create', key, '--type', 'boolean', '--default', 'false'], { cwd: project });
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/invalid flag key|outside the flags directory/);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(tree(outer)).toEqual(before);

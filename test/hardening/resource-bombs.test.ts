@@ -220,7 +220,8 @@ describe('long lines, huge numbers, binary, empty, BOM, CRLF', () => {
   });
 
   it('a UTF-8 byte order mark and CRLF line endings: valid, served, and kept by an edit', async () => {
-    const text = '\uFEFF' + flagYaml('crlf').replace(/\n/g, '\r\n');
+    // A staging value gives the flag an effect (else --strict fails on NO_EFFECT, which is not what this tests).
+    const text = '\uFEFF' + flagYaml('crlf', 'environments:\n  staging:\n    enabled: true\n    value: true\n').replace(/\n/g, '\r\n');
     const dir = projectWith({ 'crlf.yaml': text });
     dirs.push(dir);
     const v = await runMain(['validate', '--strict'], { cwd: dir });

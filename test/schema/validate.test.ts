@@ -31,6 +31,8 @@ function only(t: string): Diagnostic {
   return ds[0];
 }
 
+/** The base flag turned off: enabled with nothing but its default it would also be NO_EFFECT. */
+const disabled = (t: string) => t.replace('enabled: true', 'enabled: false');
 const replace = (from: string, to: string | string[]) => (lines: string[]) => lines.flatMap((l) => (l === from ? to : [l]));
 
 describe('zod issues → diagnostics', () => {
@@ -98,7 +100,7 @@ describe('zod issues → diagnostics', () => {
     expect(only(text((l) => [...l, 'updatedAt: last tuesday'])).message).toBe(
       '"updatedAt" must be an ISO-8601 timestamp (2026-01-31T12:00:00Z or 2026-01-31), got string "last tuesday"',
     );
-    expect(findings(text((l) => [...l, 'createdAt: 2026-01-31', 'updatedAt: 2026-01-31T12:00:00+02:00']))).toEqual([]);
+    expect(findings(disabled(text((l) => [...l, 'createdAt: 2026-01-31', 'updatedAt: 2026-01-31T12:00:00+02:00'])))).toEqual([]);
     expect(only(text(replace('type: boolean', 'type: json')).replace('defaultValue: false', 'defaultValue: .nan')).message).toBe(
       '"defaultValue" must be a JSON value, got number NaN',
     );
@@ -170,7 +172,7 @@ describe('files and the set', () => {
   });
 
   it('a duplicated mapping key names its flag, and only that flag of a list is not served', () => {
-    const t = ['flags:', ...['a', 'b'].flatMap((k) => text(replace('key: f', `key: ${k}`)).trimEnd().split('\n').map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)))];
+    const t = ['flags:', ...['a', 'b'].flatMap((k) => disabled(text(replace('key: f', `key: ${k}`))).trimEnd().split('\n').map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)))];
     t.splice(5, 0, '    name: again');
     const set = validate({ 'list.yaml': t.join('\n') + '\n' });
     expect(set.diagnostics).toEqual([
@@ -206,7 +208,7 @@ describe('files and the set', () => {
   });
 
   it('duplicate flag keys across files: both places, each naming the other; neither served', () => {
-    const set = validate({ 'a.yaml': text(replace('key: f', 'key: a')), 'b.yaml': text(replace('key: f', 'key: a')) });
+    const set = validate({ 'a.yaml': disabled(text(replace('key: f', 'key: a'))), 'b.yaml': disabled(text(replace('key: f', 'key: a'))) });
     expect(set.diagnostics.map((d) => [d.code, d.file, d.message])).toEqual([
       ['DUPLICATE_FLAG_KEY', '/p/flags/a.yaml', 'flag key "a" is also defined at /p/flags/b.yaml:1:6'],
       ['FILE_NAME_MISMATCH', '/p/flags/b.yaml', 'file name "b.yaml" does not match the flag key "a" (expected a.yaml)'],
@@ -217,8 +219,8 @@ describe('files and the set', () => {
   });
 
   it('file name: a warning for a one-flag file only, never for an invalid key, any .yml/.yaml spelling', () => {
-    expect(findings(text(replace('key: f', 'key: g')))).toEqual(['FILE_NAME_MISMATCH 1:6 key']);
-    expect(validate({ 'f.yml': text() }).diagnostics).toEqual([]);
+    expect(findings(disabled(text(replace('key: f', 'key: g'))))).toEqual(['FILE_NAME_MISMATCH 1:6 key']);
+    expect(validate({ 'f.yml': disabled(text()) }).diagnostics).toEqual([]);
     expect(validate({ 'x.yaml': text(replace('key: f', 'key: "a b"')) }).diagnostics.map((d) => d.code)).toEqual(['INVALID_KEY']);
   });
 

@@ -59,9 +59,11 @@ describe('readFlagSet', () => {
   });
 
   it('reads both forms', async () => {
+    // Disabled: enabled with nothing but their default they would each be NO_EFFECT (issue 12), not what this tests.
+    const off = (k: string) => flagYaml(k).replace('enabled: true', 'enabled: false');
     const dir = project({
-      'one.yaml': flagYaml('one'),
-      'list.yaml': `flags:\n  - ${flagYaml('two').trimEnd().split('\n').join('\n    ')}\n  - ${flagYaml('three').trimEnd().split('\n').join('\n    ')}\n`,
+      'one.yaml': off('one'),
+      'list.yaml': `flags:\n  - ${off('two').trimEnd().split('\n').join('\n    ')}\n  - ${off('three').trimEnd().split('\n').join('\n    ')}\n`,
     });
     const set = await readFlagSet(dir);
     expect(set.diagnostics).toEqual([]);

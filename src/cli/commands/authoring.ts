@@ -9,6 +9,7 @@ import { addRule, deleteFlag, editTags, moveRule, removeRule, setWeights, type R
 import type { CommandContext } from '../context.js';
 import { editOptions, renderEdit } from '../render/edit.js';
 import { parsePercent } from './rollout.js';
+import { warnRunningExperiment } from '../running-experiment.js';
 
 export interface RuleAddOptions {
   id?: string;
@@ -64,6 +65,7 @@ export async function runWeights(ctx: CommandContext, key: string, pairs: string
   const result = await setWeights(ctx.flagsDir, key, weights, editOptions(ctx));
   const text = result.weights.map((w) => (w.before === w.after ? `${w.key} ${w.after}%` : `${w.key} ${w.before}% → ${w.after}%`)).join(', ');
   renderEdit(ctx, result, result.changed ? `Weights of ${result.key}: ${text}` : `Weights of ${result.key} are already ${text} (nothing changed)`);
+  await warnRunningExperiment(ctx, key, result.changed, 'changing the weights');
 }
 
 export async function runTag(ctx: CommandContext, key: string, opts: { add?: string[]; remove?: string[] }): Promise<void> {

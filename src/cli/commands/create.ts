@@ -3,10 +3,13 @@
  * (SPEC 3): writes `<flags dir>/KEY.yaml` in the one-flag form, disabled.
  */
 import { UsageError } from '../../errors.js';
-import { FLAG_TYPES, type FlagType } from '../../schema/flag.js';
+import { FLAG_TYPES, type Fallthrough, type FlagType, type JsonValue } from '../../schema/flag.js';
+import { servesOnlyDefault } from '../../schema/no-effect.js';
 import { createFlag, parseFlagValue, type CreateResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
 import { editOptions, renderEdit } from '../render/edit.js';
+import { renderValue } from '../render/flag.js';
+import { parsePercent } from './rollout.js';
 
 export interface CreateOptions {
   type: string;
@@ -16,17 +19,22 @@ export interface CreateOptions {
   owner?: string;
   tag?: string[];
   expires?: string;
+  onValue?: string;
+  rollout?: string;
 }
 
 export async function runCreate(ctx: CommandContext, key: string, opts: CreateOptions): Promise<void> {
   if (!(FLAG_TYPES as readonly string[]).includes(opts.type)) throw new UsageError(`--type must be one of ${FLAG_TYPES.join(', ')}, got "${opts.type}"`);
   const type = opts.type as FlagType;
+  const defaultValue = parseFlagValue(type, opts.default, '--default');
+  const fallthrough = fallthroughOf(type, defaultValue, opts);
   const result = await createFlag(
     ctx.flagsDir,
     {
       key,
       type,
-      defaultValue: parseFlagValue(type, opts.default, '--default'),
+      defaultValue,
+      fallthrough,
       name: opts.name,
       description: opts.description,
       owner: opts.owner,
@@ -38,8 +46,26 @@ export async function runCreate(ctx: CommandContext, key: string, opts: CreateOp
   renderEdit(ctx, result, createMessage(ctx, result));
 }
 
+/**
+ * `--on-value V` and `--rollout P` write a fallthrough: what the flag serves
+ * once it is turned on. A boolean flag's on-value defaults to the opposite of
+ * its default; other types need --on-value with --rollout.
+ */
+function fallthroughOf(type: FlagType, defaultValue: JsonValue, opts: CreateOptions): Fallthrough | undefined {
+  if (opts.onValue === undefined && opts.rollout === undefined) return undefined;
+  let value: JsonValue;
+  if (opts.onValue !== undefined) value = parseFlagValue(type, opts.onValue, '--on-value');
+  else if (type === 'boolean') value = defaultValue !== true;
+  else throw new UsageError(`--rollout of a ${type} flag needs --on-value: the value to roll out`);
+  if (opts.rollout === undefined) return { value };
+  return { percentage: parsePercent(opts.rollout, '--rollout'), value };
+}
+
 export function createMessage(ctx: CommandContext, r: CreateResult): string {
-  return `Created flag ${r.key} in ${ctx.relative(r.file)} (disabled; turn it on with \`flags toggle ${r.key} --on\`)`;
+  const ft = r.flag.fallthrough;
+  const serves = ft ? `: it then serves ${renderValue(ft.value)} to ${ft.percentage === undefined ? 'every context' : `${ft.percentage}% of contexts`} no rule matches` : '';
+  const note = !ft || servesOnlyDefault({ ...r.flag, enabled: true }) ? '; it serves its default value until it gets a rule or a fallthrough (--on-value, --rollout)' : '';
+  return `Created flag ${r.key} in ${ctx.relative(r.file)} (disabled; turn it on with \`flags toggle ${r.key} --on\`${serves}${note})`;
 }
 
 /** `--expires 2027-03-01`: a real calendar date (2027-02-30 is refused), written as given. */

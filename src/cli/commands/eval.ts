@@ -7,11 +7,13 @@ import type { JsonValue } from '../../schema/flag.js';
 import { createFlagEvaluator, type EvaluationResult, type FlagEvaluator } from '../../evaluation/index.js';
 import { FlagsError, UsageError } from '../../errors.js';
 import { readJsonLines } from '../../store/jsonl.js';
-import { buildContext, isPlainObject, type ContextOptions } from '../context-args.js';
+import { applyOverrides, buildContext, isPlainObject, type ContextOptions } from '../context-args.js';
 import type { CommandContext } from '../context.js';
 import { renderValue } from '../render/flag.js';
 import { createProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
+import { didYouMean } from '../../schema/suggest.js';
+import type { FlagSet } from '../../store/flag-repo.js';
 
 export interface EvalOptions extends ContextOptions {
   all?: boolean;
@@ -33,7 +35,7 @@ export async function runEval(ctx: CommandContext, key: string | undefined, opts
   const set = await ctx.loadFlags();
   const evaluator = createFlagEvaluator(set.flags.values(), { invalid: set.invalidKeys, segments: set.segments?.segments.values() });
 
-  if (opts.contexts !== undefined) return runBatch(ctx, evaluator, key!, opts);
+  if (opts.contexts !== undefined) return runBatch(ctx, evaluator, key!, opts, set);
 
   const context = await buildContext(opts, ctx.io);
   if (opts.all) {
@@ -46,6 +48,7 @@ export async function runEval(ctx: CommandContext, key: string | undefined, opts
   }
   const result = evaluator.evaluate(key!, context);
   if (result.reason === 'ERROR') ctx.exitCode = 1;
+  explainMissing(ctx, set, key!, result);
   const flag = set.flags.get(key!);
   if (opts.explain && flag !== undefined && result.reason !== 'ERROR') {
     const { explainEvaluation } = await import('../../evaluation/explain.js');
@@ -81,10 +84,17 @@ function renderResultLine(ctx: CommandContext, r: Result): string {
   return `${ctx.chalk.bold(renderValue(r.value))}  ${reasonColour(ctx, r)}${d ? ' ' + d : ''}`;
 }
 
-async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: string, opts: EvalOptions): Promise<void> {
+/** The one stderr line for a key that is not a served flag: which, and the closest key. */
+function explainMissing(ctx: CommandContext, set: FlagSet, key: string, r: Result): void {
+  if (r.errorCode === 'FLAG_NOT_FOUND') ctx.err(`${ctx.chalk.red('error:')} no flag "${key}" in ${ctx.relative(ctx.flagsDir)}${didYouMean(key, [...set.entries.keys()])}`);
+  else if (r.errorCode === 'PARSE_ERROR') ctx.err(`${ctx.chalk.red('error:')} flag "${key}" has errors and is not served; run \`flags show ${key}\` or \`flags validate\``);
+}
+
+async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: string, opts: EvalOptions, set: FlagSet): Promise<void> {
   const probe = evaluator.evaluate(key, {});
   if (probe.reason === 'ERROR' && (probe.errorCode === 'FLAG_NOT_FOUND' || probe.errorCode === 'PARSE_ERROR')) {
     ctx.exitCode = 1;
+    explainMissing(ctx, set, key, probe);
     if (ctx.json || !opts.summary) ctx.out(JSON.stringify({ key, ...probe }));
     else ctx.out(renderResultLine(ctx, probe));
     return;
@@ -97,12 +107,16 @@ async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: stri
   let out = '';
   const keyJson = JSON.stringify(key);
   const stdout = ctx.io.stdout as typeof ctx.io.stdout & { once?: (ev: string, cb: () => void) => void };
+  const hasOverrides = (opts.set?.length ?? 0) > 0 || opts.env !== undefined;
+  // Checked once before any line, so a bad --set is a usage error and not a failure at line 1.
+  if (hasOverrides) applyOverrides({}, opts);
 
   const onRecord = (value: unknown, line: number) => {
     if (!isPlainObject(value)) {
       throw new FlagsError('CONTEXT_INVALID', `${label}:${line}: a context must be a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
     }
-    const r = evaluator.evaluate(key, value);
+    // --set and --env apply on top of each line, exactly as on top of --context.
+    const r = evaluator.evaluate(key, hasOverrides ? applyOverrides(value, opts) : value);
     n++;
     if (opts.summary) {
       const d = detail(r);
@@ -124,6 +138,8 @@ async function runBatch(ctx: CommandContext, evaluator: FlagEvaluator, key: stri
   try {
     await readJsonLines(source, ctx.io.stdin, onRecord, {
       label,
+      // Output line N answers input line N: a blank line gets a blank line.
+      onBlank: opts.summary ? undefined : () => (out += '\n'),
       onProgress: (read, total) => progress.update(read, total, n),
       onChunkEnd: flush,
     });

@@ -3,14 +3,16 @@
  * (SPEC 4.1): thin wrappers over the store's experiment edits and reader.
  * Events are in experiment-events.ts, results in experiment-results.ts.
  */
-import { UsageError } from '../../errors.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError, type Diagnostic } from '../../errors.js';
 import type { ArmSpec, LifecycleAction } from '../../experiments/lifecycle.js';
 import { applyExperimentAction, createExperiment } from '../../store/experiment-edits.js';
 import type { CommandContext } from '../context.js';
 import { renderActionMessage, renderCreateMessage, renderExperimentDetails, renderExperimentList } from '../render/experiment.js';
 import { editOptions } from '../render/edit.js';
 import { findExperiment, loadExperiments } from './experiment-common.js';
-import { relativizeDiagnostics } from '../render/diagnostics.js';
+import { relativizeDiagnostics, renderDiagnosticLine } from '../render/diagnostics.js';
 
 export interface ExperimentCreateOptions {
   flag: string;
@@ -77,6 +79,8 @@ export async function runExperimentList(ctx: CommandContext): Promise<void> {
 
 export async function runExperimentShow(ctx: CommandContext, id: string): Promise<void> {
   const { flags, experiments } = await loadExperiments(ctx);
+  const invalid = experiments.experiments.has(id) ? [] : experiments.files.filter((f) => f.id === id || path.basename(f.file).replace(/\.ya?ml$/i, '') === id);
+  if (invalid.length === 1) return showInvalidExperiment(ctx, id, invalid[0].file, experiments.diagnostics);
   const experiment = findExperiment(ctx, experiments, id);
   if (ctx.json) return ctx.printJson(experiment);
   // Findings about this experiment (a status that disagrees with its flag, …) belong on its page.
@@ -85,6 +89,25 @@ export async function runExperimentShow(ctx: CommandContext, id: string): Promis
     ctx.io.cwd,
   );
   ctx.out(renderExperimentDetails(ctx, experiment, flags.flags.get(experiment.flagKey), findings));
+}
+
+/** An invalid experiment stays visible: its problems, then the definition as written; exit 1. */
+function showInvalidExperiment(ctx: CommandContext, id: string, file: string, diagnostics: Diagnostic[]): void {
+  ctx.exitCode = 1;
+  const problems = relativizeDiagnostics(diagnostics.filter((d) => d.file === file && d.severity === 'error'), ctx.io.cwd);
+  let source = '';
+  try {
+    source = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\s+$/, '');
+  } catch {
+    // Unreadable: its problems say so.
+  }
+  if (ctx.json) return ctx.printJson({ id, invalid: true, file: ctx.relative(file), source, problems });
+  const n = problems.length;
+  ctx.out(ctx.chalk.red.bold(`experiment ${id}: INVALID (${n} problem${n === 1 ? '' : 's'}); no lifecycle action or result until fixed`));
+  for (const d of problems) ctx.out(`  ${renderDiagnosticLine(d, ctx.chalk)}`);
+  ctx.out('');
+  ctx.out(`as written in ${ctx.relative(file)}:`);
+  for (const line of source.split('\n')) ctx.out(`  ${line}`);
 }
 
 // ---- arm options ----

@@ -2,9 +2,10 @@
  * `flags rollout KEY PERCENT [--rule ID]` (SPEC 3): the rollout percentage of
  * the fallthrough, or of one rule. `25` and `25%` are the same.
  */
-import { FlagsError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { setRollout, type RolloutResult } from '../../store/flag-edits.js';
 import type { CommandContext } from '../context.js';
+import { warnRunningExperiment } from '../running-experiment.js';
 import { editOptions, renderEdit } from '../render/edit.js';
 
 export async function runRollout(ctx: CommandContext, key: string, percent: string, opts: { rule?: string; env?: string }): Promise<void> {
@@ -19,11 +20,13 @@ export async function runRollout(ctx: CommandContext, key: string, percent: stri
   }
   const result = await setRollout(ctx.flagsDir, key, parsePercent(percent), { ...editOptions(ctx), rule: opts.rule });
   renderEdit(ctx, result, rolloutMessage(result));
+  await warnRunningExperiment(ctx, key, result.changed, 'a rollout change');
 }
 
-export function parsePercent(text: string): number {
+/** `25`, `12.5` or `25%`; anything else is a usage error (exit 2), like every bad argument. */
+export function parsePercent(text: string, what = 'rollout percentage'): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%?\s*$/.exec(text);
-  if (!m) throw new FlagsError('INVALID_VALUE', `rollout percentage must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`);
+  if (!m || Number(m[1]) > 100) throw new UsageError(`${what} must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`);
   return Number(m[1]);
 }
 

@@ -11,6 +11,10 @@ import type { BlastRadius, SegmentRadius, Transition } from '../../review/blast-
 import type { FieldChange } from '../../review/diff-flags.js';
 import type { FlagReview, ReviewedFlag } from '../../review/review.js';
 import type { Risk } from '../../review/risk.js';
+import { assessAddedFlag } from '../../review/added-risk.js';
+import { hasExperimentChanges, type ExperimentDiff } from '../../review/diff-experiments.js';
+import type { Flag } from '../../schema/flag.js';
+import { renderFlagDetails } from './flag.js';
 
 export interface DiffReport {
   /** The revision as the user gave it. */
@@ -28,6 +32,23 @@ export interface DiffReport {
   /** The contexts file as given, when the blast radius was measured over it. */
   contextsLabel?: string;
   usersPerSegment: number;
+  /** `flags diff A B`: the second revision instead of the working tree. */
+  head?: { revision: string; commit: string };
+  /** Changes to experiment definitions (flags/experiments/*.yaml). */
+  experiments?: ExperimentDiff;
+  /** The added flags as defined in the new set (content and risk are shown). */
+  addedFlags?: ReadonlyMap<string, Flag>;
+}
+
+/** An added flag with its risk (added-risk.ts). */
+function addedView(report: DiffReport, key: string): { flag?: Flag; risk: Risk; reasons: string[] } {
+  const flag = report.addedFlags?.get(key);
+  if (!flag) return { risk: 'low', reasons: ['new flag'] };
+  return { flag, ...assessAddedFlag(flag) };
+}
+
+function headLabel(report: DiffReport): string {
+  return report.head ? `${report.head.revision} (${report.head.commit.slice(0, 7)})` : 'working tree';
 }
 
 /** A segment list longer than this shows its changed segments and a count of the others. */
@@ -59,12 +80,22 @@ export function renderDiffJson(report: DiffReport): unknown {
         flags: s.flags.map((f) => ({ key: f.key, blastRadius: jsonRadius(f.blastRadius) })),
       })),
     }),
+    // Present when flags were added (issue 12): their risk and content.
+    ...(report.review.added.length > 0 && {
+      addedFlags: report.review.added.map((key) => {
+        const v = addedView(report, key);
+        return { key, file: report.files.get(key) ?? null, risk: v.risk, reasons: v.reasons, flag: v.flag ?? null };
+      }),
+    }),
+    ...(report.head && { head: report.head.revision }),
+    ...(hasExperimentChanges(report.experiments) && { experiments: report.experiments }),
   };
 }
 
 function jsonRadius(r: BlastRadius): unknown {
   const out: Record<string, unknown> = { source: r.source, sampled: r.sampled, changed: r.changed, share: r.share, transitions: r.transitions };
   if (r.segments) out.segments = r.segments.map((s) => ({ segment: s.segment, sampled: s.sampled, changed: s.changed, transitions: s.transitions }));
+  if (r.uncovered) out.uncovered = r.uncovered;
   return out;
 }
 
@@ -119,9 +150,10 @@ export function summarizeRadius(r: BlastRadius): string {
   }
   const segments = r.segments ?? [];
   const changed = segments.filter((s) => s.changed > 0);
-  if (changed.length === 0) return `none of ${segments.length} segment${segments.length === 1 ? '' : 's'}`;
+  const uncovered = r.uncovered?.length ? `; not covered: ${r.uncovered.join(', ')}` : '';
+  if (changed.length === 0) return `none of ${segments.length} segment${segments.length === 1 ? '' : 's'}${uncovered}`;
   const max = changed.reduce((m, s) => Math.max(m, s.changed / s.sampled), 0);
-  return `${changed.length} of ${segments.length} segment${segments.length === 1 ? '' : 's'} (up to ${formatShare(Math.round(max * 1e6), 1e6)})`;
+  return `${changed.length} of ${segments.length} segment${segments.length === 1 ? '' : 's'} (up to ${formatShare(Math.round(max * 1e6), 1e6)})${uncovered}`;
 }
 
 function sourceSentence(report: DiffReport, r: BlastRadius, code: (s: string) => string = (s) => s): string {
@@ -140,6 +172,13 @@ function countsLine(report: DiffReport): string {
   parts.push(`${review.added.length} added`);
   parts.push(`${review.removed.length} removed`);
   return parts.join(', ');
+}
+
+/** `not covered: rule a, b matched no sample; pass --contexts`, or '' when every affected rule was sampled. */
+export function uncoveredLine(r: BlastRadius): string {
+  const u = r.uncovered ?? [];
+  if (u.length === 0) return '';
+  return `not covered: rule${u.length === 1 ? '' : 's'} ${u.join(', ')} matched no sample, so what this change does to ${u.length === 1 ? 'its' : 'their'} contexts is not counted; pass --contexts`;
 }
 
 function noChange(r: BlastRadius): string {
@@ -165,7 +204,7 @@ function shortCommit(report: DiffReport): string {
 export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string {
   const { review } = report;
   const lines: string[] = [];
-  lines.push(chalk.bold(`flags diff ${report.base} (${shortCommit(report)}) → working tree`));
+  lines.push(chalk.bold(`flags diff ${report.base} (${shortCommit(report)}) → ${headLabel(report)}`));
   if (!report.baseHasFlagsDir) lines.push(`${report.base} has no flags directory: every flag is new`);
   lines.push(hasChanges(review) ? countsLine(report) : 'no flag changes');
 
@@ -191,7 +230,10 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
     lines.push('');
     for (const key of review.added) {
       const was = review.previouslyInvalid.includes(key) ? ` (invalid at ${report.base})` : '';
-      lines.push(`${chalk.green('ADDED ')}  ${chalk.bold(key)}  ${chalk.dim(report.files.get(key) ?? '')}${was}`);
+      const v = addedView(report, key);
+      lines.push(`${riskLabel(v.risk)}  ${chalk.bold(key)}  ${chalk.green('added')}  ${chalk.dim(report.files.get(key) ?? '')}${was}`);
+      for (const reason of v.reasons) lines.push(`        ${reason}`);
+      if (v.flag) for (const l of renderFlagDetails(v.flag, chalk).split('\n')) lines.push(l === '' ? '' : `    ${l}`);
     }
   }
   // ---- SPEC 6: changed segments ----
@@ -205,6 +247,7 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
       for (const l of radiusLines(f.blastRadius)) lines.push(`    ${l}`);
     }
   }
+  if (hasExperimentChanges(report.experiments)) lines.push(...experimentLines(report.experiments!, chalk));
   if (report.invalid.length > 0) {
     lines.push('');
     const files = invalidFiles(report);
@@ -224,6 +267,7 @@ function renderChangeValues(ch: FieldChange, chalk: ChalkInstance): string {
 function radiusLines(r: BlastRadius): string[] {
   const lines: string[] = [];
   if (r.changed === 0) lines.push(noChange(r));
+  if (uncoveredLine(r)) lines.push(uncoveredLine(r));
   for (const t of r.transitions) {
     lines.push(r.source === 'contexts' ? formatTransitionTotal(t, r.sampled) : `${arrow(t)}: ${formatCount(t.count)} of ${formatCount(r.sampled)} samples across all segments (${formatShare(t.count, r.sampled)})`);
   }
@@ -263,10 +307,16 @@ export function renderDiffMarkdown(report: DiffReport): string {
     }
     for (const key of review.added) {
       const was = review.previouslyInvalid.includes(key) ? ` (invalid at ${mdCode(report.base)})` : '';
-      out.push(`| new | ${mdCode(key)} | added${was} | – |`);
+      const v = addedView(report, key);
+      out.push(`| ${v.risk === 'high' ? '**high**' : v.risk} | ${mdCode(key)} | added${was}: ${mdText(v.reasons.join('; '))} | new flag |`);
     }
 
     for (const c of review.changed) out.push('', ...markdownDetails(report, c));
+    for (const key of review.added) {
+      const v = addedView(report, key);
+      if (!v.flag) continue;
+      out.push('', '<details>', `<summary><b>${htmlText(key)}</b> · added · ${v.risk}</summary>`, '', '```', ...renderFlagDetails(v.flag, NO_COLOR).split('\n').map((l) => l.replace(/`{3,}/g, '`\u200b``')), '```', '', '</details>');
+    }
   }
   // ---- SPEC 6: changed segments ----
   if (review.segmentChanges?.length) {
@@ -277,6 +327,7 @@ export function renderDiffMarkdown(report: DiffReport): string {
       for (const f of seg.flags) out.push(`| ${mdCode(seg.key)} | ${what} | ${mdCode(f.key)} | ${mdText(summarizeRadius(f.blastRadius))} |`);
     }
   }
+  if (hasExperimentChanges(report.experiments)) out.push('', ...experimentMarkdown(report.experiments!));
   if (report.invalid.length > 0) {
     const files = invalidFiles(report);
     out.push('');
@@ -302,6 +353,7 @@ function markdownDetails(report: DiffReport, c: ReviewedFlag): string[] {
   out.push('');
   const r = c.blastRadius;
   if (r.changed === 0) out.push(`- ${noChange(r)}`);
+  if (uncoveredLine(r)) out.push(`- **${mdText(uncoveredLine(r))}**`);
   for (const t of r.transitions) {
     out.push(`- ${mdCode(arrow(t))}: ${formatCount(t.count)} of ${formatCount(r.sampled)}${r.source === 'segments' ? ' samples across all segments' : ''} (${formatShare(t.count, r.sampled)})`);
   }
@@ -323,3 +375,27 @@ function mdValue(v: unknown): string {
 // Markdown escaping lives in one place (issue 13.5): markdown.ts.
 export { mdCode, mdText } from './markdown.js';
 const htmlText = mdHtml;
+
+/** Plain text for code blocks: a chalk stand-in that adds nothing. */
+const NO_COLOR = new Proxy(((s: string) => s) as unknown as ChalkInstance, { get: () => NO_COLOR, apply: (_t, _this, args: unknown[]) => String(args[0]) });
+
+// ---------------------------------------------------------------- experiments
+
+function experimentLines(d: ExperimentDiff, chalk: ChalkInstance): string[] {
+  const lines = ['', chalk.bold(`experiments: ${d.changed.length} changed, ${d.added.length} added, ${d.removed.length} removed`)];
+  for (const id of d.added) lines.push(`  ${chalk.green('added')}    ${chalk.bold(id)}`);
+  for (const id of d.removed) lines.push(`  ${chalk.red('removed')}  ${chalk.bold(id)}`);
+  for (const c of d.changed) {
+    lines.push(`  ${chalk.yellow('changed')}  ${chalk.bold(c.id)}`);
+    for (const ch of c.changes) lines.push(`    ${chalk.cyan(ch.path)}: ${formatValue(ch.before)} → ${formatValue(ch.after)}`);
+  }
+  return lines;
+}
+
+function experimentMarkdown(d: ExperimentDiff): string[] {
+  const out = ['**Experiments**', '', '| experiment | change | before | after |', '|---|---|---|---|'];
+  for (const id of d.added) out.push(`| ${mdCode(id)} | added | | |`);
+  for (const id of d.removed) out.push(`| ${mdCode(id)} | removed | | |`);
+  for (const c of d.changed) for (const ch of c.changes) out.push(`| ${mdCode(c.id)} | ${mdCode(ch.path)} | ${mdValue(ch.before)} | ${mdValue(ch.after)} |`);
+  return out;
+}

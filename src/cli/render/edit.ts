@@ -24,15 +24,19 @@ export function renderEdit(ctx: CommandContext, result: EditOutcome, message: st
     return;
   }
   ctx.out(message);
+  // The flag's own errors (a kill written into a broken flag) are one line: the edit itself succeeded.
+  const errors = diagnostics.filter((d) => d.severity === 'error');
   for (const d of diagnostics) {
-    if (opts.explained?.includes(d.code)) continue;
-    ctx.err(`${d.severity === 'error' ? ctx.chalk.red('error:') : ctx.chalk.yellow('warning:')} ${renderDiagnosticLine(d, ctx.chalk)}`);
+    if (d.severity === 'error' || opts.explained?.includes(d.code)) continue;
+    ctx.err(`${ctx.chalk.yellow('warning:')} ${renderDiagnosticLine(d, ctx.chalk)}`);
   }
-  if (result.flag === undefined && result.diagnostics.some((d) => d.severity === 'error')) {
+  if (errors.length > 0) {
+    const first = errors[0];
+    const n = errors.length;
     // True for running services too: they keep the last valid version, with a kill or `enabled: false` applied (live-evaluator.ts).
     ctx.err(
       ctx.chalk.yellow(
-        `warning: flag ${result.key} has errors: \`flags eval\` and services started now do not serve it until they are fixed; running services keep its last valid version with the file's kill switch and \`enabled: false\` applied; run \`flags validate\``,
+        `warning: flag ${result.key} has ${n} error${n === 1 ? '' : 's'} (first: ${first.file}:${first.line}:${first.column} ${first.code}): \`flags eval\` and services started now do not serve it until they are fixed; running services keep its last valid version with the file's kill switch and \`enabled: false\` applied; run \`flags validate\``,
       ),
     );
   }

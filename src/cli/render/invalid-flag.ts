@@ -1,0 +1,38 @@
+/**
+ * Invalid flags stay visible (issue 12): `list` marks them, `show KEY` prints
+ * the flag as written with its problems. Nothing here is served.
+ */
+import type { Diagnostic } from '../../errors.js';
+import type { FlagSet } from '../../schema/validate.js';
+
+export interface InvalidFlagView {
+  key: string;
+  file: string;
+  line: number;
+  /** The flag's own text (its mapping, or the whole file for a file that did not parse). */
+  source: string;
+  problems: Diagnostic[];
+}
+
+/** Each key defined but not served, with its text and its errors (for a duplicate: the first place). */
+export function invalidFlags(set: FlagSet, only?: string): InvalidFlagView[] {
+  const out: InvalidFlagView[] = [];
+  for (const key of [...set.invalidKeys].sort()) {
+    if (only !== undefined && key !== only) continue;
+    const entry = set.entries.get(key)?.[0];
+    if (!entry) continue;
+    const file = set.files.find((f) => f.file === entry.file);
+    const range = (entry.node as { range?: [number, number, number] } | undefined)?.range;
+    const text = file ? (file.bom ? file.text.slice(1) : file.text) : '';
+    const source = range && file?.syntaxOk !== false ? sourceLines(text, range[0], range[2]) : text;
+    const problems = set.diagnostics.filter((d) => d.severity === 'error' && (d.flagKey === key || (d.file === entry.file && d.flagKey === undefined)));
+    out.push({ key, file: entry.file, line: entry.position.line, source: source.replace(/\s+$/, ''), problems });
+  }
+  return out;
+}
+
+/** Whole lines from the one holding `start` to the one holding `end`, indentation as written. */
+function sourceLines(text: string, start: number, end: number): string {
+  const from = text.lastIndexOf('\n', start - 1) + 1;
+  return text.slice(from, end);
+}
