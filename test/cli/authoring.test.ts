@@ -187,7 +187,8 @@ describe('authoring commands', () => {
     expect(file(dir)).toContain('\nrules: []\nfallthrough:');
     expect((await run(dir, 'validate')).code).toBe(0);
     const miss = await run(dir, 'rule', 'remove', 'checkout', 'pro');
-    expect(miss.code).toBe(1);
+    // An unknown rule id typed on the command line is a usage error (issue 12).
+    expect(miss.code).toBe(2);
   });
 
   it('weights changes every weight in one write and keeps the sum at 100 (property)', async () => {

@@ -120,7 +120,7 @@ describe('every metric, revenue and guardrails (SPEC 8)', () => {
     expect((await runMain(['validate'], { cwd: d })).code).toBe(0);
     // The control chosen among the variants; a key that is not a variant is refused.
     const bad = await runMain(['experiment', 'create', 'x', '--flag', 'discount', '--name', 'X', '--control', 'twenty', '--metric', 'purchase'], { cwd: d });
-    expect(bad).toMatchObject({ code: 1 });
+    expect(bad).toMatchObject({ code: 2 }); // an argument not valid for it (issue 12)
     expect(bad.stderr).toBe('error: flag "discount" has no variant "twenty" (its variants: none, five, ten)\n');
   });
 

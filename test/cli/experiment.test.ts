@@ -59,6 +59,13 @@ async function ok(d: string, args: string[], env: Record<string, string> = {}): 
   expect(r, `flags ${args.join(' ')}`).toMatchObject({ code: 0, stderr: '' });
   return r;
 }
+/** An edit of the flag of a running experiment: it lands, and warns that the experiment's data is affected (issue 12). */
+async function okWarnsRunning(d: string, args: string[]): Promise<RunResult> {
+  const r = await run(d, args);
+  expect(r.code, `flags ${args.join(' ')}`).toBe(0);
+  expect(r.stderr).toMatch(/^warning: checkout-button-color is the flag of running experiment checkout-button: .*\n$/);
+  return r;
+}
 async function created(args = CREATE): Promise<string> {
   const d = project();
   await ok(d, args);
@@ -161,7 +168,8 @@ describe('create', () => {
   };
   it.each([
     // An existing flag can back an experiment (SPEC 8), but only through its variants.
-    ['an existing flag without variants', base({ '--flag': 'model-provider' }), 1, /^error: flag "model-provider" has no variants; an experiment needs a variant per arm/],
+    // Arms that cannot be built from the arguments are usage errors (issue 12: INVALID_ARMS exits 2).
+    ['an existing flag without variants', base({ '--flag': 'model-provider' }), 2, /^error: flag "model-provider" has no variants; an experiment needs a variant per arm/],
     ['an unsafe id', base({ id: '../up' }), 2, /^error: invalid experiment id "..\/up"/],
     ['treatment weights over 100', base({ '--treatment': 'teal::70' }, ['--treatment', 'red::40']), 2, /^error: treatment weights sum to 110, over 100\n$/],
     ['a weight with three decimals', base({ '--treatment': 'teal:Teal:10.125' }), 2, /weight 10.125 must be 0–100 with at most two decimals/],
@@ -217,7 +225,7 @@ describe('transitions', () => {
 
   it('running a transition again repairs the flag of a half-done one, and says so', async () => {
     const d = await running();
-    await ok(d, ['toggle', 'checkout-button-color', '--off']);
+    await okWarnsRunning(d, ['toggle', 'checkout-button-color', '--off']);
     expect((await run(d, ['validate'])).stdout).toMatch(/EXPERIMENT_STATUS_MISMATCH/);
     const r = await ok(d, ['experiment', 'start', 'checkout-button']);
     expect(r.stdout).toBe('Experiment checkout-button is already running; flag checkout-button-color was disabled: enabled it to match\n');
@@ -268,7 +276,7 @@ describe('list and show', () => {
 
   it('show: status, flag state, metrics, next actions, arms; findings about it', async () => {
     const d = await running();
-    await ok(d, ['toggle', 'checkout-button-color', '--off']);
+    await okWarnsRunning(d, ['toggle', 'checkout-button-color', '--off']);
     const r = await ok(d, ['experiment', 'show', 'checkout-button']);
     const lines = r.stdout.split('\n');
     expect(lines.slice(0, 3)).toEqual(['checkout-button  Checkout button colour', 'Does a green button sell more?', '']);
@@ -348,7 +356,7 @@ describe('expose and convert', () => {
     await ok(d, ['experiment', 'expose', 'checkout-button', '--user', 'u1']);
     expect(logLines(d)).toHaveLength(1);
 
-    await ok(d, ['kill', 'checkout-button-color']);
+    await okWarnsRunning(d, ['kill', 'checkout-button-color']);
     const killed = await ok(d, ['experiment', 'expose', 'checkout-button', '--user', 'u2']);
     expect(killed.stdout).toBe('User u2 is not in experiment checkout-button: flag checkout-button-color serves "blue": its kill switch is on (KILL_SWITCH); nothing recorded\n');
     expect(logLines(d)).toHaveLength(1);

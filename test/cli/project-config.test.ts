@@ -151,7 +151,8 @@ describe('flags.config.yaml', () => {
   it('environments: validate warns UNKNOWN_ENVIRONMENT at the name; --env with an unknown name is a usage error listing the known ones', async () => {
     const dir = repo();
     write(dir, 'flags.config.yaml', 'environments: [staging, production]\n');
-    write(dir, 'flags/a.yaml', flagYaml('a', 'environments:\n  production:\n    enabled: true\n  prod:\n    enabled: false\n'));
+    // (It serves something when on: an enabled flag serving only its default is a NO_EFFECT warning.)
+    write(dir, 'flags/a.yaml', flagYaml('a', 'environments:\n  production:\n    enabled: true\n  prod:\n    enabled: false\nfallthrough: {value: true}\n'));
     const v = await runMain(['validate'], { cwd: dir });
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('flags/a.yaml:13:3  warning  UNKNOWN_ENVIRONMENT  environment "prod" is not one of the project\'s environments (staging, production) in flags.config.yaml');

@@ -79,10 +79,11 @@ describe('names that break a checkout elsewhere (15)', () => {
     const dir = repo({ 'flags/a.yaml': flagYaml('a') });
     for (const key of ['CON', 'con', 'nul.x', 'COM1', 'lpt9']) {
       const c = await runMain(['create', key, '--type', 'boolean', '--default', 'false'], { cwd: dir });
-      expect([c.code, c.stderr], key).toEqual([1, `error: invalid flag key "${key}": "${key.split('.')[0]}" is a device name on Windows: a file named ${key}.yaml cannot be checked out there\n`]);
+      // Exit 2: a key typed on the command line that is not valid for it (issue 12).
+      expect([c.code, c.stderr], key).toEqual([2, `error: invalid flag key "${key}": "${key.split('.')[0]}" is a device name on Windows: a file named ${key}.yaml cannot be checked out there\n`]);
     }
     const e = await runMain(['experiment', 'create', 'CON', '--flag', 'exp-flag', '--name', 'E', '--control', 'a', '--treatment', 'b', '--metric', 'buy'], { cwd: dir });
-    expect(e.code).toBe(1);
+    expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/"CON" is a device name on Windows/);
     expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
     expect((await runMain(['create', 'console', '--type', 'boolean', '--default', 'false'], { cwd: dir })).code).toBe(0);
@@ -93,8 +94,9 @@ describe('names that break a checkout elsewhere (15)', () => {
     writeFileSync(path.join(dir, 'flags/list.yaml'), `flags:\n  - ${flagYaml('Feature').trimEnd().split('\n').join('\n    ')}\n`);
     const v = await runMain(['validate', '--format', 'json'], { cwd: dir });
     expect(v.code).toBe(1);
-    const found = JSON.parse(v.stdout).diagnostics as { code: string; file: string; message: string }[];
-    expect(found.map((d) => [d.code, d.file])).toEqual([
+    const found = JSON.parse(v.stdout).diagnostics as { code: string; severity: string; file: string; message: string }[];
+    // The errors (the other flag, enabled with nothing to serve, also gets a NO_EFFECT warning).
+    expect(found.filter((d) => d.severity === 'error').map((d) => [d.code, d.file])).toEqual([
       ['DUPLICATE_FLAG_KEY', 'flags/feature.yaml'],
       ['DUPLICATE_FLAG_KEY', 'flags/list.yaml'],
     ]);

@@ -83,8 +83,9 @@ describe('patterns RE2 rejects are validation errors and are not served', () => 
     dirs.push(dir);
     const v = await runMain(['validate', '--format', 'json'], { cwd: dir });
     expect(v.code).toBe(1);
-    const { diagnostics } = JSON.parse(v.stdout) as { diagnostics: { code: string; message: string; line: number; flagKey: string }[] };
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'INVALID_REGEX', flagKey: 'bad', line: 9, message: expect.stringMatching(reason) })]);
+    const { diagnostics } = JSON.parse(v.stdout) as { diagnostics: { code: string; severity: string; message: string; line: number; flagKey: string }[] };
+    // The errors (the good flag, enabled with nothing to serve, also gets a NO_EFFECT warning).
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([expect.objectContaining({ code: 'INVALID_REGEX', flagKey: 'bad', line: 9, message: expect.stringMatching(reason) })]);
     const e = await runMain(['eval', 'bad', '--json', '--set', 'user.name=ab'], { cwd: dir });
     expect(e.code).toBe(1);
     expect(JSON.parse(e.stdout)).toMatchObject({ reason: 'ERROR', errorCode: 'PARSE_ERROR' });

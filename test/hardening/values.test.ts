@@ -28,7 +28,7 @@ function bin(dir: string, args: string[]) {
 describe('no check is quadratic in a value\'s length (8)', () => {
   it('nine 1 MB operator values: validate and a kill elsewhere finish, with the findings', () => {
     const big = (i: number) => `  - key: big${i}\n    name: b\n    description: ""\n    type: boolean\n    defaultValue: false\n    enabled: true\n    tags: []\n    owner: t\n    rules:\n      - id: r\n        conditions: [{attribute: a, operator: ${'equalz'.repeat(174_763).slice(0, 1 << 20)}, value: 1}]\n        value: true\n`;
-    const dir = projectWith({ 'big.yaml': `flags:\n${Array.from({ length: 9 }, (_, i) => big(i)).join('')}`, 'other.yaml': flagYaml('other') });
+    const dir = projectWith({ 'big.yaml': `flags:\n${Array.from({ length: 9 }, (_, i) => big(i)).join('')}`, 'other.yaml': flagYaml('other', 'fallthrough:\n  value: true\n') });
     dirs.push(dir);
     const v = bin(dir, ['validate', '--format', 'json']);
     expect(v.signal, 'validate hung').toBeNull();
@@ -51,7 +51,8 @@ describe('no check is quadratic in a value\'s length (8)', () => {
 
 describe('a file that is not UTF-8 (9)', () => {
   it('is an error at the first bad byte; its flags are not served; an edit of it is refused and leaves every byte', async () => {
-    const dir = projectWith({ 'other.yaml': flagYaml('other') });
+    // (A flag that serves something: an enabled flag serving only its default would add a NO_EFFECT warning.)
+    const dir = projectWith({ 'other.yaml': flagYaml('other', 'fallthrough:\n  value: true\n') });
     dirs.push(dir);
     const file = path.join(dir, 'flags/list.yaml');
     const text = `flags:\n  - ${flagYaml('f1').trimEnd().split('\n').join('\n    ')}\n  - ${flagYaml('f2').trimEnd().split('\n').join('\n    ')}\n`;
@@ -83,7 +84,7 @@ describe('a file that is not UTF-8 (9)', () => {
 
 describe('values that start with a YAML indicator are written quoted (13)', () => {
   it('create and set with *, &, !, %, @ and ` values: written, read back the same, valid', async () => {
-    const dir = projectWith({ 'a.yaml': flagYaml('a') });
+    const dir = projectWith({ 'a.yaml': flagYaml('a', 'fallthrough:\n  value: true\n') });
     dirs.push(dir);
     const odd = ['*a', '&x', '!y', '%z', '@w', '`v', '*', '&'];
     const c = await runMain(['create', 'f', '--type', 'string', '--default', '*a', '--owner', '*team', ...odd.flatMap((t) => ['--tag', t])], { cwd: dir });

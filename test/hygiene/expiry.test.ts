@@ -42,9 +42,10 @@ describe('expiry (pure)', () => {
 describe('flags validate: EXPIRED', () => {
   it('warns at the expiresAt line of a temporary flag past its date, not of a permanent one', async () => {
     const dir = project({
-      'old-banner.yaml': flagYaml('old-banner', 'expiresAt: 2027-03-01\n'),
-      'db-kill.yaml': flagYaml('db-kill', 'expiresAt: 2020-01-01\ntemporary: false\n'),
-      'fresh.yaml': flagYaml('fresh', 'expiresAt: 2027-06-01\n'),
+      // Each serves something when on (an enabled flag serving only its default is a NO_EFFECT warning).
+      'old-banner.yaml': flagYaml('old-banner', 'expiresAt: 2027-03-01\nfallthrough: {value: true}\n'),
+      'db-kill.yaml': flagYaml('db-kill', 'expiresAt: 2020-01-01\ntemporary: false\nfallthrough: {value: true}\n'),
+      'fresh.yaml': flagYaml('fresh', 'expiresAt: 2027-06-01\nfallthrough: {value: true}\n'),
     });
     const r = await runMain(['validate'], { cwd: dir, now: NOW });
     expect(r.code).toBe(0);

@@ -67,7 +67,7 @@ describe('one line on stderr', () => {
       expect(r.stdout).toBe('Flag broken disabled\n');
       const lines = r.stderr.split('\n').filter(Boolean);
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^warning: flag broken has 4 errors \(first: flags\/broken\.yaml:\d+:\d+ [A-Z_]+\) and is not served until they are fixed; run `flags validate`$/);
+      expect(lines[0]).toMatch(/^warning: flag broken has 4 errors \(first: flags\/broken\.yaml:\d+:\d+ [A-Z_]+\): `flags eval` and services started now do not serve it until they are fixed; running services keep its last valid version with the file's kill switch and `enabled: false` applied; run `flags validate`$/);
     } finally {
       removeDir(p);
     }
