@@ -3,9 +3,10 @@
  * evaluator, so a bundle answers exactly as the YAML files do), plus the
  * bundle's default environment. Pure.
  */
-import { compileFlag, createFlagEvaluator, type FlagEvaluator } from '../evaluation/index.js';
+import { compileFlag, compileSegments, createFlagEvaluator, type FlagEvaluator } from '../evaluation/index.js';
 import { withDefaultEnvironment } from '../evaluation/default-environment.js';
 import type { Flag } from '../schema/flag.js';
+import type { Segment } from '../schema/segment.js';
 import { BundleFormatError, type Bundle } from './format.js';
 
 export interface BundleFlagEvaluatorOptions {
@@ -31,17 +32,23 @@ export function createBundleFlagEvaluator(bundle: Bundle, options: BundleFlagEva
   // A hand-made or corrupted bundle may hold a flag no validation saw: one
   // that does not compile is served as PARSE_ERROR, like an invalid file,
   // instead of failing the whole bundle.
+  // The bundle's segments (SPEC 6), compiled once for every flag that refers to them.
+  let segments: ReturnType<typeof compileSegments>;
+  try {
+    segments = compileSegments(Object.values(bundle.segments) as Segment[]);
+  } catch (e) {
+    // A hand-made or corrupted bundle: refused whole, so a poller keeps its last good one.
+    throw new BundleFormatError(`bundle "segments" cannot be compiled: ${(e as Error).message}`);
+  }
   const invalid: string[] = [];
   for (const flag of flags) {
     try {
-      compileFlag(flag);
+      compileFlag(flag, { segments });
     } catch {
       invalid.push(flag.key);
     }
   }
-  // bundle.segments is carried for the segment model (SPEC 6): once the
-  // evaluator takes segments, they are passed here, and nowhere else changes.
-  const inner = createFlagEvaluator(flags, { invalid });
+  const inner = createFlagEvaluator(flags, { invalid, segments });
   if (environment === undefined) return inner;
 
   return environment === undefined ? inner : withDefaultEnvironment(inner, environment);

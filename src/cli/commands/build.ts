@@ -44,8 +44,9 @@ export async function runBuild(ctx: CommandContext, opts: BuildOptions): Promise
   }
   const out = path.resolve(ctx.io.cwd, opts.out ?? 'bundles');
   // Every bundle is built before the first is written: a failure leaves the folder as it was.
-  // Segments (SPEC 6) join through buildBundle's `segments` option once the flag set reads them.
-  const bundles = [null, ...environments].map((environment) => ({ environment, bundle: buildBundle(flags, { environment }) }));
+  // Segments (SPEC 6) travel with the flags that use them; only what evaluation needs (key, conditions).
+  const segments = new Map([...(set.segments?.segments.values() ?? [])].map((s) => [s.key, { key: s.key, conditions: s.conditions }]));
+  const bundles = [null, ...environments].map((environment) => ({ environment, bundle: buildBundle(flags, { environment, segments }) }));
   mkdirSync(out, { recursive: true });
   const written: { file: string; environment: string | null; version: string; flags: number }[] = [];
   for (const { environment, bundle } of bundles) {
