@@ -88,7 +88,7 @@ export interface SourceLocation {
  * 2 the command line is wrong). cli/main.ts turns errors into exit codes
  * through this table alone; the README lists it (test/errors.test.ts checks).
  */
-export const ERROR_CODES = {
+export const FLAGS_ERROR_CODES = {
   USAGE: { exit: 2, meaning: 'an option or argument is missing, unknown or not valid for it' },
   INVALID_VALUE: { exit: 2, meaning: "a value typed on the command line does not fit the field or the flag's type" },
   UNKNOWN_FIELD: { exit: 2, meaning: '`flags set` names a field that does not exist' },
@@ -168,20 +168,20 @@ export const ERROR_CODES = {
   UNKNOWN_REVISION: { exit: 1, meaning: 'the git revision does not name one commit' },
 } as const satisfies Record<string, { exit: 1 | 2; meaning: string }>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export type FlagsErrorCode = keyof typeof FLAGS_ERROR_CODES;
 
 
-/** An error the program cannot go on from; its code decides the exit status (ERROR_CODES). */
+/** An error the program cannot go on from; its code decides the exit status (FLAGS_ERROR_CODES). */
 export class FlagsError extends Error {
-  readonly code: ErrorCode;
+  readonly code: FlagsErrorCode;
   readonly location?: SourceLocation;
   readonly exitCode: 1 | 2;
-  constructor(code: ErrorCode, message: string, opts: { location?: SourceLocation; cause?: unknown } = {}) {
+  constructor(code: FlagsErrorCode, message: string, opts: { location?: SourceLocation; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'FlagsError';
     this.code = code;
     this.location = opts.location;
-    this.exitCode = ERROR_CODES[code].exit;
+    this.exitCode = FLAGS_ERROR_CODES[code].exit;
   }
 }
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, FlagsError, UsageError, type ErrorCode } from '../src/errors.js';
+import { FLAGS_ERROR_CODES, FlagsError, UsageError, type FlagsErrorCode } from '../src/errors.js';
 import { flagYaml, projectWith, removeDir, ROOT, runMain } from './helpers/cli.js';
 
 describe('error codes', () => {
@@ -12,21 +12,21 @@ describe('error codes', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('#### Error codes'));
     const rows = [...section.matchAll(/^\| `([A-Z0-9_]+)` \| ([12]) \| (.+) \|$/gm)].map((m) => [m[1], Number(m[2]), m[3]]);
-    expect(rows).toEqual(Object.entries(ERROR_CODES).map(([code, { exit, meaning }]) => [code, exit, meaning]));
+    expect(rows).toEqual(Object.entries(FLAGS_ERROR_CODES).map(([code, { exit, meaning }]) => [code, exit, meaning]));
   });
 
   it('a FlagsError takes its exit status from the table', () => {
-    for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) expect(new FlagsError(code, 'm').exitCode).toBe(ERROR_CODES[code].exit);
+    for (const code of Object.keys(FLAGS_ERROR_CODES) as FlagsErrorCode[]) expect(new FlagsError(code, 'm').exitCode).toBe(FLAGS_ERROR_CODES[code].exit);
     expect(new UsageError('m')).toMatchObject({ code: 'USAGE', exitCode: 2 });
   });
 
   it('main() exits with the table\'s status: 2 for what was typed wrong, 1 for a problem found', async () => {
     const dir = projectWith({ 'a.yaml': flagYaml('a') });
     const typed = await runMain(['set', 'a', 'no-such-field', 'x', '--json'], { cwd: dir });
-    expect(typed.code).toBe(ERROR_CODES.UNKNOWN_FIELD.exit);
+    expect(typed.code).toBe(FLAGS_ERROR_CODES.UNKNOWN_FIELD.exit);
     expect(JSON.parse(typed.stdout)).toMatchObject({ error: { code: 'UNKNOWN_FIELD' } });
     const missing = await runMain(['show', 'no-such-flag'], { cwd: dir });
-    expect(missing.code).toBe(ERROR_CODES.FLAG_NOT_FOUND.exit);
+    expect(missing.code).toBe(FLAGS_ERROR_CODES.FLAG_NOT_FOUND.exit);
     removeDir(dir);
   });
 });
