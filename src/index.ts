@@ -1,7 +1,7 @@
 /** The public library API of `flagyard` (`import … from 'flagyard'` or `require('flagyard')`). */
 export * from './schema/flag.js';
-export type { Diagnostic, DiagnosticCode, Severity } from './errors.js';
-export { FlagsError } from './errors.js';
+export type { Diagnostic, DiagnosticCode, FlagsErrorCode, Severity } from './errors.js';
+export { FLAGS_ERROR_CODES, FlagsError } from './errors.js';
 export { resolveFlagsDir } from './store/flag-repo.js';
 export type { FlagSet } from './store/flag-repo.js';
 export * from './evaluation/index.js';

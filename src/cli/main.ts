@@ -10,12 +10,6 @@ import { processIo, type CliIo } from './io.js';
 import { buildProgram } from './program.js';
 import { neutralizeControls } from './render/terminal.js';
 
-/**
- * Errors thrown about a value the user typed (a field path, a value, a rule,
- * variant or arm id): usage errors, exit 2, wherever the library raised them.
- */
-const ARGUMENT_ERRORS = new Set(['INVALID_VALUE', 'UNKNOWN_FIELD', 'INVALID_PATH', 'UNKNOWN_RULE', 'UNKNOWN_VARIANT', 'INVALID_KEY', 'INVALID_ARMS', 'UNKNOWN_ARM', 'UNKNOWN_METRIC']);
-
 /** Every error is one line: a message quoting input (a JSON parser's excerpt) must not spill over several. */
 export function oneLine(message: string): string {
   return message.replace(/\s*\r?\n\s*/g, ' ').trim();
@@ -58,7 +52,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     jsonError(code, message);
     if (debug && err?.stack) io.stderr.write(err.stack + '\n');
-    if (e instanceof FlagsError) return ARGUMENT_ERRORS.has(e.code) ? 2 : e.exitCode;
+    // The exit status comes with the code (ERROR_CODES in errors.ts): 2 for what the user typed wrong, 1 otherwise.
+    if (e instanceof FlagsError) return e.exitCode;
     return 1;
   }
 }

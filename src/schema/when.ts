@@ -13,7 +13,7 @@ import { didYouMean } from './suggest.js';
 
 export class WhenSyntaxError extends FlagsError {
   constructor(input: string, column: number, message: string) {
-    super('INVALID_CONDITION', `--when ${JSON.stringify(input)}: column ${column}: ${message}`, { exitCode: 2 });
+    super('INVALID_CONDITION', `--when ${JSON.stringify(input)}: column ${column}: ${message}`);
     this.name = 'WhenSyntaxError';
   }
 }

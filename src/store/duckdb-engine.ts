@@ -23,7 +23,6 @@ async function loadDuckDb(): Promise<DuckDbModule> {
       throw new FlagsError(
         'DUCKDB_MISSING',
         `--engine duckdb needs the optional package ${DUCKDB_PACKAGE}, which is not installed (installs with --omit=optional skip it, and it has prebuilt binaries only for common platforms): run \`npm install ${DUCKDB_PACKAGE}\`, or leave out --engine to use the streaming reader`,
-        { exitCode: 1 },
       );
     }
     throw new FlagsError('DUCKDB_LOAD', `cannot load ${DUCKDB_PACKAGE}: ${(e as Error).message}`, { cause: e });

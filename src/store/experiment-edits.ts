@@ -114,7 +114,7 @@ export async function createExperiment(dir: string, spec: CreateExperimentSpec, 
   const checked = ExperimentSchema.safeParse(experiment);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new FlagsError('INVALID_EXPERIMENT', `invalid experiment: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+    throw new FlagsError('EXPERIMENT_INVALID', `invalid experiment: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
   }
   const text = renderNewExperiment(experiment);
 

@@ -102,7 +102,7 @@ function missingRule(raw: RawFlag, id: string, env: string | undefined): FlagsEr
 
 /** The index a new or moved rule goes to, from --before ID or --position N (1-based). */
 function targetIndex(ids: readonly string[], place: Place, raw: RawFlag, env: string | undefined, max: number): number {
-  if (place.before !== undefined && place.position !== undefined) throw new FlagsError('USAGE', 'give --before or --position, not both', { exitCode: 2 });
+  if (place.before !== undefined && place.position !== undefined) throw new FlagsError('USAGE', 'give --before or --position, not both');
   if (place.before !== undefined) {
     const i = ids.indexOf(place.before);
     if (i < 0) throw missingRule(raw, place.before, env);
@@ -110,7 +110,7 @@ function targetIndex(ids: readonly string[], place: Place, raw: RawFlag, env: st
   }
   if (place.position !== undefined) {
     if (!Number.isInteger(place.position) || place.position < 1 || place.position > max + 1) {
-      throw new FlagsError('INVALID_VALUE', `--position must be a whole number from 1 to ${max + 1}, got ${place.position}`, { exitCode: 2 });
+      throw new FlagsError('INVALID_VALUE', `--position must be a whole number from 1 to ${max + 1}, got ${place.position}`);
     }
     return place.position - 1;
   }
@@ -167,8 +167,8 @@ export function planMoveRule(raw: RawFlag, id: string, opts: Place & { env?: str
   const ids = idsOf(ruleList(raw, env));
   const from = ids.indexOf(id);
   if (from < 0) throw missingRule(raw, id, env);
-  if (opts.before === undefined && opts.position === undefined) throw new FlagsError('USAGE', 'say where to: --before ID or --position N', { exitCode: 2 });
-  if (opts.before === id) throw new FlagsError('USAGE', `cannot move rule "${id}" before itself`, { exitCode: 2 });
+  if (opts.before === undefined && opts.position === undefined) throw new FlagsError('USAGE', 'say where to: --before ID or --position N');
+  if (opts.before === id) throw new FlagsError('USAGE', `cannot move rule "${id}" before itself`);
   const rest = ids.filter((x) => x !== id);
   const to = opts.before !== undefined ? targetIndex(rest, opts, raw, env, rest.length) : targetIndex(rest, opts, raw, env, rest.length);
   const describe = (after: RawFlag) => ({ action: 'rule-move' as const, ...(env !== undefined && { env }), ruleId: id, order: idsOf(ruleList(after, env)) });
@@ -199,15 +199,15 @@ export function planWeights(raw: RawFlag, weights: readonly (readonly [string, n
   const seen = new Set<string>();
   for (const [k, w] of weights) {
     const i = keys.indexOf(k);
-    if (i < 0) throw new FlagsError('UNKNOWN_VARIANT', `flag "${String(raw.key)}" has no variant "${k}"${didYouMean(k, keys)}; its variants: ${keys.join(', ')}`, { exitCode: 2 });
-    if (seen.has(k)) throw new FlagsError('USAGE', `variant "${k}" is given twice`, { exitCode: 2 });
+    if (i < 0) throw new FlagsError('UNKNOWN_VARIANT', `flag "${String(raw.key)}" has no variant "${k}"${didYouMean(k, keys)}; its variants: ${keys.join(', ')}`);
+    if (seen.has(k)) throw new FlagsError('USAGE', `variant "${k}" is given twice`);
     seen.add(k);
     next[i] = w;
   }
   const sum = next.reduce((a, b) => a + b, 0);
   if (Math.abs(sum - 100) > 1e-9) {
     const shown = keys.map((k, i) => `${k}=${next[i]}`).join(' ');
-    throw new FlagsError('WEIGHTS_NOT_100', `weights would sum to ${+sum.toFixed(6)}, not 100 (${shown}); give every weight so they add up to 100`, { exitCode: 2 });
+    throw new FlagsError('WEIGHTS_NOT_100', `weights would sum to ${+sum.toFixed(6)}, not 100 (${shown}); give every weight so they add up to 100`);
   }
   const sets = next.flatMap((w, i) => (variants[i].weight === w ? [] : [{ path: ['variants', i, 'weight'], value: w }]));
   return {
@@ -228,7 +228,7 @@ export async function editTags(dir: string, key: string, change: { add?: string[
 
 export function planTags(raw: RawFlag, change: { add?: string[]; remove?: string[] }): EditPlan<Omit<TagsResult, keyof FlagEditResult>> {
   const tags = Array.isArray(raw.tags) ? (raw.tags as unknown[]).map(String) : [];
-  for (const t of [...(change.add ?? []), ...(change.remove ?? [])]) if (t.trim() === '') throw new FlagsError('INVALID_VALUE', 'a tag must not be empty', { exitCode: 2 });
+  for (const t of [...(change.add ?? []), ...(change.remove ?? [])]) if (t.trim() === '') throw new FlagsError('INVALID_VALUE', 'a tag must not be empty');
   const added = [...new Set(change.add ?? [])].filter((t) => !tags.includes(t));
   const removed = [...new Set(change.remove ?? [])].filter((t) => tags.includes(t));
   const describe = (after: RawFlag) => ({ action: 'tag' as const, tags: Array.isArray(after.tags) ? (after.tags as unknown[]).map(String) : [], added, removed });
@@ -264,7 +264,7 @@ export function planTags(raw: RawFlag, change: { add?: string[]; remove?: string
  * staging" is two commands.
  */
 export async function setEnvRollout(dir: string, key: string, percent: number, opts: EditOptions & { env: string; rule?: string }): Promise<EnvRolloutResult> {
-  if (!Number.isFinite(percent)) throw new FlagsError('INVALID_VALUE', `rollout percentage must be a number, got ${String(percent)}`, { exitCode: 2 });
+  if (!Number.isFinite(percent)) throw new FlagsError('INVALID_VALUE', `rollout percentage must be a number, got ${String(percent)}`);
   return editFlag(dir, key, opts, (raw) => planEnvRollout(raw, percent, opts.env, opts.rule));
 }
 
