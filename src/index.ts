@@ -1,10 +1,56 @@
 /** The public library API of `flagyard` (`import … from 'flagyard'` or `require('flagyard')`). */
-export * from './schema/flag.js';
+// Explicit names only (issue 19): internals (hash helpers, compiled-condition
+// plumbing, raw zod pieces) are not part of the API and can change freely.
+export {
+  FlagSchema,
+  RuleSchema,
+  ConditionSchema,
+  VariantSchema,
+  FallthroughSchema,
+  EnvironmentSchema,
+  FLAG_FIELDS,
+  FLAG_TYPES,
+  KEY_PATTERN,
+  OPERATORS,
+  SEGMENT_OPERATORS,
+  CONDITION_OPERATORS,
+} from './schema/flag.js';
+export type { Flag, Rule, Condition, Variant, Fallthrough, EnvironmentOverride, FlagType, JsonValue, Operator, SegmentOperator, ConditionOperator } from './schema/flag.js';
 export type { Diagnostic, DiagnosticCode, FlagsErrorCode, Severity } from './errors.js';
 export { FLAGS_ERROR_CODES, FlagsError } from './errors.js';
 export { resolveFlagsDir } from './store/flag-repo.js';
 export type { FlagSet } from './store/flag-repo.js';
-export * from './evaluation/index.js';
+export {
+  evaluate,
+  evaluateCompiled,
+  compileFlag,
+  compileSegments,
+  createFlagEvaluator,
+  explainEvaluation,
+  parseSemver,
+  bucketKeyOf,
+  isInRollout,
+  REASONS,
+  ERROR_CODES,
+  OPENFEATURE_REASONS,
+  toOpenFeatureReason,
+} from './evaluation/index.js';
+export type {
+  FlagEvaluator,
+  FlagEvaluatorOptions,
+  CompiledFlag,
+  CompileOptions,
+  SegmentsInput,
+  EvaluationContext,
+  EvaluationResult,
+  Reason,
+  ErrorCode,
+  OpenFeatureReason,
+  Explanation,
+  RuleTrace,
+  ConditionVerdict,
+  BucketTrace,
+} from './evaluation/index.js';
 export { createEvaluator, type LiveEvaluator, type LiveEvaluatorOptions } from './store/live-evaluator.js';
 export { readFlagSet as loadFlags } from './store/flag-repo.js';
 export { setEnabled, kill, revive, setField, setRollout, createFlag, parseFlagValue, effectiveState, SETTABLE_FIELDS } from './store/flag-edits.js';
@@ -38,3 +84,4 @@ export type { SufficientStats, ArmMetricStats, ExcludedCounts, TimelineDay } fro
 export { tallyStats, tallyAll, needsSecondPass, beginSecondPass } from './experiments/tally.js';
 export { planExperiment, type Plan, type PlanInput } from './experiments/plan.js';
 export type { MetricResult, AnalysisMode } from './experiments/results.js';
+export type { ParsedVersion } from './evaluation/operators/semver.js';
