@@ -8,7 +8,7 @@ import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from '
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireLock } from '../../src/store/lock.js';
-import { BIN, flagYaml, projectWith, removeDir, runBin, runBinAsync, tempProject, type RunResult } from '../helpers/cli.js';
+import { BIN, flagYaml, projectWith, removeDir, runBin, runBinAsync, runMain, tempProject, type RunResult } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
@@ -20,6 +20,12 @@ const project = () => {
 const defaults = (d: string) => readFileSync(path.join(d, 'flags/default-flags.yaml'), 'utf8');
 const showJson = (d: string, key: string) => {
   const r = runBin(['show', key, '--json'], { cwd: d });
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+};
+/** The same, in-process (most tests run main() with injected io; the git-diff tests above run the real binary). */
+const showJsonMain = async (d: string, key: string) => {
+  const r = await runMain(['show', key, '--json'], { cwd: d });
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 };
@@ -108,38 +114,38 @@ describe('minimal diffs in a git repository', () => {
 });
 
 describe('each command', () => {
-  it('toggle --env on a flag that is off globally says the environment stays off', () => {
+  it('toggle --env on a flag that is off globally says the environment stays off', async () => {
     const d = project();
-    runBin(['toggle', 'model-provider', '--off'], { cwd: d });
-    const r = runBin(['toggle', 'model-provider', '--on', '--env', 'staging'], { cwd: d });
+    (await runMain(['toggle', 'model-provider', '--off'], { cwd: d }));
+    const r = (await runMain(['toggle', 'model-provider', '--on', '--env', 'staging'], { cwd: d }));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       // Issue 12 item 4: the message leads with what staging really serves, never with "enabled".
       'Flag model-provider is still off in staging (serves its default value "anthropic"); its staging override is now enabled, but the flag is disabled globally and an override without a value does not turn it on ' +
         '(turn the flag on with `flags toggle model-provider --on`, or give staging a value with `flags set model-provider environments.staging.value VALUE`)\n',
     );
-    const ev = runBin(['eval', 'model-provider', '--env', 'staging', '--json'], { cwd: d });
+    const ev = (await runMain(['eval', 'model-provider', '--env', 'staging', '--json'], { cwd: d }));
     expect(JSON.parse(ev.stdout)).toMatchObject({ value: 'anthropic', reason: 'DISABLED' });
   });
 
-  it('toggle --env off, then a flip turns it back on', () => {
+  it('toggle --env off, then a flip turns it back on', async () => {
     const d = project();
-    expect(runBin(['toggle', 'model-provider', '--off', '--env', 'staging'], { cwd: d }).stdout).toBe('Flag model-provider disabled in staging\n');
-    expect(showJson(d, 'model-provider').environments).toEqual({ staging: { enabled: false } });
-    expect(runBin(['toggle', 'model-provider', '--env', 'staging'], { cwd: d }).stdout).toBe('Flag model-provider enabled in staging\n');
+    expect((await runMain(['toggle', 'model-provider', '--off', '--env', 'staging'], { cwd: d })).stdout).toBe('Flag model-provider disabled in staging\n');
+    expect((await showJsonMain(d, 'model-provider')).environments).toEqual({ staging: { enabled: false } });
+    expect((await runMain(['toggle', 'model-provider', '--env', 'staging'], { cwd: d })).stdout).toBe('Flag model-provider enabled in staging\n');
   });
 
-  it('toggle of a killed flag says the kill switch still wins', () => {
+  it('toggle of a killed flag says the kill switch still wins', async () => {
     const d = project();
-    runBin(['kill', 'model-provider'], { cwd: d });
-    expect(runBin(['toggle', 'model-provider', '--on'], { cwd: d }).stdout).toBe(
+    (await runMain(['kill', 'model-provider'], { cwd: d }));
+    expect((await runMain(['toggle', 'model-provider', '--on'], { cwd: d })).stdout).toBe(
       'Flag model-provider enabled, but its kill switch is on: it keeps serving its default value until `flags revive model-provider`\n',
     );
   });
 
-  it('--json prints the result object', () => {
+  it('--json prints the result object', async () => {
     const d = project();
-    const r = runBin(['toggle', 'model-provider', '--off', '--json'], { cwd: d });
+    const r = (await runMain(['toggle', 'model-provider', '--off', '--json'], { cwd: d }));
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ action: 'toggle', key: 'model-provider', file: 'flags/default-flags.yaml', changed: true, enabled: false, effective: { on: false, reason: 'DISABLED' } });
@@ -147,77 +153,77 @@ describe('each command', () => {
     expect(out.flag.enabled).toBe(false);
   });
 
-  it('kill then revive: the flag stays disabled and the message says how to turn it on', () => {
+  it('kill then revive: the flag stays disabled and the message says how to turn it on', async () => {
     const d = project();
-    runBin(['kill', 'self-evolution-enabled'], { cwd: d });
-    const r = runBin(['revive', 'self-evolution-enabled'], { cwd: d });
+    (await runMain(['kill', 'self-evolution-enabled'], { cwd: d }));
+    const r = (await runMain(['revive', 'self-evolution-enabled'], { cwd: d }));
     expect(r).toMatchObject({
       code: 0,
       stdout: 'Kill switch deactivated for self-evolution-enabled; the flag stays disabled until you run `flags toggle self-evolution-enabled --on`\n',
     });
-    expect(showJson(d, 'self-evolution-enabled')).toMatchObject({ killSwitch: false, enabled: false });
+    expect((await showJsonMain(d, 'self-evolution-enabled'))).toMatchObject({ killSwitch: false, enabled: false });
   });
 
-  it('set parses the value by the field and re-reads as changed', () => {
+  it('set parses the value by the field and re-reads as changed', async () => {
     const d = project();
-    expect(runBin(['set', 'model-provider', 'defaultValue', 'openai'], { cwd: d }).stdout).toBe('Set model-provider defaultValue: "anthropic" → "openai"\n');
-    expect(runBin(['set', 'new-orchestrator-v2', 'rules.beta-testers.percentage', '50'], { cwd: d }).stdout).toBe(
+    expect((await runMain(['set', 'model-provider', 'defaultValue', 'openai'], { cwd: d })).stdout).toBe('Set model-provider defaultValue: "anthropic" → "openai"\n');
+    expect((await runMain(['set', 'new-orchestrator-v2', 'rules.beta-testers.percentage', '50'], { cwd: d })).stdout).toBe(
       'Set new-orchestrator-v2 rules.beta-testers.percentage: (not set) → 50\n',
     );
-    expect(showJson(d, 'model-provider').defaultValue).toBe('openai');
-    expect((showJson(d, 'new-orchestrator-v2').rules as { percentage?: number }[])[0].percentage).toBe(50);
+    expect((await showJsonMain(d, 'model-provider')).defaultValue).toBe('openai');
+    expect(((await showJsonMain(d, 'new-orchestrator-v2')).rules as { percentage?: number }[])[0].percentage).toBe(50);
   });
 
-  it('set refuses an invalid value with the diagnostic, exit 1, nothing written', () => {
+  it('set refuses an invalid value with the diagnostic, exit 1, nothing written', async () => {
     const d = project();
     const before = defaults(d);
-    const r = runBin(['set', 'new-orchestrator-v2', 'fallthrough.percentage', '150'], { cwd: d });
+    const r = (await runMain(['set', 'new-orchestrator-v2', 'fallthrough.percentage', '150'], { cwd: d }));
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       'error: refusing to write flags/default-flags.yaml: flag "new-orchestrator-v2" would be invalid: INVALID_PERCENTAGE at fallthrough.percentage: percentage number 150 is outside 0–100\n',
     );
     expect(defaults(d)).toBe(before);
-    const unknown = runBin(['set', 'new-orchestrator-v2', 'rules.beta.value', 'true'], { cwd: d });
+    const unknown = (await runMain(['set', 'new-orchestrator-v2', 'rules.beta.value', 'true'], { cwd: d }));
     expect(unknown.code).toBe(2); // a bad argument is a usage error (issue 12)
     expect(unknown.stderr).toBe('error: flag "new-orchestrator-v2" has no rule "beta"; its rules: beta-testers\n');
   });
 
-  it('a repeated kill says nothing changed and leaves the file as it was', () => {
+  it('a repeated kill says nothing changed and leaves the file as it was', async () => {
     const d = project();
-    runBin(['kill', 'model-provider'], { cwd: d });
+    (await runMain(['kill', 'model-provider'], { cwd: d }));
     const after = defaults(d);
-    const r = runBin(['kill', 'model-provider'], { cwd: d });
+    const r = (await runMain(['kill', 'model-provider'], { cwd: d }));
     expect(r).toMatchObject({ code: 0, stdout: 'Kill switch already active for model-provider (nothing changed)\n' });
     expect(defaults(d)).toBe(after);
   });
 
-  it('a rollout of a disabled flag says when it takes effect', () => {
+  it('a rollout of a disabled flag says when it takes effect', async () => {
     const d = project();
-    runBin(['toggle', 'new-orchestrator-v2', '--off'], { cwd: d });
-    expect(runBin(['rollout', 'new-orchestrator-v2', '50'], { cwd: d }).stdout).toBe(
+    (await runMain(['toggle', 'new-orchestrator-v2', '--off'], { cwd: d }));
+    expect((await runMain(['rollout', 'new-orchestrator-v2', '50'], { cwd: d })).stdout).toBe(
       'Rollout of new-orchestrator-v2 (fallthrough): 10% → 50% (the flag is disabled: it takes effect after `flags toggle new-orchestrator-v2 --on`)\n',
     );
   });
 
-  it('rollout --rule', () => {
+  it('rollout --rule', async () => {
     const d = project();
-    const r = runBin(['rollout', 'new-orchestrator-v2', '5', '--rule', 'beta-testers'], { cwd: d });
+    const r = (await runMain(['rollout', 'new-orchestrator-v2', '5', '--rule', 'beta-testers'], { cwd: d }));
     expect(r.stdout).toBe('Rollout of rule beta-testers of new-orchestrator-v2: everyone → 5%\n');
   });
 
-  it('create writes flags/KEY.yaml, disabled, and it is served', () => {
+  it('create writes flags/KEY.yaml, disabled, and it is served', async () => {
     const d = project();
-    const r = runBin(['create', 'checkout-redesign', '--type', 'string', '--default', 'classic', '--owner', 'web-team', '--tag', 'checkout', '--tag', 'web'], { cwd: d });
+    const r = (await runMain(['create', 'checkout-redesign', '--type', 'string', '--default', 'classic', '--owner', 'web-team', '--tag', 'checkout', '--tag', 'web'], { cwd: d }));
     expect(r).toMatchObject({ code: 0, stdout: 'Created flag checkout-redesign in flags/checkout-redesign.yaml (disabled; turn it on with `flags toggle checkout-redesign --on`; it serves its default value until it gets a rule or a fallthrough (--on-value, --rollout))\n', stderr: '' });
     const text = readFileSync(path.join(d, 'flags/checkout-redesign.yaml'), 'utf8');
     expect(text).toMatch(
       /^key: checkout-redesign\nname: checkout-redesign\ndescription: ""\ntype: string\ndefaultValue: classic\nenabled: false\nrules: \[\]\ntags: \[checkout, web\]\nowner: web-team\ncreatedAt: (\S+)\nupdatedAt: \1\n$/,
     );
-    expect(showJson(d, 'checkout-redesign')).toMatchObject({ enabled: false, defaultValue: 'classic', tags: ['checkout', 'web'] });
-    expect(runBin(['validate'], { cwd: d }).code).toBe(0);
+    expect((await showJsonMain(d, 'checkout-redesign'))).toMatchObject({ enabled: false, defaultValue: 'classic', tags: ['checkout', 'web'] });
+    expect((await runMain(['validate'], { cwd: d })).code).toBe(0);
   });
 
-  it('create refuses an existing key (exit 1), an unsafe key and a default of the wrong type (exit 2: bad arguments), nothing written', () => {
+  it('create refuses an existing key (exit 1), an unsafe key and a default of the wrong type (exit 2: bad arguments), nothing written', async () => {
     const d = project();
     const cases: [string[], RegExp, number][] = [
       [['create', 'model-provider', '--type', 'string', '--default', 'x'], /^error: flag "model-provider" already exists \(flags\/default-flags\.yaml:\d+:\d+\)\n$/, 1],
@@ -227,7 +233,7 @@ describe('each command', () => {
       [['create', 'cfg', '--type', 'json', '--default', '{oops'], /^error: --default of a json flag must be JSON/, 2],
     ];
     for (const [args, stderr, code] of cases) {
-      const r = runBin(args, { cwd: d });
+      const r = (await runMain(args, { cwd: d }));
       expect(r.code).toBe(code);
       expect(r.stderr).toMatch(stderr);
     }
@@ -237,11 +243,11 @@ describe('each command', () => {
 });
 
 describe('failures', () => {
-  it('an unknown key: exit 1, one clear line, nothing written', () => {
+  it('an unknown key: exit 1, one clear line, nothing written', async () => {
     const d = project();
     const before = defaults(d);
     for (const cmd of [['toggle', 'nope'], ['kill', 'nope'], ['revive', 'nope'], ['set', 'nope', 'enabled', 'true'], ['rollout', 'nope', '5']]) {
-      const r = runBin(cmd, { cwd: d });
+      const r = (await runMain(cmd, { cwd: d }));
       expect(r.code).toBe(1);
       expect(r.stderr).toBe('error: no flag "nope" in flags\n');
       expect(r.stdout).toBe('');
@@ -257,35 +263,35 @@ describe('failures', () => {
     [['rollout', 'model-provider'], "missing required argument 'percent'"],
     [['create', 'x', '--default', 'false'], "required option '--type <type>' not specified"],
     [['create', 'x', '--type', 'bool', '--default', 'false'], '--type must be one of boolean, string, number, json, got "bool"'],
-  ])('usage error %j exits 2', (args, message) => {
+  ])('usage error %j exits 2', async (args, message) => {
     const d = project();
     const before = defaults(d);
-    const r = runBin(args, { cwd: d });
+    const r = (await runMain(args, { cwd: d }));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(defaults(d)).toBe(before);
     expect(readdirSync(path.join(d, 'flags'))).toEqual(['default-flags.yaml']);
   });
 
-  it('a broken unrelated file does not block a kill; it is one warning line', () => {
+  it('a broken unrelated file does not block a kill; it is one warning line', async () => {
     const d = project();
     writeFileSync(path.join(d, 'flags/zz-broken.yaml'), 'key: [unclosed\n');
-    const r = runBin(['kill', 'model-provider'], { cwd: d });
+    const r = (await runMain(['kill', 'model-provider'], { cwd: d }));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Kill switch activated for model-provider\n');
     expect(r.stderr).toBe('warning: 1 flag file has errors; run `flags validate`\n');
   });
 
-  it('kill is written into a flag with schema errors; toggle --on of it is refused', () => {
+  it('kill is written into a flag with schema errors; toggle --on of it is refused', async () => {
     const d = projectWith({ 'broken.yaml': flagYaml('broken', 'enabeld: true\n') });
     dirs.push(d);
-    const k = runBin(['kill', 'broken'], { cwd: d });
+    const k = (await runMain(['kill', 'broken'], { cwd: d }));
     expect(k.code).toBe(0);
     expect(k.stdout).toBe('Kill switch activated for broken\n');
     // One line (issue 12): how many errors, the first one's place and code, and what running services do (issue 13).
     expect(k.stderr).toBe("warning: flag broken has 1 error (first: flags/broken.yaml:11:1 UNKNOWN_FIELD): `flags eval` and services started now do not serve it until they are fixed; running services keep its last valid version with the file's kill switch and `enabled: false` applied; run `flags validate`\n");
     expect(readFileSync(path.join(d, 'flags/broken.yaml'), 'utf8')).toContain('enabled: false\nkillSwitch: true\n');
-    const on = runBin(['toggle', 'broken', '--on'], { cwd: d });
+    const on = (await runMain(['toggle', 'broken', '--on'], { cwd: d }));
     expect(on.code).toBe(1);
     expect(on.stderr).toMatch(/^error: refusing to write flags\/broken\.yaml: flag "broken" would be invalid: UNKNOWN_FIELD at enabeld/);
   });
