@@ -8,6 +8,7 @@
  * module, and its load time is the point of the runtime (bench/runtime-bench.mjs).
  */
 import type { JsonValue } from '../schema/flag.js';
+import { isPlainObject } from '../objects.js';
 
 /** The format version a reader understands. A reader refuses any other. */
 export const BUNDLE_SCHEMA_VERSION = 1;
@@ -52,7 +53,6 @@ export class BundleFormatError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Checks the shape of a parsed bundle: the envelope strictly, each flag only as
@@ -60,16 +60,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * compile is served as PARSE_ERROR by the evaluator, like an invalid file).
  */
 export function parseBundle(doc: unknown): Bundle {
-  if (!isObject(doc)) throw new BundleFormatError('a bundle is a JSON object');
+  if (!isPlainObject(doc)) throw new BundleFormatError('a bundle is a JSON object');
   if (doc.schemaVersion !== BUNDLE_SCHEMA_VERSION) {
     throw new BundleFormatError(`unsupported bundle schemaVersion ${JSON.stringify(doc.schemaVersion)} (this reader understands ${BUNDLE_SCHEMA_VERSION}; upgrade flagyard)`);
   }
   if (typeof doc.version !== 'string' || doc.version === '') throw new BundleFormatError('bundle "version" must be a non-empty string');
   if (doc.environment !== null && typeof doc.environment !== 'string') throw new BundleFormatError('bundle "environment" must be a string or null');
-  if (!isObject(doc.flags)) throw new BundleFormatError('bundle "flags" must be an object keyed by flag key');
-  if (doc.segments !== undefined && !isObject(doc.segments)) throw new BundleFormatError('bundle "segments" must be an object keyed by segment key');
+  if (!isPlainObject(doc.flags)) throw new BundleFormatError('bundle "flags" must be an object keyed by flag key');
+  if (doc.segments !== undefined && !isPlainObject(doc.segments)) throw new BundleFormatError('bundle "segments" must be an object keyed by segment key');
   for (const [key, flag] of Object.entries(doc.flags)) {
-    if (!isObject(flag) || flag.key !== key) throw new BundleFormatError(`bundle flag "${key}" must be an object whose "key" is "${key}"`);
+    if (!isPlainObject(flag) || flag.key !== key) throw new BundleFormatError(`bundle flag "${key}" must be an object whose "key" is "${key}"`);
     if (typeof flag.enabled !== 'boolean' || !Array.isArray(flag.rules) || !('defaultValue' in flag)) {
       throw new BundleFormatError(`bundle flag "${key}" lacks "enabled", "rules" or "defaultValue"`);
     }

@@ -7,14 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FlagsError, UsageError } from '../errors.js';
 
-/** Path segments that would reach into the prototype chain; refused everywhere. */
-export const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
-
+import { FORBIDDEN_KEYS as FORBIDDEN_SEGMENTS, isPlainObject } from '../objects.js';
+export { FORBIDDEN_SEGMENTS, isPlainObject };
 export type PlainObject = Record<string, unknown>;
-
-export function isPlainObject(v: unknown): v is PlainObject {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /**
  * `--set` values: JSON when they parse (`30` is a number, `true` a boolean), else

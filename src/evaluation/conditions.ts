@@ -9,15 +9,15 @@ import type { Segment } from '../schema/segment.js';
 import { compileOperator, isPresent, type Scalar, type ValueTest } from './operators/index.js';
 import { createSegmentTable, isSegmentTable, type SegmentsInput, type SegmentTable } from './segments.js';
 import type { EvaluationContext } from './types.js';
+import { FORBIDDEN_KEYS } from '../objects.js';
 
 /**
- * Why these names never resolve: a context is caller data, often parsed from
+ * Why FORBIDDEN_KEYS (objects.ts) never resolve as path segments: a context is caller data, often parsed from
  * JSON, where `{"__proto__": …}` and `{"constructor": …}` can be own
  * properties. A rule on `user.__proto__.isAdmin` or `tenant.constructor.name`
  * reads object machinery, not data; refusing the segments outright keeps an
  * attribute path from ever meaning the prototype chain, own or inherited.
  */
-const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * One step of a path: own properties (data or accessor) of objects and arrays
@@ -37,7 +37,7 @@ export type AttributeGetter = (context: EvaluationContext) => unknown;
 /** Compiles a dot path (`tenant.settings.preferredProvider`) into a getter. */
 export function compileAttributePath(path: string): AttributeGetter {
   const segments = path.split('.');
-  if (segments.some((s) => FORBIDDEN_SEGMENTS.has(s))) return () => undefined;
+  if (segments.some((s) => FORBIDDEN_KEYS.has(s))) return () => undefined;
   // Unrolled for the usual depths: these run on every evaluation.
   if (segments.length === 1) {
     const [a] = segments;

@@ -6,6 +6,7 @@
  */
 import type { JsonValue } from '../schema/flag.js';
 import { canonicalJson } from './diff-flags.js';
+import { isPlainObject } from '../objects.js';
 
 export interface ExperimentFieldChange {
   path: string;
@@ -40,13 +41,10 @@ export function hasExperimentChanges(d: ExperimentDiff | undefined): boolean {
   return d !== undefined && d.added.length + d.removed.length + d.changed.length > 0;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Lists of objects with a `key` (arms) are matched by key: `variants[green].weight`. */
 function keyed(v: unknown): Map<string, unknown> | null {
-  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => isObject(x) && typeof x.key === 'string')) return null;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => isPlainObject(x) && typeof x.key === 'string')) return null;
   const m = new Map<string, unknown>();
   for (const x of v as Record<string, unknown>[]) m.set(x.key as string, x);
   return m.size === v.length ? m : null;
@@ -54,7 +52,7 @@ function keyed(v: unknown): Map<string, unknown> | null {
 
 function compare(a: unknown, b: unknown, at: string, out: ExperimentFieldChange[]): void {
   if (canonicalJson(a as JsonValue) === canonicalJson(b as JsonValue)) return;
-  if (isObject(a) && isObject(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) compare(a[k], b[k], at ? `${at}.${k}` : k, out);
     return;
   }

@@ -20,6 +20,7 @@ import { isInside, readEditableText, readFlagSet } from './flag-repo.js';
 import { foldCase, reservedNameProblem } from '../schema/portable.js';
 import { withFileLock } from './lock.js';
 import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit.js';
+import { FORBIDDEN_KEYS, isPlainObject } from '../objects.js';
 
 // ---- public types ----
 
@@ -290,7 +291,7 @@ export function planSetField(raw: RawFlag, fieldPath: string, rawValue: string):
   // SPEC 6: `environments.staging.value true` on a flag without a staging entry
   // writes the whole entry, `staging: {enabled: true, value: true}`: an entry
   // needs `enabled`, and a value is only served by an enabled one.
-  if (field.path[0] === 'environments' && field.path[2] !== 'enabled' && !isObject(ownAt(raw, ['environments', field.path[1]]))) {
+  if (field.path[0] === 'environments' && field.path[2] !== 'enabled' && !isPlainObject(ownAt(raw, ['environments', field.path[1]]))) {
     return { sets: [{ path: ['environments', field.path[1]], value: { enabled: true, [field.path[2]]: value }, before: field.before }], safety, describe };
   }
   return {
@@ -302,7 +303,7 @@ export function planSetField(raw: RawFlag, fieldPath: string, rawValue: string):
 
 export function planRollout(raw: RawFlag, percent: number, rule?: string): EditPlan<Omit<RolloutResult, keyof FlagEditResult>> {
   let fieldPath: string;
-  if (rule === undefined && !isObject(raw.fallthrough) && raw.type === 'boolean' && typeof raw.defaultValue === 'boolean') {
+  if (rule === undefined && !isPlainObject(raw.fallthrough) && raw.type === 'boolean' && typeof raw.defaultValue === 'boolean') {
     // A boolean flag has one value to roll out: the one that is not its default.
     const value = !raw.defaultValue;
     return {
@@ -315,7 +316,7 @@ export function planRollout(raw: RawFlag, percent: number, rule?: string): EditP
     };
   }
   if (rule === undefined) {
-    if (!isObject(raw.fallthrough)) {
+    if (!isPlainObject(raw.fallthrough)) {
       const rules = ruleIds(raw);
       throw new FlagsError(
         'NO_FALLTHROUGH',
@@ -346,7 +347,7 @@ export function effectiveState(raw: RawFlag, env?: string): EffectiveState {
   if (raw.killSwitch === true) return { on: false, reason: 'KILL_SWITCH' };
   if (env !== undefined) {
     const o = ownAt(raw, ['environments', env]);
-    if (isObject(o)) {
+    if (isPlainObject(o)) {
       if (o.enabled === false) return { on: false, reason: 'ENVIRONMENT_DISABLED' };
       if (o.value !== undefined) return { on: true, reason: 'ENVIRONMENT_OVERRIDE' };
     }
@@ -390,10 +391,9 @@ export const SETTABLE_FIELDS = [
   'environments.<env>.enabled|value',
 ] as const;
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 function checkSegment(seg: string, what: string): void {
-  if (FORBIDDEN.has(seg)) throw new FlagsError('INVALID_PATH', `"${seg}" is not allowed as ${what}`);
+  if (FORBIDDEN_KEYS.has(seg)) throw new FlagsError('INVALID_PATH', `"${seg}" is not allowed as ${what}`);
   if (seg === '') throw new FlagsError('INVALID_PATH', `${what} must not be empty`);
 }
 
@@ -436,7 +436,7 @@ export function resolveFieldPath(raw: RawFlag, fieldPath: string): ResolvedField
       if (segs.length < 3) throw unknown(' (rules are addressed by id: rules.<ruleId>.<field>)');
       const kind = fieldOf(RULE_FIELDS, last, 'rule');
       const ids = ruleIds(raw);
-      const index = Array.isArray(raw.rules) ? raw.rules.findIndex((r) => isObject(r) && r.id === middle) : -1;
+      const index = Array.isArray(raw.rules) ? raw.rules.findIndex((r) => isPlainObject(r) && r.id === middle) : -1;
       if (index < 0) {
         throw new FlagsError('UNKNOWN_RULE', `flag "${String(raw.key)}" has no rule "${middle}"${didYouMean(middle, ids)}; ${ids.length ? `its rules: ${ids.join(', ')}` : 'it has no rules'}`);
       }
@@ -445,8 +445,8 @@ export function resolveFieldPath(raw: RawFlag, fieldPath: string): ResolvedField
     case 'variants': {
       if (segs.length < 3) throw unknown(' (variants are addressed by key: variants.<variantKey>.<field>)');
       const kind = fieldOf(VARIANT_FIELDS, last, 'variant');
-      const keys = Array.isArray(raw.variants) ? raw.variants.filter(isObject).map((v) => String(v.key)) : [];
-      const index = Array.isArray(raw.variants) ? raw.variants.findIndex((v) => isObject(v) && v.key === middle) : -1;
+      const keys = Array.isArray(raw.variants) ? raw.variants.filter(isPlainObject).map((v) => String(v.key)) : [];
+      const index = Array.isArray(raw.variants) ? raw.variants.findIndex((v) => isPlainObject(v) && v.key === middle) : -1;
       if (index < 0) {
         throw new FlagsError('UNKNOWN_VARIANT', `flag "${String(raw.key)}" has no variant "${middle}"${didYouMean(middle, keys)}; ${keys.length ? `its variants: ${keys.join(', ')}` : 'it has no variants'}`);
       }
@@ -636,7 +636,7 @@ function locateEntry(parsed: ParsedFlagFile, key: string, name: string): FlagEnt
   const found = parsed.entries.filter((e) => e.key === key);
   if (found.length === 0) throw new FlagsError('FLAG_NOT_FOUND', `flag "${key}" is no longer in ${name}`);
   if (found.length > 1) throw new FlagsError('DUPLICATE_FLAG_KEY', `flag "${key}" is defined ${found.length} times in ${name}; remove the duplicate before editing it`);
-  if (!isObject(found[0].raw)) throw new FlagsError('FLAG_INVALID', `flag "${key}" in ${name} is not a mapping`);
+  if (!isPlainObject(found[0].raw)) throw new FlagsError('FLAG_INVALID', `flag "${key}" in ${name} is not a mapping`);
   return found[0];
 }
 
@@ -673,15 +673,12 @@ export function displayOf(dir: string, displayDir?: string): (file: string) => s
   };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function isJsonValue(v: unknown): v is JsonValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
   if (Array.isArray(v)) return v.every(isJsonValue);
-  if (isObject(v)) return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every(isJsonValue);
+  if (isPlainObject(v)) return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every(isJsonValue);
   return false;
 }
 
@@ -696,13 +693,13 @@ function ownAt(raw: unknown, p: readonly (string | number)[]): unknown {
 }
 
 function ruleIds(raw: RawFlag): string[] {
-  return Array.isArray(raw.rules) ? raw.rules.filter(isObject).map((r) => String(r.id)) : [];
+  return Array.isArray(raw.rules) ? raw.rules.filter(isPlainObject).map((r) => String(r.id)) : [];
 }
 
 /** `rules.0` is shown as `rules.beta-testers`, as the user addresses it. */
 function idOf(raw: RawFlag, list: string | number, index: number): string {
   const item = ownAt(raw, [list, index]);
-  if (isObject(item)) {
+  if (isPlainObject(item)) {
     const id = list === 'rules' ? item.id : list === 'variants' ? item.key : undefined;
     if (typeof id === 'string') return id;
   }

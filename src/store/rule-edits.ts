@@ -18,6 +18,7 @@ import { withFileLock } from './lock.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { editYaml } from './yaml-edit.js';
 import { editYamlSeq } from './yaml-seq-edit.js';
+import { isPlainObject } from '../objects.js';
 
 type RawFlag = Record<string, unknown>;
 type Place = { before?: string; position?: number };
@@ -85,7 +86,7 @@ function ruleList(raw: RawFlag, env: string | undefined): RawFlag[] | undefined 
 }
 
 function idsOf(rules: readonly RawFlag[] | undefined): string[] {
-  return (rules ?? []).map((r) => String(isObject(r) ? r.id : ''));
+  return (rules ?? []).map((r) => String(isPlainObject(r) ? r.id : ''));
 }
 
 function where(env: string | undefined): string {
@@ -137,7 +138,7 @@ export function planAddRule(raw: RawFlag, spec: RuleSpec, opts: Place & { env?: 
     safety: false,
     textEdit: (text, prefix) => {
       let t = text;
-      if (env !== undefined && !isObject(envEntry)) {
+      if (env !== undefined && !isPlainObject(envEntry)) {
         t = editYaml(t, [{ path: [...prefix, 'environments', env], value: { enabled: true, rules: [] }, before: ['createdAt', 'updatedAt'] }]);
       } else if (rules === undefined) {
         t = editYaml(t, [{ path: [...prefix, ...rulesPath(env)], value: [], after: ['value', 'enabled'] }]);
@@ -290,22 +291,22 @@ export function planEnvRollout(raw: RawFlag, percent: number, env: string, rule?
     action: 'rollout' as const,
     env,
     target: { fallthrough: true as const },
-    before: isObject(own) && typeof own.percentage === 'number' ? own.percentage : undefined,
+    before: isPlainObject(own) && typeof own.percentage === 'number' ? own.percentage : undefined,
     percentage: ownAt(after, ['environments', env, 'fallthrough', 'percentage']) as number,
   });
-  if (isObject(own)) {
+  if (isPlainObject(own)) {
     if (own.percentage === percent) return { sets: [], safety: false, describe };
     return { sets: [{ path: ['environments', env, 'fallthrough', 'percentage'], value: percent, before: ['value'] }], safety: false, describe };
   }
   const flagFallthrough = raw.fallthrough;
-  if (!isObject(flagFallthrough) || flagFallthrough.value === undefined) {
+  if (!isPlainObject(flagFallthrough) || flagFallthrough.value === undefined) {
     throw new FlagsError(
       'NO_FALLTHROUGH',
       `flag "${String(raw.key)}" has no fallthrough value to roll out in "${env}"; add one with \`flags set ${String(raw.key)} fallthrough.value VALUE\``,
     );
   }
   const fallthrough = { percentage: percent, value: flagFallthrough.value as JsonValue };
-  if (!isObject(entry)) {
+  if (!isPlainObject(entry)) {
     return { sets: [{ path: ['environments', env], value: { enabled: true, fallthrough }, before: ['createdAt', 'updatedAt'] }], safety: false, describe };
   }
   return { sets: [{ path: ['environments', env, 'fallthrough'], value: fallthrough }], safety: false, describe };
@@ -327,7 +328,7 @@ export async function deleteFlag(dir: string, key: string, opts: EditOptions = {
   const shown = displayOf(dir, opts.displayDir);
   for (const exp of await readExperiments(dir)) {
     const raw = exp.raw;
-    if (!isObject(raw) || raw.flagKey !== key) continue;
+    if (!isPlainObject(raw) || raw.flagKey !== key) continue;
     if (raw.status !== 'completed' && raw.status !== 'cancelled') {
       throw new FlagsError(
         'FLAG_IN_USE',
@@ -360,9 +361,6 @@ export async function deleteFlag(dir: string, key: string, opts: EditOptions = {
 
 // ---- helpers ----
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function ownAt(raw: unknown, p: readonly (string | number)[]): unknown {
   let cur = raw;

@@ -16,6 +16,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { FlagsError } from '../errors.js';
 import { MAX_ALIAS_COUNT, parseYaml } from '../schema/parse-file.js';
+import { FORBIDDEN_KEYS, isPlainObject } from '../objects.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -47,7 +48,6 @@ export class YamlEditError extends FlagsError {
   }
 }
 
-const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Applies the sets in order to `text` (which may start with a UTF-8 BOM and
@@ -65,7 +65,7 @@ export function editYaml(text: string, sets: readonly YamlSet[]): string {
 
   for (const set of sets) {
     for (const seg of set.path) {
-      if (typeof seg === 'string' && FORBIDDEN_SEGMENTS.has(seg)) throw new YamlEditError(`"${seg}" is not allowed in a path`);
+      if (typeof seg === 'string' && FORBIDDEN_KEYS.has(seg)) throw new YamlEditError(`"${seg}" is not allowed in a path`);
     }
     const edit = planSet(source, doc, set);
     source = applyTextEdit(source, edit);
@@ -416,9 +416,6 @@ function isPlainSafe(s: string, flow: boolean): boolean {
 
 // ---- plain data helpers ----
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function nest(rest: YamlPath, value: unknown): unknown {
   let v = value;
