@@ -88,7 +88,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   const fs = opts.fs ?? nodeFs;
   const signals = opts.signals ?? processSignals;
   const name = opts.displayName ?? file;
-  const target = await resolveWriteTarget(file, opts.root, fs, name);
+  const target = await resolveWriteTarget(file, { root: opts.root, fs, name });
 
   const existing = await statOrNull(fs, target);
   if (existing && opts.exclusive) throw new FlagsError('FILE_EXISTS', `${name} already exists`);
@@ -231,7 +231,8 @@ function isAlive(pid: number): boolean {
  * The real file to write for `file`: itself, or the target of a symbolic link
  * when that target lies inside `root`. Nothing is ever written outside `root`.
  */
-export async function resolveWriteTarget(file: string, root: string | undefined, fs: AtomicFs = nodeFs, name = file): Promise<string> {
+export async function resolveWriteTarget(file: string, opts: { root?: string; fs?: AtomicFs; name?: string } = {}): Promise<string> {
+  const { root, fs = nodeFs, name = file } = opts;
   const realRoot = root === undefined ? undefined : await fs.realpath(root).catch(() => path.resolve(root));
   let target = path.resolve(file);
   const info = await fs.lstat(target).catch(() => null);

@@ -268,7 +268,7 @@ export async function applyExperimentAction(dir: string, id: string, action: Lif
   }
   const file = found[0].file;
   const name = shown(file);
-  const target = await resolveWriteTarget(file, dir, undefined, name);
+  const target = await resolveWriteTarget(file, { root: dir, name });
 
   // Lock order is always definition, then flag (inside setEnabled); nothing
   // takes them the other way round, so two transitions cannot deadlock.

@@ -197,7 +197,7 @@ export async function createFlag(dir: string, spec: CreateFlagSpec, opts: EditOp
   const parsed = parseFlagFile(file, text);
   const { flag, diagnostics } = validateFlagEntry(parsed, parsed.entries[0]);
   if (!flag) throw invalidEdit(shown(file), spec.key, diagnostics);
-  const target = await resolveWriteTarget(file, dir, undefined, shown(file));
+  const target = await resolveWriteTarget(file, { root: dir, fs: opts.fs, name: shown(file) });
   await withFileLock(target, { timeoutMs: opts.lockTimeoutMs, displayName: shown(file) }, async (lock) => {
     lock.assertHeld();
     await writeFileAtomic(target, text, { root: dir, exclusive: true, displayName: shown(file), fs: opts.fs });
@@ -567,7 +567,7 @@ export async function editFlag<R extends object>(
   const shown = displayOf(dir, opts.displayDir);
   const set = await readFlagSet(dir);
   const file = locate(set.entries.get(key), key, shown, [...set.entries.keys()], shown(dir));
-  const target = await resolveWriteTarget(file, dir, undefined, shown(file));
+  const target = await resolveWriteTarget(file, { root: dir, fs: opts.fs, name: shown(file) });
   const name = shown(file);
   const otherErrors = set.diagnostics.filter((d) => d.severity === 'error' && !(d.file === file && d.flagKey === key));
 

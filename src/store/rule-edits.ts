@@ -341,7 +341,7 @@ export async function deleteFlag(dir: string, key: string, opts: EditOptions = {
   if (!entries || entries.length === 0) throw new FlagsError('FLAG_NOT_FOUND', `no flag "${key}" in ${shown(dir)}${didYouMean(key, [...set.entries.keys()])}`);
   if (entries.length > 1) throw new FlagsError('DUPLICATE_FLAG_KEY', `flag "${key}" is defined in ${entries.length} places; remove the duplicate by hand`);
   const file = entries[0].file;
-  const target = await resolveWriteTarget(file, dir, undefined, shown(file));
+  const target = await resolveWriteTarget(file, { root: dir, fs: opts.fs, name: shown(file) });
   return withFileLock(target, { timeoutMs: opts.lockTimeoutMs, displayName: shown(file) }, async (lock) => {
     const text = readFileSync(target, 'utf8');
     const parsed = parseFlagFile(file, text);
