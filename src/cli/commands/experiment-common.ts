@@ -54,6 +54,6 @@ export function eventLogWriteOptions(ctx: CommandContext, option: string | undef
 }
 
 /** Event timestamps: the command layer reads the clock; milliseconds keep a user's exposure and conversion in order. */
-export function nowIso(): string {
-  return new Date().toISOString();
+export function nowIso(ctx: CommandContext): string {
+  return ctx.now().toISOString();
 }

@@ -69,7 +69,7 @@ export async function runExperimentExpose(ctx: CommandContext, id: string, opts:
     variant = result.variant;
   }
 
-  const event: ExposureEvent = { type: 'exposure', experimentId: id, userId: opts.user, variant, timestamp: nowIso() };
+  const event: ExposureEvent = { type: 'exposure', experimentId: id, userId: opts.user, variant, timestamp: nowIso(ctx) };
   appendEvent(log, event, eventLogWriteOptions(ctx, opts.log));
   if (ctx.json) return ctx.printJson({ recorded: true, experimentId: id, userId: opts.user, event, ...(evaluation && { evaluation }), log: ctx.relative(log) });
   ctx.out(renderExposureRecorded(ctx, event, log));
@@ -87,7 +87,7 @@ export async function runExperimentConvert(ctx: CommandContext, id: string, opts
     throw new FlagsError('UNKNOWN_METRIC', `"${metric}" is not a metric of experiment ${id} (primary: ${experiment.primaryMetric}${metrics.length > 1 ? `; secondary: ${metrics.slice(1).join(', ')}` : ''})`);
   }
   const log = eventLogPath(ctx, opts.log);
-  const event: ConversionEvent = { type: 'conversion', experimentId: id, userId: opts.user, metric, ...(value === undefined ? {} : { value }), timestamp: nowIso() };
+  const event: ConversionEvent = { type: 'conversion', experimentId: id, userId: opts.user, metric, ...(value === undefined ? {} : { value }), timestamp: nowIso(ctx) };
   appendEvent(log, event, eventLogWriteOptions(ctx, opts.log));
   if (ctx.json) return ctx.printJson({ recorded: true, experimentId: id, userId: opts.user, event, log: ctx.relative(log) });
   ctx.out(renderConversionRecorded(ctx, event, log));

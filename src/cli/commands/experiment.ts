@@ -46,7 +46,7 @@ export async function runExperimentCreate(ctx: CommandContext, id: string, opts:
       secondaryMetrics: opts.secondaryMetric,
       owner: opts.owner,
     },
-    { ...editOptions(ctx), now: nowSeconds() },
+    editOptions(ctx),
   );
   ctx.warnAboutErrors(result.otherErrors);
   if (ctx.json) {
@@ -57,7 +57,7 @@ export async function runExperimentCreate(ctx: CommandContext, id: string, opts:
 }
 
 export async function runExperimentAction(ctx: CommandContext, action: LifecycleAction, id: string): Promise<void> {
-  const result = await applyExperimentAction(ctx.flagsDir, id, action, { ...editOptions(ctx), now: nowSeconds() });
+  const result = await applyExperimentAction(ctx.flagsDir, id, action, editOptions(ctx));
   ctx.warnAboutErrors(result.otherErrors);
   if (ctx.json) {
     const { otherErrors: _, flag, ...rest } = result;
@@ -150,7 +150,3 @@ export function parseTreatment(raw: string): ArmSpec {
   return { key, ...(name === '' ? {} : { name }), ...(weight === undefined ? {} : { weight }) };
 }
 
-/** Definition dates as the flag edits write updatedAt: to the second. */
-function nowSeconds(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -7,7 +7,8 @@ import { relativizeDiagnostics, renderDiagnosticLine } from './diagnostics.js';
 type EditOutcome = Pick<FlagEditResult, 'key' | 'file' | 'flag' | 'diagnostics' | 'otherErrors'>;
 
 export function editOptions(ctx: CommandContext): EditOptions {
-  return { displayDir: ctx.relative(ctx.flagsDir), timestamps: ctx.settings.timestamps.value };
+  // Time comes through the injected io (tests pin it); edits write it to the second.
+  return { displayDir: ctx.relative(ctx.flagsDir), timestamps: ctx.settings.timestamps.value, now: ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z') };
 }
 
 /**
