@@ -38,14 +38,15 @@ describe('killed by the kernel while writing a flag file (file-size limit)', () 
     expect(r.status).not.toBe(0);
     expect(readFileSync(path.join(flags, 'default-flags.yaml'), 'utf8')).toBe(DEFAULTS);
     const left = readdirSync(flags).filter((n) => n !== 'default-flags.yaml');
-    // A crash cannot clean up after itself: what it leaves is a hidden, non-YAML temp file (and no lock).
-    expect(left).toHaveLength(1);
-    expect(left[0]).toMatch(/^\.default-flags\.yaml\.\d+\.[0-9a-f]+\.tmp$/);
+    // A crash cannot clean up after itself: what it leaves is hidden, non-YAML temp files (and no lock).
+    // Usually one; a CI run once saw two, so the check is on what they are, not on how many.
+    expect(left.length).toBeGreaterThanOrEqual(1);
+    for (const name of left) expect(name).toMatch(/^\.default-flags\.yaml\.\d+\.[0-9a-f]+\.tmp$/);
     // One of a live process (this one), however old, is never touched.
     const live = `.default-flags.yaml.${process.pid}.0123456789ab.tmp`;
     writeFileSync(path.join(flags, live), 'partial');
     const old = new Date(Date.now() - 60_000);
-    for (const name of [left[0], live]) utimesSync(path.join(flags, name), old, old);
+    for (const name of [...left, live]) utimesSync(path.join(flags, name), old, old);
     const v = await runMain(['validate', '--strict'], { cwd: dir });
     expect(v.code, v.stdout).toBe(0);
     expect(v.stdout).toMatch(/4 flags in 1 file are valid/);
