@@ -3,15 +3,16 @@
  * like flag findings, then a named list of small pure checks of each
  * experiment against the flag it drives, then the set-wide duplicate ids.
  */
-import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { hasAtMostTwoDecimals, type Finding } from './checks.js';
 import { controlWeight, EXPERIMENT_FIELDS, ExperimentSchema, type Experiment } from './experiment.js';
 import type { Flag } from './flag.js';
 import { KEY_PATTERN } from './flag.js';
 import type { PathSegment } from './locate.js';
-import type { ParsedExperimentFile } from './parse-file.js';
-import { compareDiagnostics, diagnosticsOf, duplicateDiagnostics, findingsOfIssues, type FlagIndex, type ObjectShapeAt } from './validate.js';
+import type { ParsedExperimentFile } from './experiment-file.js';
+import { compareDiagnostics, diagnosticsOf, duplicateDiagnostics, fileNameMismatch } from './diagnostics.js';
+import type { FlagIndex } from './validate-set.js';
+import { findingsOfIssues, type ObjectShapeAt } from './zod-findings.js';
 
 /** What the experiment checks need of the flags: a FlagSet or a FlagIndex. */
 export type FlagsForExperiments = Pick<FlagIndex, 'flags'> & { entries: ReadonlyMap<string, unknown> };
@@ -190,18 +191,8 @@ export function validateExperimentFile(file: ParsedExperimentFile, flags: FlagsF
   const findings: Finding[] = [];
   for (const check of EXPERIMENT_CHECKS) for (const f of check(exp, found)) findings.push(f);
   const diagnostics = diagnosticsOf(file, [], findings, extra);
-  const name = path.basename(file.file);
-  if (name.replace(/\.ya?ml$/i, '') !== exp.id) {
-    diagnostics.push({
-      code: 'FILE_NAME_MISMATCH',
-      severity: 'warning',
-      message: `file name "${name}" does not match the experiment id "${exp.id}" (expected ${exp.id}.yaml)`,
-      file: file.file,
-      ...file.position,
-      flagKey: exp.flagKey,
-      path: 'id',
-    });
-  }
+  const mismatch = fileNameMismatch(file.file, 'experiment id', exp.id, { position: file.position, flagKey: exp.flagKey, path: 'id' });
+  if (mismatch) diagnostics.push(mismatch);
   return { experiment: exp, diagnostics };
 }
 

@@ -3,21 +3,19 @@
  * (unknown with "did you mean", cycles), and the reference checks of flags.
  * Pure: the store reads the files, this module judges them.
  */
-import { isMap, isScalar, type Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import { conditionFindings, type Finding } from './checks.js';
 import { isSegmentOperator, type Condition, type Flag } from './flag.js';
-import { positionOf, type PathSegment, type Position } from './locate.js';
-import { parseYamlFile, type ParsedYaml } from './parse-file.js';
+import type { PathSegment, Position } from './locate.js';
+import { parseDefinitionFile, type ParsedDefinitionFile } from './definition-file.js';
 import { SegmentSchema, type Segment } from './segment.js';
 import { didYouMean } from './suggest.js';
-import { compareDiagnostics, diagnosticsOf, duplicateDiagnostics, findingsOfIssues, type ObjectShapeAt } from './validate.js';
+import { compareDiagnostics, diagnosticsOf, duplicateDiagnostics, fileStem } from './diagnostics.js';
+import { findingsOfIssues, type ObjectShapeAt } from './zod-findings.js';
 
-export interface ParsedSegmentFile extends ParsedYaml {
-  raw?: unknown;
+export interface ParsedSegmentFile extends ParsedDefinitionFile {
   /** The `key` field when it is a string (known even when the segment is invalid). */
   key?: string;
-  position: Position;
 }
 
 /** What validation knows of the segments of a flags directory. */
@@ -33,29 +31,8 @@ export interface SegmentIndex {
 }
 
 export function parseSegmentFile(file: string, text: string): ParsedSegmentFile {
-  const { duplicateKeyOffsets: _, ...parsed } = parseYamlFile(file, text);
-  const root = parsed.doc.contents as Node | null;
-  const result: ParsedSegmentFile = { ...parsed, position: positionOf(root, parsed.lineCounter) };
-  if (parsed.js === undefined && !parsed.syntaxOk) return result;
-  if (!isMap(root)) {
-    if (parsed.syntaxOk) {
-      parsed.diagnostics.push({
-        code: 'INVALID_FILE_FORM',
-        severity: 'error',
-        message: 'not a segment: expected a mapping with key, description and conditions',
-        file,
-        ...positionOf(root, parsed.lineCounter),
-      });
-    }
-    return result;
-  }
-  result.raw = parsed.js;
-  const keyNode = root.get('key', true) as Node | undefined;
-  if (isScalar(keyNode) && typeof keyNode.value === 'string') {
-    result.key = keyNode.value;
-    result.position = positionOf(keyNode, parsed.lineCounter);
-  }
-  return result;
+  const { parsed, name } = parseDefinitionFile(file, text, 'key', () => 'not a segment: expected a mapping with key, description and conditions');
+  return name === undefined ? parsed : Object.assign(parsed, { key: name });
 }
 
 const SEGMENT_FIELDS = Object.keys(SegmentSchema.shape);
@@ -136,8 +113,7 @@ export function validateSegmentFiles(files: readonly ParsedSegmentFile[]): Segme
       continue;
     }
     const findings = conditionFindings(parsed.data.conditions, ['conditions']);
-    const name = file.file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
-    if (name !== parsed.data.key) {
+    if (fileStem(file.file) !== parsed.data.key) {
       findings.push({ code: 'FILE_NAME_MISMATCH', severity: 'warning', message: `file name does not match the segment key "${parsed.data.key}" (expected ${parsed.data.key}.yaml)`, path: ['key'] });
     }
     diagnostics.push(...diagnosticsOf(file, [], findings));
