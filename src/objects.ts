@@ -17,22 +17,15 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * The value at a path of plain data (a YAML document's data, a flag being
- * edited), following own properties only: `__proto__` or `constructor` in a
- * path never reaches into the prototype chain. Undefined when any step is missing.
+ * The value at `path` through own properties only (never the prototype
+ * chain), or undefined: reading `rules.0.value` of a parsed flag, whatever
+ * the file holds.
  */
-export function ownAt(raw: unknown, path: readonly (string | number)[]): unknown {
-  let cur = raw;
+export function ownAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let cur = value;
   for (const seg of path) {
     if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return undefined;
     cur = (cur as Record<string | number, unknown>)[seg];
   }
   return cur;
-}
-
-/** Whether the path exists in plain data as own properties (its last step may hold undefined). */
-export function hasOwnAt(raw: unknown, path: readonly (string | number)[]): boolean {
-  if (path.length === 0) return raw !== undefined;
-  const parent = ownAt(raw, path.slice(0, -1));
-  return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, path[path.length - 1]);
 }

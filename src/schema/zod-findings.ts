@@ -4,7 +4,7 @@
  * for a misspelt field. Shared by every schema the flags directory has.
  */
 import type * as zc from 'zod/v4/core';
-import { hasOwnAt, ownAt } from '../objects.js';
+import { ownAt } from '../objects.js';
 import { describeValue, type Finding } from './checks.js';
 import { invalidKeyMessage } from './keys.js';
 import { formatPath, type PathSegment } from './locate.js';
@@ -112,4 +112,11 @@ function findingsOfIssue(issue: zc.$ZodIssue, raw: unknown, shapeAt: ObjectShape
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+/** Whether the path exists as own properties (its last step may hold undefined). */
+function hasOwnAt(raw: unknown, p: readonly PathSegment[]): boolean {
+  if (p.length === 0) return raw !== undefined;
+  const parent = ownAt(raw, p.slice(0, -1));
+  return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, p[p.length - 1]);
 }

@@ -1,16 +1,15 @@
 /**
  * Finds and reads experiment definitions, `flags/experiments/<id>.yaml`
- * (SPEC 4.1), with positions, the way flag-repo reads flags. Parsing and
- * validation are pure (schema/).
+ * (SPEC 4.1), with positions, the way flag-repo reads flags (one listing and
+ * one reader, yaml-files.ts). Parsing and validation are pure (schema/).
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
+import { compareDiagnostics } from '../schema/diagnostics.js';
 import { validateExperimentFiles, type ExperimentSet, type FlagsForExperiments } from '../schema/experiment-checks.js';
-import { parseExperimentFile, type ParsedExperimentFile } from '../schema/parse-file.js';
-import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
-import { EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES } from './flag-repo.js';
-import { isInside } from './paths.js';
+import { parseExperimentFile, type ParsedExperimentFile } from '../schema/experiment-file.js';
+import { EXPERIMENTS_DIR } from './flag-repo.js';
+import { listSubfolderYamlFilesSync, readParsedFileSync } from './yaml-files.js';
 
 export type { ExperimentSet } from '../schema/experiment-checks.js';
 
@@ -27,72 +26,36 @@ export function experimentFile(flagsDir: string, id: string): string {
 /**
  * Every `*.yaml` / `*.yml` file directly in `flags/experiments/`, sorted (the
  * event log beside them is not a definition). No folder: no experiments.
- * Symbolic links are followed only when their target is inside the flags directory.
+ * Links and unreadable entries as for flag files: a finding in `problems`.
  */
-export function listExperimentFiles(flagsDir: string): string[] {
-  const dir = experimentsDir(flagsDir);
-  let names: string[];
-  try {
-    if (!statSync(dir).isDirectory()) return [];
-    names = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  const root = safeRealpath(flagsDir) ?? flagsDir;
-  const out: string[] = [];
-  for (const name of names) {
-    if (name.startsWith('.') || !/\.ya?ml$/i.test(name)) continue;
-    const full = path.join(dir, name);
-    let info = lstatSync(full);
-    if (info.isSymbolicLink()) {
-      const target = safeRealpath(full);
-      if (!target || !isInside(root, target)) continue;
-      info = statSync(full);
-    }
-    if (info.isFile()) out.push(full);
-  }
-  return out;
+export function listExperimentFiles(flagsDir: string, problems: Diagnostic[] = []): string[] {
+  return listSubfolderYamlFilesSync(flagsDir, EXPERIMENTS_DIR, problems);
 }
 
-/** Reads one definition; unreadable or oversized files become findings. */
+/** Reads one definition; unreadable, oversized or non-UTF-8 files become findings. */
 export function readExperimentFile(file: string): ParsedExperimentFile {
-  try {
-    const info = statSync(file);
-    if (info.size > MAX_FLAG_FILE_BYTES) {
-      return failedFile(file, 'FILE_TOO_LARGE', `file is ${(info.size / 1048576).toFixed(1)} MiB; experiment files are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`);
-    }
-    const bytes = readFileSync(file);
-    const decoded = decodeUtf8(bytes);
-    if (decoded.ok) return parseExperimentFile(file, decoded.text);
-    const parsed = failedFile(file, 'INVALID_UTF8', utf8Problem(decoded));
-    parsed.diagnostics[0] = { ...parsed.diagnostics[0], line: decoded.line, column: decoded.column };
-    return parsed;
-  } catch (e) {
-    return failedFile(file, 'UNREADABLE_FILE', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  return readParsedFileSync(file, 'experiment files', parseExperimentFile);
 }
 
 /** Reads every experiment definition of a flags directory, with positions, unvalidated. */
-export async function readExperiments(flagsDir: string): Promise<ParsedExperimentFile[]> {
-  return listExperimentFiles(flagsDir).map(readExperimentFile);
+export function readExperimentsSync(flagsDir: string, problems: Diagnostic[] = []): ParsedExperimentFile[] {
+  return listExperimentFiles(flagsDir, problems).map(readExperimentFile);
 }
 
-/** Reads and validates the experiments against the flag set (SPEC 1.3). */
-export async function readExperimentSet(flagsDir: string, flags: FlagsForExperiments): Promise<ExperimentSet> {
-  return validateExperimentFiles(await readExperiments(flagsDir), flags);
+/** readExperimentsSync for callers that await: the reading is synchronous (see yaml-files.ts for why). */
+export function readExperiments(flagsDir: string, problems: Diagnostic[] = []): Promise<ParsedExperimentFile[]> {
+  return new Promise((resolve) => resolve(readExperimentsSync(flagsDir, problems)));
 }
 
-function failedFile(file: string, code: Diagnostic['code'], message: string): ParsedExperimentFile {
-  const parsed = parseExperimentFile(file, '');
-  parsed.diagnostics = [{ code, severity: 'error', message, file, line: 1, column: 1 }];
-  parsed.syntaxOk = false;
-  return parsed;
+/** Reads and validates the experiments against the flag set (SPEC 1.3); entries that cannot be listed are among its findings. */
+export function readExperimentSetSync(flagsDir: string, flags: FlagsForExperiments): ExperimentSet {
+  const problems: Diagnostic[] = [];
+  const set = validateExperimentFiles(readExperimentsSync(flagsDir, problems), flags);
+  if (problems.length > 0) set.diagnostics = [...set.diagnostics, ...problems].sort(compareDiagnostics);
+  return set;
 }
 
-function safeRealpath(p: string): string | null {
-  try {
-    return realpathSync(p);
-  } catch {
-    return null;
-  }
+/** readExperimentSetSync for callers that await, and the library's `loadExperiments`. */
+export function readExperimentSet(flagsDir: string, flags: FlagsForExperiments): Promise<ExperimentSet> {
+  return new Promise((resolve) => resolve(readExperimentSetSync(flagsDir, flags)));
 }

@@ -2,20 +2,20 @@
  * Finds and reads flag files (SPEC 1.1). The only flag code that touches the
  * disk for reading; parsing and validation are pure (schema/).
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
-import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
+import { parseFlagFile, type ParsedFlagFile } from '../schema/flag-file.js';
 import { parseSegmentFile, validateSegmentFiles, type ParsedSegmentFile, type SegmentIndex } from '../schema/segment-checks.js';
 import { SEGMENTS_DIR } from '../schema/segment.js';
 import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
-import { compareDiagnostics, validateFlagFiles, type FlagSet } from '../schema/validate.js';
-import { isInside } from './paths.js';
+import { compareDiagnostics } from '../schema/diagnostics.js';
+import { validateFlagFiles, type FlagSet } from '../schema/validate-set.js';
+import { listSubfolderYamlFilesSync, listYamlFilesSync, readParsedFileSync } from './yaml-files.js';
 
-export type { FlagSet } from '../schema/validate.js';
+export type { FlagSet } from '../schema/validate-set.js';
 
-/** Flag files larger than this are refused: no legitimate flag file comes near it. */
-export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
+export { MAX_FLAG_FILE_BYTES } from './yaml-files.js';
 
 /** The folder below the flags directory that holds experiments, not flags. */
 export const EXPERIMENTS_DIR = 'experiments';
@@ -23,9 +23,12 @@ export const EXPERIMENTS_DIR = 'experiments';
 /** The folder below the flags directory that holds test specs (`flags test`), not flags. */
 export const TESTS_DIR = 'tests';
 
+/** The folders below the flags directory that hold other files than flags. */
+const NOT_FLAG_FOLDERS: ReadonlySet<string> = new Set([EXPERIMENTS_DIR, SEGMENTS_DIR, TESTS_DIR]);
+
 export { isInside, resolveFlagsDir } from './paths.js';
 
-export async function assertFlagsDir(dir: string): Promise<void> {
+export function assertFlagsDirSync(dir: string): void {
   let s;
   try {
     s = statSync(dir);
@@ -37,91 +40,23 @@ export async function assertFlagsDir(dir: string): Promise<void> {
 
 /**
  * Every *.yaml / *.yml file below `dir`, recursively, in sorted path order,
- * skipping `experiments/` and dot-folders. Symbolic links are followed only
- * when their target lies inside the flags directory. An entry that cannot be
- * read, and a link that leads back into a folder being read (a loop, e.g.
- * `ln -s . flags/loop`), is one finding at its path in `problems` and is
- * skipped: it never stops the other files from being read.
+ * skipping `experiments/`, `segments/`, `tests/` and dot-folders. Links and
+ * unreadable entries as in listYamlFilesSync: a finding in `problems`, never
+ * a stop.
  */
-export async function listFlagFiles(dir: string, problems: Diagnostic[] = []): Promise<string[]> {
-  await assertFlagsDir(dir);
-  const root = realpathSync(dir);
-  const out: string[] = [];
-  const finding = (file: string, code: Diagnostic['code'], severity: Diagnostic['severity'], message: string) =>
-    problems.push({ code, severity, message, file, line: 1, column: 1 });
-  // Synchronous on purpose: thousands of small reads finish faster than the
-  // promise machinery around them, and a CLI has nothing else to do meanwhile.
-  const walk = (folder: string, top: boolean, ancestors: string[]) => {
-    let names: string[];
-    try {
-      names = readdirSync(folder).sort();
-    } catch (e) {
-      finding(folder, 'UNREADABLE_FILE', 'error', `cannot read folder: ${errorCode(e)}`);
-      return;
-    }
-    for (const name of names) {
-      if (name.startsWith('.')) continue;
-      if (top && (name === EXPERIMENTS_DIR || name === SEGMENTS_DIR || name === TESTS_DIR)) continue;
-      const full = path.join(folder, name);
-      try {
-        let info = lstatSync(full);
-        if (info.isSymbolicLink()) {
-          let target: string;
-          try {
-            target = realpathSync(full);
-          } catch (e) {
-            if ((e as NodeJS.ErrnoException).code === 'ELOOP') finding(full, 'SYMLINK_LOOP', 'warning', 'symbolic link loop (the link leads back to itself): skipped');
-            continue;
-          }
-          if (!isInside(root, target)) continue;
-          info = statSync(full);
-          if (info.isDirectory() && ancestors.includes(target)) {
-            finding(full, 'SYMLINK_LOOP', 'warning', `symbolic link loop: it leads back to ${path.relative(path.dirname(root), target) || target}, which is already being read; skipped`);
-            continue;
-          }
-        }
-        if (info.isDirectory()) walk(full, false, [...ancestors, realpathSync(full)]);
-        else if (info.isFile() && /\.ya?ml$/i.test(name)) out.push(full);
-      } catch (e) {
-        finding(full, 'UNREADABLE_FILE', 'error', `cannot read: ${errorCode(e)}`);
-      }
-    }
-  };
-  walk(dir, true, [root]);
-  return out;
+export function listFlagFilesSync(dir: string, problems: Diagnostic[] = []): string[] {
+  assertFlagsDirSync(dir);
+  return listYamlFilesSync(dir, { root: realpathSync(dir), problems, recursive: true, skip: NOT_FLAG_FOLDERS });
 }
 
-function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+/** listFlagFilesSync for callers that await: the listing itself is synchronous (see yaml-files.ts for why). */
+export function listFlagFiles(dir: string, problems: Diagnostic[] = []): Promise<string[]> {
+  return new Promise((resolve) => resolve(listFlagFilesSync(dir, problems)));
 }
 
-function safeRealpath(p: string): string | null {
-  try {
-    return realpathSync(p);
-  } catch {
-    return null;
-  }
-}
-
-
-/** Reads one flag file into its parsed form; unreadable or oversized files become findings. */
-export async function readFlagFile(file: string): Promise<ParsedFlagFile> {
-  try {
-    const info = statSync(file);
-    if (info.size > MAX_FLAG_FILE_BYTES) {
-      return failedFile(file, 'FILE_TOO_LARGE', `file is ${(info.size / 1048576).toFixed(1)} MiB; flag files are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`);
-    }
-    const bytes = readFileSync(file);
-    const decoded = decodeUtf8(bytes);
-    if (decoded.ok) return parseFlagFile(file, decoded.text);
-    // Parsed as far as it goes, so its keys are known (PARSE_ERROR, not FLAG_NOT_FOUND); served from nowhere.
-    const parsed = parseFlagFile(file, bytes.toString('utf8'));
-    parsed.syntaxOk = false;
-    parsed.diagnostics = [{ code: 'INVALID_UTF8', severity: 'error', message: utf8Problem(decoded), file, line: decoded.line, column: decoded.column }];
-    return parsed;
-  } catch (e) {
-    return failedFile(file, 'UNREADABLE_FILE', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/** Reads one flag file into its parsed form; unreadable, oversized or non-UTF-8 files become findings. */
+export function readFlagFileSync(file: string): ParsedFlagFile {
+  return readParsedFileSync(file, 'flag files', parseFlagFile);
 }
 
 /**
@@ -135,68 +70,44 @@ export function readEditableText(file: string, name: string): { bytes: Buffer; t
   return { bytes, text: decoded.text };
 }
 
-function failedFile(file: string, code: Diagnostic['code'], message: string): ParsedFlagFile {
-  const parsed = parseFlagFile(file, '');
-  parsed.form = 'invalid';
-  parsed.diagnostics = [{ code, severity: 'error', message, file, line: 1, column: 1 }];
-  return parsed;
-}
-
 /** Reads and validates the whole flags directory, segments included. */
-export async function readFlagSet(dir: string): Promise<FlagSet> {
+export function readFlagSetSync(dir: string): FlagSet {
   const problems: Diagnostic[] = [];
-  const files = await listFlagFiles(dir, problems);
+  const files = listFlagFilesSync(dir, problems);
   const segments = readSegments(dir);
-  const parsed: ParsedFlagFile[] = [];
-  for (const f of files) parsed.push(await readFlagFile(f));
-  const set = validateFlagFiles(parsed, { segments });
+  const set = validateFlagFiles(files.map(readFlagFileSync), { segments });
   if (problems.length > 0) set.diagnostics = [...set.diagnostics, ...problems].sort(compareDiagnostics);
   return set;
 }
 
 /**
- * `<dir>/segments/*.yaml` (SPEC 6), sorted; none when the folder is missing.
- * Only files directly in the folder, and no links leading outside the flags
- * directory, as for flag files.
+ * readFlagSetSync for callers that await, and the library's `loadFlags`: the
+ * reading is synchronous (see yaml-files.ts for why); the Promise leaves room
+ * to make it concurrent without changing a caller.
  */
-export function listSegmentFiles(dir: string): string[] {
-  const folder = path.join(dir, SEGMENTS_DIR);
-  let names: string[];
-  try {
-    if (!statSync(folder).isDirectory()) return [];
-    names = readdirSync(folder).sort();
-  } catch {
-    return [];
-  }
-  const root = safeRealpath(dir);
-  return names
-    .filter((n) => !n.startsWith('.') && /\.ya?ml$/i.test(n))
-    .map((n) => path.join(folder, n))
-    .filter((f) => {
-      const real = safeRealpath(f);
-      return real !== null && root !== null && isInside(root, real) && statSync(f).isFile();
-    });
+export function readFlagSet(dir: string): Promise<FlagSet> {
+  return new Promise((resolve) => resolve(readFlagSetSync(dir)));
+}
+
+/**
+ * `<dir>/segments/*.yaml` (SPEC 6), sorted; none when the folder is missing.
+ * Only files directly in the folder, links and unreadable entries as for flag
+ * files (findings in `problems`).
+ */
+export function listSegmentFiles(dir: string, problems: Diagnostic[] = []): string[] {
+  return listSubfolderYamlFilesSync(dir, SEGMENTS_DIR, problems);
 }
 
 export function readSegmentFile(file: string): ParsedSegmentFile {
-  try {
-    const info = statSync(file);
-    if (info.size > MAX_FLAG_FILE_BYTES) {
-      const failed = parseSegmentFile(file, '');
-      failed.diagnostics = [{ code: 'FILE_TOO_LARGE', severity: 'error', message: `file is ${(info.size / 1048576).toFixed(1)} MiB; segment files are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`, file, line: 1, column: 1 }];
-      return failed;
-    }
-    return parseSegmentFile(file, readFileSync(file, 'utf8'));
-  } catch (e) {
-    const failed = parseSegmentFile(file, '');
-    failed.diagnostics = [{ code: 'UNREADABLE_FILE', severity: 'error', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, line: 1, column: 1 }];
-    return failed;
-  }
+  return readParsedFileSync(file, 'segment files', parseSegmentFile);
 }
 
-/** Reads and validates the segments of a flags directory. */
+/** Reads and validates the segments of a flags directory; entries that cannot be listed are among its findings. */
 export function readSegments(dir: string): SegmentIndex {
-  return validateSegmentFiles(listSegmentFiles(dir).map(readSegmentFile));
+  const problems: Diagnostic[] = [];
+  const index = validateSegmentFiles(listSegmentFiles(dir, problems).map(readSegmentFile));
+  if (problems.length > 0) index.diagnostics = [...index.diagnostics, ...problems].sort(compareDiagnostics);
+  return index;
 }
 
 /** Paths, sizes and modification times of the flag files: changes when any file does. */

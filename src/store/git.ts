@@ -12,7 +12,7 @@ import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
 import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
 import { parseSegmentFile, validateSegmentFiles } from '../schema/segment-checks.js';
 import { SEGMENTS_DIR } from '../schema/segment.js';
-import { assertFlagsDir, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES, TESTS_DIR } from './flag-repo.js';
+import { assertFlagsDirSync, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES, TESTS_DIR } from './flag-repo.js';
 
 export interface GitLocation {
   /** The repository's top-level folder, as git prints it. */
@@ -79,7 +79,7 @@ export function gitFailure(what: string, r: GitResult): FlagsError {
 
 /** Finds the repository that holds `flagsDir` and the directory's path inside it. */
 export async function locateInGit(flagsDir: string): Promise<GitLocation> {
-  await assertFlagsDir(flagsDir);
+  assertFlagsDirSync(flagsDir);
   const r = await git(['rev-parse', '--show-toplevel'], { cwd: flagsDir });
   if (r.code !== 0) {
     if (/not a git repository/i.test(r.stderr)) {

@@ -37,7 +37,7 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
   // directory of thousands of files is what CI runs this on, and holding every
   // parsed document until the end costs more (in garbage collection) than all
   // the checks together. Other commands keep the documents (ctx.loadFlags).
-  const { listFlagFiles, readFlagFile, readSegments } = await import('../../store/flag-repo.js');
+  const { listFlagFilesSync, readFlagFileSync, readSegments } = await import('../../store/flag-repo.js');
   // Project settings (SPEC 5): names under `environments:` the project does not list are warnings.
   const known = ctx.settings.environments.value;
   const validator = new FlagSetValidator({
@@ -47,7 +47,7 @@ export async function runValidate(ctx: CommandContext, opts: ValidateOptions): P
     entryChecks: known ? [(raw) => unknownEnvironmentFindings(raw, known)] : [],
   });
   const problems: Diagnostic[] = [];
-  for (const file of await listFlagFiles(ctx.flagsDir, problems)) validator.add(await readFlagFile(file));
+  for (const file of listFlagFilesSync(ctx.flagsDir, problems)) validator.add(readFlagFileSync(file));
   const flags = validator.finish();
   const experiments = await readExperimentSet(ctx.flagsDir, flags);
   const files = [...flags.fileNames, ...experiments.files.map((f) => f.file)];
