@@ -17,6 +17,8 @@ import { isInside } from './paths.js';
 /** Flag, experiment and segment files larger than this are refused: no legitimate one comes near it. */
 export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
 
+const YAML_NAME = /\.ya?ml$/i;
+
 export interface ListYamlOptions {
   /** The flags directory (resolved): links are followed only when their target lies inside it. */
   root: string;
@@ -51,6 +53,8 @@ export function listYamlFilesSync(folder: string, opts: ListYamlOptions): string
     for (const name of names) {
       if (name.startsWith('.')) continue;
       if (top && opts.skip?.has(name)) continue;
+      // Without sub-folders, only YAML names can be listed: the rest (an event log) is not even looked at.
+      if (!recursive && !YAML_NAME.test(name)) continue;
       const full = path.join(dir, name);
       try {
         let info = lstatSync(full);
@@ -71,7 +75,7 @@ export function listYamlFilesSync(folder: string, opts: ListYamlOptions): string
         }
         if (info.isDirectory()) {
           if (recursive) walk(full, false, [...ancestors, realpathSync(full)]);
-        } else if (info.isFile() && /\.ya?ml$/i.test(name)) out.push(full);
+        } else if (info.isFile() && YAML_NAME.test(name)) out.push(full);
       } catch (e) {
         finding(full, 'UNREADABLE_FILE', 'error', `cannot read: ${errorCode(e)}`);
       }
