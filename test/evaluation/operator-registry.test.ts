@@ -69,6 +69,12 @@ describe('the registry', () => {
     for (const op of CONDITION_OPERATORS) expect(familyOf(op).names).toContain(op);
   });
 
+  it('refuses an operator no family knows (a flag that skipped validation) with a FlagsError, not a TypeError', () => {
+    const unknown = { attribute: 'x', operator: 'starts_with', value: 'a' } as unknown as Condition;
+    expect(() => compileCondition(unknown)).toThrow(FlagsError);
+    expect(() => compileCondition(unknown)).toThrow('unknown operator "starts_with"');
+  });
+
   it('covers every attribute operator with a representative condition here', () => {
     expect(new Set(REPRESENTATIVE.map(([op]) => op))).toEqual(new Set(ATTRIBUTE_OPERATORS));
   });

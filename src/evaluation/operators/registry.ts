@@ -19,10 +19,9 @@ import type { CompiledOperator, ConditionValueProblem, OperatorFamily, SampleVal
 /** One line per family. */
 export const FAMILIES = [equality, substring, inList, numeric, regex, semver, existence, segmentMembership] as const;
 
-/** Operators names.ts lists that no family answers for: none, or this module does not compile. */
-type WithoutFamily = Exclude<ConditionOperator, (typeof FAMILIES)[number]['names'][number]>;
-// The compiler's error here names the operators without a family ("Type 'true' is not assignable to type '"starts_with"'").
-const everyOperatorHasAFamily: [WithoutFamily] extends [never] ? true : WithoutFamily = true;
+// Every operator names.ts lists has a family, or this line does not compile and the error names the ones
+// without ("Type '{}' is missing the following properties …: starts_with, not_starts_with").
+const everyOperatorHasAFamily: Record<Exclude<ConditionOperator, (typeof FAMILIES)[number]['names'][number]>, never> = {};
 void everyOperatorHasAFamily;
 
 const BY_NAME = new Map<string, OperatorFamily>();
@@ -30,7 +29,10 @@ for (const family of FAMILIES as readonly OperatorFamily[]) for (const name of f
 
 /** The family of an operator. */
 export function familyOf(operator: ConditionOperator): OperatorFamily {
-  return BY_NAME.get(operator)!;
+  const family = BY_NAME.get(operator);
+  // Only a flag that skipped validation (the schema's enum) names an operator no family knows.
+  if (family === undefined) throw new FlagsError('FLAG_INVALID', `unknown operator ${JSON.stringify(operator)}`);
+  return family;
 }
 
 /**
