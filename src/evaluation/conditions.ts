@@ -3,10 +3,9 @@
  * (SPEC 2 "Conditions"). Compiled once per flag load into closures.
  */
 import { FlagsError } from '../errors.js';
-import { isSegmentOperator } from './operators/names.js';
 import type { Condition } from '../schema/flag.js';
 import type { Segment } from '../schema/segment.js';
-import { compileOperator, isPresent, type Scalar, type ValueTest } from './operators/index.js';
+import { compileOperator, familyOf, isPresent, type CompiledOperator, type Scalar, type ValueTest } from './operators/index.js';
 import { createSegmentTable, isSegmentTable, type SegmentsInput, type SegmentTable } from './segments.js';
 import type { EvaluationContext } from './types.js';
 import { FORBIDDEN_KEYS } from '../objects.js';
@@ -77,10 +76,12 @@ export type CompiledCondition = (context: EvaluationContext) => boolean;
  * INVALID_REGEX, INVALID_SEMVER) for a value validation would have rejected.
  */
 export function compileCondition(condition: Condition, segments?: SegmentTable): CompiledCondition {
-  if (isSegmentOperator(condition.operator)) return segmentCondition(condition, segments);
-  if (condition.attribute === undefined) throw new FlagsError('MISSING_ATTRIBUTE', `${condition.operator} needs an attribute`);
-  const get = compileAttributePath(condition.attribute);
+  if (familyOf(condition.operator).subject === 'attribute' && condition.attribute === undefined) {
+    throw new FlagsError('MISSING_ATTRIBUTE', `${condition.operator} needs an attribute`);
+  }
   const op = compileOperator(condition.operator, condition.value);
+  if (op.kind === 'segments') return segmentCondition(condition.operator, op, segments);
+  const get = compileAttributePath(condition.attribute!);
   switch (op.kind) {
     case 'exists':
       return (ctx) => isPresent(get(ctx));
@@ -98,18 +99,14 @@ export function compileCondition(condition: Condition, segments?: SegmentTable):
  * `in_segment [a, b]`: in any of the segments; `not_in_segment`: in none.
  * Each segment's test is looked up once here, so evaluation only calls it.
  */
-function segmentCondition(condition: Condition, segments: SegmentTable | undefined): CompiledCondition {
-  const keys = condition.value;
-  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string')) {
-    throw new FlagsError('INVALID_OPERATOR_VALUE', `${condition.operator} needs a non-empty list of segment keys`);
-  }
-  if (segments === undefined) throw new FlagsError('UNKNOWN_SEGMENT', `${condition.operator} refers to segments, but none were given to the evaluator`);
-  const tests = (keys as string[]).map((k) => segments.membership(k));
+function segmentCondition(operator: string, op: Extract<CompiledOperator, { kind: 'segments' }>, segments: SegmentTable | undefined): CompiledCondition {
+  if (segments === undefined) throw new FlagsError('UNKNOWN_SEGMENT', `${operator} refers to segments, but none were given to the evaluator`);
+  const tests = op.keys.map((k) => segments.membership(k));
   const any: CompiledCondition = tests.length === 1 ? tests[0] : (ctx) => {
     for (let i = 0; i < tests.length; i++) if (tests[i](ctx)) return true;
     return false;
   };
-  return condition.operator === 'in_segment' ? any : (ctx) => !any(ctx);
+  return op.negated ? (ctx) => !any(ctx) : any;
 }
 
 const always: CompiledCondition = () => true;

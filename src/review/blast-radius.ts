@@ -13,8 +13,8 @@
  *   up to sampling, and a reviewer can weigh the segments by what they know.
  * Pure and deterministic: user ids are `user-0`, `user-1`, …, no randomness.
  */
-import semver from 'semver';
-import { compileFlag, evaluateCompiled, parseSemver, type CompiledFlag, type EvaluationContext } from '../evaluation/index.js';
+import { compileFlag, evaluateCompiled, type CompiledFlag, type EvaluationContext } from '../evaluation/index.js';
+import { sampleValues } from '../evaluation/operators/index.js';
 import type { Flag, JsonValue } from '../schema/flag.js';
 import type { Segment as SegmentDefinition } from '../schema/segment.js';
 import { withSegmentConditionsForSampling } from './segment-changes.js';
@@ -202,7 +202,8 @@ export function buildSegments(before: Flag, after: Flag, opts: SegmentOptions = 
     if (!p) plans.set(attribute, (p = { listedBefore: [], listedAfter: [], numeric: false, semver: false }));
     return p;
   };
-  let regexSeen = false;
+  // Said once each, after the segments are built (regex: what sampling cannot cover).
+  const operatorNotes = new Set<string>();
   for (const [flag, side] of [
     [before, 'listedBefore'],
     [after, 'listedAfter'],
@@ -212,47 +213,16 @@ export function buildSegments(before: Flag, after: Flag, opts: SegmentOptions = 
         // Segment references (SPEC 6) have no attribute of their own.
         if (c.attribute === undefined || UNREACHABLE.test(c.attribute)) continue;
         const p = plan(c.attribute);
-        const listed = p[side];
-        switch (c.operator) {
-          case 'equals':
-          case 'not_equals':
-          case 'contains':
-          case 'not_contains':
-            if (c.value !== undefined) listed.push(c.value);
-            break;
-          case 'in':
-          case 'not_in':
-            if (Array.isArray(c.value)) listed.push(...c.value);
-            break;
-          case 'gt':
-          case 'lt':
-          case 'gte':
-          case 'lte':
-            p.numeric = true;
-            if (c.value !== undefined && Number.isFinite(Number(c.value))) listed.push(Number(c.value));
-            break;
-          case 'semver_gt':
-          case 'semver_lt':
-          case 'semver_eq':
-          case 'semver_gte':
-          case 'semver_lte': {
-            p.semver = true;
-            const v = typeof c.value === 'string' ? parseSemver(c.value) : null;
-            if (v) listed.push(v.version, semver.inc(v.version, 'patch') ?? v.version);
-            break;
-          }
-          case 'regex':
-            regexSeen = true;
-            break;
-          case 'exists':
-          case 'not_exists':
-            break;
-        }
+        const samples = sampleValues(c.operator, c.value);
+        p[side].push(...samples.listed);
+        if (samples.scale === 'number') p.numeric = true;
+        if (samples.scale === 'version') p.semver = true;
+        if (samples.note !== undefined) operatorNotes.add(samples.note);
       }
     }
     if (flag.environments) plan('environment')[side].push(...Object.keys(flag.environments));
   }
-  if (regexSeen) notes.push('regex conditions: only values listed elsewhere and non-matching values are sampled');
+  notes.push(...operatorNotes);
 
   const attributes = [...plans.keys()].sort();
   const values = new Map<string, JsonValue[]>();

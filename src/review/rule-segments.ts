@@ -16,8 +16,8 @@
  * is reported by `unmatchedRules` so the report can say it is not covered.
  * Pure and deterministic.
  */
-import semver from 'semver';
-import { matchCondition, parseSemver, type EvaluationContext } from '../evaluation/index.js';
+import { matchCondition, type EvaluationContext } from '../evaluation/index.js';
+import { sampleValues } from '../evaluation/operators/index.js';
 import type { Condition, Flag, JsonValue, Rule } from '../schema/flag.js';
 import type { Segment } from './blast-radius.js';
 import { canonicalJson } from './diff-flags.js';
@@ -27,67 +27,12 @@ export const MAX_RULES_WITH_SEGMENTS = 64;
 
 const UNREACHABLE = /(^|\.)(__proto__|constructor|prototype)(\.|$)/;
 
-/** Candidate values for one condition's attribute: what may satisfy it, what is just either side of it, and what fails it. */
+/**
+ * Candidate values for one condition's attribute: what may satisfy it, what is
+ * just either side of it, and what fails it (its operator family's samples).
+ */
 function candidates(c: Condition): JsonValue[] {
-  const v = c.value;
-  switch (c.operator) {
-    case 'equals':
-    case 'not_equals':
-      return v === undefined ? [] : [v, otherThan([v])];
-    case 'in':
-    case 'not_in':
-      return Array.isArray(v) ? [...v, otherThan(v)] : [];
-    case 'contains':
-    case 'not_contains':
-      return typeof v === 'string' ? [v, `x${v}x`, otherThan([v])] : v === undefined ? [] : [[v], [otherThan([v])]];
-    case 'gt':
-    case 'lt':
-    case 'gte':
-    case 'lte': {
-      const n = Number(v);
-      if (!Number.isFinite(n)) return [];
-      // Just either side of the boundary, and the boundary itself.
-      const step = Number.isInteger(n) ? 1 : 10 ** -decimals(n);
-      return [round(n - step), n, round(n + step)];
-    }
-    case 'semver_gt':
-    case 'semver_lt':
-    case 'semver_eq':
-    case 'semver_gte':
-    case 'semver_lte': {
-      const sv = typeof v === 'string' ? parseSemver(v) : null;
-      if (!sv) return [];
-      const below = sv.patch > 0 ? `${sv.major}.${sv.minor}.${sv.patch - 1}` : sv.minor > 0 ? `${sv.major}.${sv.minor - 1}.999` : sv.major > 0 ? `${sv.major - 1}.999.999` : null;
-      return [...(below ? [below] : []), sv.version, semver.inc(sv.version, 'patch') ?? sv.version];
-    }
-    case 'regex':
-      // A value matching an arbitrary pattern cannot be derived here; only a non-matching one.
-      return [''];
-    case 'exists':
-    case 'not_exists':
-      return ['present', null];
-    default:
-      // in_segment / not_in_segment test no attribute: segments are written out into their conditions before sampling.
-      return [];
-  }
-}
-
-function decimals(n: number): number {
-  const s = String(n);
-  const dot = s.indexOf('.');
-  return dot < 0 ? 0 : Math.min(6, s.length - dot - 1);
-}
-
-function round(n: number): number {
-  return Number(n.toFixed(6));
-}
-
-function otherThan(listed: readonly JsonValue[]): JsonValue {
-  if (listed.length > 0 && listed.every((x) => typeof x === 'number')) return Math.max(...(listed as number[])) + 1;
-  if (listed.length > 0 && listed.every((x) => typeof x === 'boolean')) return !listed[0];
-  let candidate = 'other';
-  for (let i = 2; listed.includes(candidate); i++) candidate = `other-${i}`;
-  return candidate;
+  return sampleValues(c.operator, c.value).around;
 }
 
 /** A context holding `segment`'s values (null: missing), with a fixed user id for the matcher. */

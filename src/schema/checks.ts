@@ -3,9 +3,9 @@
  * pure functions over one schema-valid flag. Each reports a path inside the
  * flag; validate.ts turns paths into file:line:col.
  */
-import { conditionValueProblem } from '../evaluation/operators/index.js';
+import { describeValue, familyOf } from '../evaluation/operators/index.js';
 import type { DiagnosticCode, Severity } from '../errors.js';
-import { isSegmentOperator, type Condition, type Fallthrough, type Flag, type FlagType, type Rule } from './flag.js';
+import type { Condition, Fallthrough, Flag, FlagType, Rule } from './flag.js';
 import type { Anchor, PathSegment } from './locate.js';
 
 export interface Finding {
@@ -49,26 +49,15 @@ export function conditionFindings(conditions: readonly Condition[], base: PathSe
   const out: Finding[] = [];
   conditions.forEach((c, j) => {
     const at = [...base, j];
-    if (isSegmentOperator(c.operator)) {
-      if (c.attribute !== undefined) {
-        out.push({ code: 'UNEXPECTED_ATTRIBUTE', severity: 'error', message: `${c.operator} takes no attribute (it tests segment membership); remove "attribute"`, path: [...at, 'attribute'] });
-      }
-      const v = c.value;
-      if (!Array.isArray(v) || v.length === 0 || !v.every((k) => typeof k === 'string')) {
-        out.push({
-          code: 'INVALID_OPERATOR_VALUE',
-          severity: 'error',
-          message: `${c.operator} needs a non-empty list of segment keys (e.g. [beta-testers]), got ${describeValue(v)}`,
-          path: [...at, v === undefined ? 'operator' : 'value'],
-        });
-      }
-      return;
+    const family = familyOf(c.operator);
+    if (family.subject !== 'attribute' && c.attribute !== undefined) {
+      out.push({ code: 'UNEXPECTED_ATTRIBUTE', severity: 'error', message: `${c.operator} takes no attribute (it tests ${family.subject}); remove "attribute"`, path: [...at, 'attribute'] });
     }
-    if (c.attribute === undefined) {
+    if (family.subject === 'attribute' && c.attribute === undefined) {
       out.push({ code: 'MISSING_ATTRIBUTE', severity: 'error', message: `missing required field "attribute" (${c.operator} tests an attribute of the context)`, path: at, anchor: 'parent' });
     }
     // One source of truth with the evaluator: a value it could not compile is exactly a finding here.
-    const problem = conditionValueProblem(c.operator, c.value);
+    const problem = family.checkValue(c.operator, c.value);
     if (problem) out.push({ ...problem, severity: 'error', path: [...at, c.value !== undefined ? 'value' : 'operator'] });
   });
   return out;
@@ -76,16 +65,8 @@ export function conditionFindings(conditions: readonly Condition[], base: PathSe
 
 const WEIGHT_TOLERANCE = 1e-9;
 
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'no value';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Uint8Array) return 'binary data';
-  if (typeof value === 'object') return 'a mapping';
-  // .inf and .nan are numbers YAML can write and JSON cannot.
-  if (typeof value === 'number' && !Number.isFinite(value)) return `number ${String(value)}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
+// Re-exported for the schema's other "got …" messages (validate.ts): one wording for a value everywhere.
+export { describeValue };
 
 export function valueMatchesType(type: FlagType, value: unknown): boolean {
   switch (type) {

@@ -1,7 +1,9 @@
 /**
  * The names of the condition operators (SPEC 1.2 and 6): plain data with no
  * zod, shared by the schema, the evaluator and the review, so the runtime
- * bundle can name operators without loading the schema library.
+ * bundle can name operators without loading the schema library. Each name's
+ * family (value check, compile, samples) is listed in registry.ts, which does
+ * not compile while a name here has none (docs/contributing.md).
  */
 export const OPERATORS = [
   'equals',

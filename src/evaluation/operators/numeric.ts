@@ -2,7 +2,9 @@
  * gt / lt / gte / lte: numbers, or strings that are entirely a finite decimal
  * number. Anything else makes the comparison false.
  */
-import type { ValueTest } from './types.js';
+import { wrongValue } from './problems.js';
+import { aroundNumber } from './samples.js';
+import type { OperatorFamily, ValueTest } from './types.js';
 
 /**
  * Why this strict grammar and not Number(): Number('') and Number(' ') are 0,
@@ -37,3 +39,18 @@ export function ltTest(limit: number): ValueTest {
 export function lteTest(limit: number): ValueTest {
   return (actual) => toComparableNumber(actual) <= limit;
 }
+
+const TESTS = { gt: gtTest, gte: gteTest, lt: ltTest, lte: lteTest };
+
+export const numeric: OperatorFamily<keyof typeof TESTS> = {
+  names: ['gt', 'lt', 'gte', 'lte'],
+  subject: 'attribute',
+  checkValue: (operator, value) => (typeof value === 'number' && Number.isFinite(value) ? null : wrongValue(operator, 'a number', value)),
+  compile: (operator, value) => ({ kind: 'positive', test: TESTS[operator](value as number) }),
+  sampleValues(_operator, value) {
+    const n = Number(value);
+    // Just either side of the boundary, and the boundary itself.
+    const around = Number.isFinite(n) ? aroundNumber(n) : [];
+    return { listed: value !== undefined && Number.isFinite(n) ? [n] : [], around, scale: 'number' };
+  },
+};

@@ -7,7 +7,8 @@
  * (reported by validation through regexProblem).
  */
 import { RE2JS } from 're2js';
-import type { ValueTest } from './types.js';
+import { wrongValue } from './problems.js';
+import type { OperatorFamily, ValueTest } from './types.js';
 
 /**
  * RE2 is linear in the input but not in the pattern: one step of the match
@@ -90,3 +91,18 @@ function findRegexProblem(pattern: string): string | null {
     return hint ? `${why} (${hint[1]} not supported: RE2 matches in linear time)` : why;
   }
 }
+
+export const regex: OperatorFamily<'regex'> = {
+  names: ['regex'],
+  subject: 'attribute',
+  checkValue(operator, value) {
+    if (typeof value !== 'string') return wrongValue(operator, 'a pattern string', value);
+    const why = regexProblem(value);
+    if (why === null) return null;
+    const what = why.startsWith(REGEX_TOO_LARGE) ? 'is' : 'is not valid RE2 syntax:';
+    return { code: 'INVALID_REGEX', message: `regex ${JSON.stringify(value)} ${what} ${why}` };
+  },
+  compile: (_operator, value) => ({ kind: 'positive', test: regexTest(compileRegex(value as string)) }),
+  // A value matching an arbitrary pattern cannot be derived here; only a non-matching one.
+  sampleValues: () => ({ listed: [], around: [''], note: 'regex conditions: only values listed elsewhere and non-matching values are sampled' }),
+};

@@ -6,9 +6,8 @@
 // and comparison helper, which triples the load time of \`flagyard/runtime\`.
 import parse from 'semver/functions/parse.js';
 import type SemVer from 'semver/classes/semver.js';
-import type { ValueTest } from './types.js';
-
-export type SemverOperator = 'semver_gt' | 'semver_lt' | 'semver_eq' | 'semver_gte' | 'semver_lte';
+import { wrongValue } from './problems.js';
+import type { OperatorFamily, ValueTest } from './types.js';
 
 /**
  * A parsed version as the public API shows it: node-semver's SemVer, described
@@ -41,13 +40,14 @@ export function parseSemver(value: string): ParsedVersion | null {
   return parse(partial ? `${partial[1]}.${partial[2] ?? '0'}.0` : trimmed);
 }
 
-const ACCEPT: Record<SemverOperator, (order: -1 | 0 | 1) => boolean> = {
-  semver_gt: (o) => o > 0,
-  semver_lt: (o) => o < 0,
-  semver_eq: (o) => o === 0,
-  semver_gte: (o) => o >= 0,
-  semver_lte: (o) => o <= 0,
+const ACCEPT = {
+  semver_gt: (o: number) => o > 0,
+  semver_lt: (o: number) => o < 0,
+  semver_eq: (o: number) => o === 0,
+  semver_gte: (o: number) => o >= 0,
+  semver_lte: (o: number) => o <= 0,
 };
+export type SemverOperator = keyof typeof ACCEPT;
 
 /**
  * Why an unparseable attribute is false under every operator (there is no
@@ -63,3 +63,33 @@ export function semverTest(operator: SemverOperator, expected: ParsedVersion): V
     return v !== null && accept(v.compare(expected));
   };
 }
+
+/** The next patch release, as node-semver's inc('patch') gives it: 1.2.3 → 1.2.4, a prerelease 1.2.3-beta → its release 1.2.3. */
+function nextPatch(v: ParsedVersion): string {
+  return `${v.major}.${v.minor}.${v.prerelease.length === 0 ? v.patch + 1 : v.patch}`;
+}
+
+/** The release just below `v` (1.2.3 → 1.2.2, 1.2.0 → 1.1.999, 1.0.0 → 0.999.999), or null below 0.0.1. */
+function previous(v: ParsedVersion): string | null {
+  if (v.patch > 0) return `${v.major}.${v.minor}.${v.patch - 1}`;
+  if (v.minor > 0) return `${v.major}.${v.minor - 1}.999`;
+  return v.major > 0 ? `${v.major - 1}.999.999` : null;
+}
+
+export const semver: OperatorFamily<SemverOperator> = {
+  names: ['semver_gt', 'semver_lt', 'semver_eq', 'semver_gte', 'semver_lte'],
+  subject: 'attribute',
+  checkValue(operator, value) {
+    if (typeof value !== 'string') return wrongValue(operator, 'a version string', value);
+    return parseSemver(value) !== null
+      ? null
+      : { code: 'INVALID_SEMVER', message: `${JSON.stringify(value)} is not a valid semantic version (e.g. 1.4.0, 2.0.0-beta.1, 1.2)` };
+  },
+  compile: (operator, value) => ({ kind: 'positive', test: semverTest(operator, parseSemver(value as string)!) }),
+  sampleValues(_operator, value) {
+    const v = typeof value === 'string' ? parseSemver(value) : null;
+    if (!v) return { listed: [], around: [], scale: 'version' };
+    const below = previous(v);
+    return { listed: [v.version, nextPatch(v)], around: [...(below ? [below] : []), v.version, nextPatch(v)], scale: 'version' };
+  },
+};
