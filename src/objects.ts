@@ -15,3 +15,17 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * must never mean object machinery, own or inherited.
  */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The value at `path` through own properties only (never the prototype
+ * chain), or undefined: reading `rules.0.value` of a parsed flag, whatever
+ * the file holds.
+ */
+export function ownAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let cur = value;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
