@@ -17,6 +17,7 @@ import { displayOf, invalidEdit, timestamp } from './edit-cycle.js';
 import type { CreateFlagSpec, CreateResult, EditOptions } from './edit-results.js';
 import { isInside, readFlagSet } from './flag-repo.js';
 import { withFileLock } from './lock.js';
+import { checkNumber } from './flag-values.js';
 import { renderInline } from './yaml-edit.js';
 
 /** Writes `<dir>/<key>.yaml` in the one-flag form, disabled. */
@@ -65,6 +66,15 @@ export function renderNewFlag(spec: CreateFlagSpec, now: string | null): string 
   }
   if (!isJsonValue(spec.defaultValue) || !valueMatchesType(spec.type, spec.defaultValue)) {
     throw new FlagsError('INVALID_VALUE', `default value ${JSON.stringify(spec.defaultValue) ?? String(spec.defaultValue)} is not a ${spec.type}`);
+  }
+  // Numbers and values of a library caller's spec, checked like the command line's: the file must be able to hold them.
+  for (const v of spec.variants ?? []) {
+    checkNumber(v.weight, `the weight of variant "${v.key}"`);
+    if (!isJsonValue(v.value)) throw new FlagsError('INVALID_VALUE', `the value of variant "${v.key}" is not a JSON value`);
+  }
+  if (spec.fallthrough) {
+    if (spec.fallthrough.percentage !== undefined) checkNumber(spec.fallthrough.percentage, 'the fallthrough percentage');
+    if (!isJsonValue(spec.fallthrough.value)) throw new FlagsError('INVALID_VALUE', 'the fallthrough value is not a JSON value');
   }
   const fields: [string, JsonValue][] = [
     ['key', spec.key],

@@ -5,7 +5,9 @@
  * data (an EditPlan), apply it as byte-exact text edits (yaml-edit.ts,
  * yaml-seq-edit.ts), validate the changed flag and write the file atomically
  * (atomic-write.ts). Problems in other files never block an edit. Also the
- * small helpers every edit shares: the timestamp, file names in messages.
+ * small helpers every edit shares, the flag edits and the experiment and
+ * authoring edits alike: the timestamp, file names in messages, and the one
+ * message for a change the YAML editor cannot place (editFileText).
  */
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -19,7 +21,7 @@ import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 import type { EditOptions, EditPlan, FlagEditResult, RawFlag } from './edit-results.js';
 import { readEditableText, readFlagSet } from './flag-repo.js';
 import { withFileLock } from './lock.js';
-import { editFileText, editYaml, type YamlSet } from './yaml-edit.js';
+import { editYaml, YamlEditError, type YamlSet } from './yaml-edit.js';
 
 export async function editFlag<R extends object>(
   dir: string,
@@ -139,4 +141,18 @@ function idOf(raw: RawFlag, list: string | number, index: number): string {
     if (typeof id === 'string') return id;
   }
   return String(index);
+}
+
+/**
+ * Runs an edit of the text of file `name` (editYaml, editYamlSeq or several):
+ * the editor's refusal becomes the one message every edit gives,
+ * EDIT_FAILED "cannot edit NAME: …"; other errors pass through.
+ */
+export function editFileText<T>(name: string, edit: () => T): T {
+  try {
+    return edit();
+  } catch (e) {
+    if (e instanceof YamlEditError) throw new FlagsError('EDIT_FAILED', `cannot edit ${name}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }

@@ -30,13 +30,13 @@ import { didYouMean } from '../schema/suggest.js';
 import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 import { experimentFile, experimentsDir, readExperiments } from './experiment-repo.js';
 import { createFlag } from './create-flag.js';
-import { displayOf, timestamp } from './edit-cycle.js';
+import { displayOf, editFileText, timestamp } from './edit-cycle.js';
 import type { EditOptions, FieldChange, ToggleResult } from './edit-results.js';
 import { setEnabled } from './flag-edits.js';
 import { readEditableText, readFlagSet } from './flag-repo.js';
 import { reservedNameProblem } from '../schema/portable.js';
 import { withFileLock } from './lock.js';
-import { editFileText, editYaml, renderInline, type YamlSet } from './yaml-edit.js';
+import { editYaml, renderInline, type YamlSet } from './yaml-edit.js';
 
 // ---- create ----
 

@@ -11,13 +11,13 @@ import type { Condition, JsonValue } from '../schema/flag.js';
 import { parseFlagFile } from '../schema/parse-file.js';
 import { didYouMean } from '../schema/suggest.js';
 import { readExperiments } from './experiment-repo.js';
-import { displayOf, editFlag } from './edit-cycle.js';
+import { displayOf, editFileText, editFlag } from './edit-cycle.js';
 import type { EditOptions, EditPlan, FieldChange, FlagEditResult, RawFlag } from './edit-results.js';
 import { checkNumber, parseFlagValue } from './flag-values.js';
 import { readEditableText, readFlagSet } from './flag-repo.js';
 import { withFileLock } from './lock.js';
 import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
-import { editFileText, editYaml } from './yaml-edit.js';
+import { editYaml } from './yaml-edit.js';
 import { editYamlSeq } from './yaml-seq-edit.js';
 import { isPlainObject, ownAt } from '../objects.js';
 

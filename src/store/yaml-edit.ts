@@ -48,19 +48,6 @@ export class YamlEditError extends FlagsError {
   }
 }
 
-/**
- * Runs an edit of the text of file `name` (editYaml, editYamlSeq or several):
- * the editor's refusal becomes the one message every edit gives,
- * EDIT_FAILED "cannot edit NAME: …"; other errors pass through.
- */
-export function editFileText<T>(name: string, edit: () => T): T {
-  try {
-    return edit();
-  } catch (e) {
-    if (e instanceof YamlEditError) throw new FlagsError('EDIT_FAILED', `cannot edit ${name}: ${e.message}`, { cause: e });
-    throw e;
-  }
-}
 
 /**
  * Applies the sets in order to `text` (which may start with a UTF-8 BOM and

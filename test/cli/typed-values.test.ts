@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseSetValue } from '../../src/cli/context-args.js';
 import { readContextFile } from '../../src/store/context-file.js';
 import { addRule, setEnvRollout, setWeights } from '../../src/store/rule-edits.js';
-import { setRollout } from '../../src/store/flag-edits.js';
+import { createFlag, setRollout } from '../../src/store/flag-edits.js';
 import { projectWith, removeDir, runMain } from '../helpers/cli.js';
 
 const NUM = `key: num
@@ -242,5 +242,22 @@ describe('--context FILE is read by the store', () => {
     expect(() => readContextFile('locked.json', { cwd: '/work/project', fs })).toThrow(
       expect.objectContaining({ code: 'CONTEXT_UNREADABLE', message: 'cannot read context locked.json: EACCES' }),
     );
+  });
+});
+
+describe('createFlag checks the numbers and values of a library spec', () => {
+  it('a non-finite weight or percentage, or a value that is not JSON: INVALID_VALUE, no file', async () => {
+    const dir = project();
+    const flags = path.join(dir, 'flags');
+    const before = snapshot(dir);
+    const base = { key: 'fresh', type: 'number' as const, defaultValue: 1 };
+    await expect(createFlag(flags, { ...base, fallthrough: { percentage: Number.NaN, value: 2 } })).rejects.toMatchObject({ code: 'INVALID_VALUE', message: 'the fallthrough percentage must be a number, got NaN' });
+    await expect(createFlag(flags, { ...base, fallthrough: { value: Number.POSITIVE_INFINITY } })).rejects.toMatchObject({ code: 'INVALID_VALUE', message: 'the fallthrough value is not a JSON value' });
+    const variants = [
+      { key: 'a', name: 'A', value: 1, weight: Number.POSITIVE_INFINITY },
+      { key: 'b', name: 'B', value: 2, weight: 50 },
+    ];
+    await expect(createFlag(flags, { ...base, variants })).rejects.toMatchObject({ code: 'INVALID_VALUE', message: 'the weight of variant "a" must be a number, got Infinity' });
+    expect(snapshot(dir)).toEqual(before);
   });
 });
