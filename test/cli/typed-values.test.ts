@@ -261,3 +261,13 @@ describe('createFlag checks the numbers and values of a library spec', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+describe('rule positions', () => {
+  it('a position too large for a number is named as typed, not rounded', async () => {
+    const dir = project();
+    const before = snapshot(dir);
+    const r = await run(dir, ['rule', 'add', 'num', '--id', 'r2', '--when', 'plan equals free', '--value', '5', '--position', '99999999999999999999']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'error: --position must be a whole number from 1, got "99999999999999999999"\n' });
+    expect(snapshot(dir)).toEqual(before);
+  });
+});

@@ -87,6 +87,7 @@ function envText(r: Pick<RuleEditResult, 'env'>): string {
 
 function positionOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--position must be a whole number from 1, got "${text}"`);
+  // A position beyond 2^53 would be rounded in the message; it is out of range anyway.
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--position must be a whole number from 1, got "${text}"`);
   return Number(text);
 }
