@@ -3,19 +3,18 @@
  * `--set PATH=VALUE` (VALUE parsed as JSON when it can be, else a string),
  * then `--env E` (context.environment).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { FlagsError, UsageError } from '../errors.js';
-
+import { readContextFile, type ContextFileFs } from '../store/context-file.js';
+import { readNumber } from '../store/flag-values.js';
 import { FORBIDDEN_KEYS as FORBIDDEN_SEGMENTS, isPlainObject } from '../objects.js';
 export { FORBIDDEN_SEGMENTS, isPlainObject };
 export type PlainObject = Record<string, unknown>;
 
 /**
  * `--set` values: JSON when they parse (`30` is a number, `true` a boolean), else
- * the raw string. A number JSON cannot hold exactly (`1234567890123456789`, or
- * more significant digits than a double keeps) stays the string as typed: a
- * rounded id would silently land in another bucket.
+ * the raw string. A number a double cannot hold as typed (`1234567890123456789`,
+ * more significant digits than a double keeps, `1e999`) stays the string as
+ * typed: a rounded id would silently land in another bucket.
  */
 export function parseSetValue(raw: string): unknown {
   let value: unknown;
@@ -24,19 +23,10 @@ export function parseSetValue(raw: string): unknown {
   } catch {
     return raw;
   }
-  if (typeof value === 'number' && !isExactNumber(raw.trim(), value)) return raw;
-  return value;
-}
-
-/** Whether the number literal `text` is exactly the double `value` (no digit lost in parsing). */
-function isExactNumber(text: string, value: number): boolean {
-  if (!Number.isFinite(value)) return false;
-  const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!m) return true;
-  if (m[2] === undefined && m[3] === undefined) return Number.isSafeInteger(value) || BigInt(text) === BigInt(value);
-  // Significant digits beyond 15 are not all kept by a double.
-  const digits = (m[1] + (m[2] ?? '')).replace(/^0+/, '').replace(/0+$/, '');
-  return digits.length <= 15;
+  if (typeof value !== 'number') return value;
+  // The same number reader as the flag edits' values (store/flag-values.ts).
+  const reading = readNumber(raw);
+  return reading.ok ? reading.value : raw;
 }
 
 /** Applies `a.b.c=VALUE` to `target`, creating objects on the way. */
@@ -86,15 +76,20 @@ export function applyOverrides(ctx: PlainObject, opts: ContextOptions): PlainObj
   return ctx;
 }
 
-export async function buildContext(opts: ContextOptions, io: { stdin: NodeJS.ReadableStream; cwd: string }): Promise<PlainObject> {
+/** The context of `--context FILE|-` (read by the store; `fs` stands in for the disk in tests), then `--set` and `--env`. */
+export async function buildContext(opts: ContextOptions, io: { stdin: NodeJS.ReadableStream; cwd: string; fs?: ContextFileFs }): Promise<PlainObject> {
   let ctx: PlainObject = {};
   if (opts.context !== undefined) {
     const label = opts.context === '-' ? 'stdin' : opts.context;
     let text: string;
-    try {
-      text = opts.context === '-' ? await readStdin(io.stdin) : readFileSync(path.resolve(io.cwd, opts.context), 'utf8');
-    } catch (e) {
-      throw new FlagsError('CONTEXT_UNREADABLE', `cannot read context ${label}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (opts.context === '-') {
+      try {
+        text = await readStdin(io.stdin);
+      } catch (e) {
+        throw new FlagsError('CONTEXT_UNREADABLE', `cannot read context stdin: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    } else {
+      text = readContextFile(opts.context, io);
     }
     let parsed: unknown;
     try {

@@ -29,11 +29,14 @@ import { parseExperimentFile } from '../schema/parse-file.js';
 import { didYouMean } from '../schema/suggest.js';
 import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 import { experimentFile, experimentsDir, readExperiments } from './experiment-repo.js';
-import { createFlag, displayOf, setEnabled, timestamp, type EditOptions, type FieldChange, type ToggleResult } from './flag-edits.js';
+import { createFlag } from './create-flag.js';
+import { displayOf, editFileText, timestamp } from './edit-cycle.js';
+import type { EditOptions, FieldChange, ToggleResult } from './edit-results.js';
+import { setEnabled } from './flag-edits.js';
 import { readEditableText, readFlagSet } from './flag-repo.js';
 import { reservedNameProblem } from '../schema/portable.js';
 import { withFileLock } from './lock.js';
-import { editYaml, renderInline, YamlEditError, type YamlSet } from './yaml-edit.js';
+import { editYaml, renderInline, type YamlSet } from './yaml-edit.js';
 
 // ---- create ----
 
@@ -268,7 +271,7 @@ export async function applyExperimentAction(dir: string, id: string, action: Lif
   }
   const file = found[0].file;
   const name = shown(file);
-  const target = await resolveWriteTarget(file, { root: dir, name });
+  const target = await resolveWriteTarget(file, { root: dir, fs: opts.fs, name });
 
   // Lock order is always definition, then flag (inside setEnabled); nothing
   // takes them the other way round, so two transitions cannot deadlock.
@@ -314,13 +317,7 @@ export async function applyExperimentAction(dir: string, id: string, action: Lif
       changes.push({ path: field, before: experiment[field], after: next[field] });
     }
     if (sets.length > 0) {
-      let newText: string;
-      try {
-        newText = editYaml(text, sets);
-      } catch (e) {
-        if (e instanceof YamlEditError) throw new FlagsError('EDIT_FAILED', `cannot edit ${name}: ${e.message}`, { cause: e });
-        throw e;
-      }
+      const newText = editFileText(name, () => editYaml(text, sets));
       const check = ExperimentSchema.safeParse(parseExperimentFile(file, newText).raw);
       if (!check.success || !isDeepStrictEqual(check.data, next)) {
         throw new FlagsError('EDIT_FAILED', `refusing to write ${name}: the edited definition does not read back as intended; edit it by hand`);

@@ -5,22 +5,22 @@
  * whose read-lock-plan-validate-write cycle (editFlag) they reuse: minimal
  * text edits (yaml-seq-edit.ts for lists), atomic, locked, validated.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { FlagsError } from '../errors.js';
 import type { Condition, JsonValue } from '../schema/flag.js';
 import { parseFlagFile } from '../schema/parse-file.js';
 import { didYouMean } from '../schema/suggest.js';
-import { resolveWriteTarget } from './atomic-write.js';
 import { readExperiments } from './experiment-repo.js';
-import { displayOf, editFlag, parseFlagValue, type EditOptions, type EditPlan, type FieldChange, type FlagEditResult } from './flag-edits.js';
-import { readFlagSet } from './flag-repo.js';
+import { displayOf, editFileText, editFlag } from './edit-cycle.js';
+import type { EditOptions, EditPlan, FieldChange, FlagEditResult, RawFlag } from './edit-results.js';
+import { checkNumber, parseFlagValue } from './flag-values.js';
+import { readEditableText, readFlagSet } from './flag-repo.js';
 import { withFileLock } from './lock.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 import { editYaml } from './yaml-edit.js';
 import { editYamlSeq } from './yaml-seq-edit.js';
-import { isPlainObject } from '../objects.js';
+import { isPlainObject, ownAt } from '../objects.js';
 
-type RawFlag = Record<string, unknown>;
 type Place = { before?: string; position?: number };
 
 export interface RuleSpec {
@@ -65,7 +65,8 @@ export interface EnvRolloutResult extends FlagEditResult {
 // ---- rules ----
 
 export async function addRule(dir: string, key: string, spec: RuleSpec, opts: EditOptions & Place & { env?: string } = {}): Promise<RuleEditResult> {
-  return editFlag(dir, key, opts, (raw) => planAddRule(raw, spec, opts));
+  const checked = spec.percentage === undefined ? spec : { ...spec, percentage: checkNumber(spec.percentage, `the percentage of rule "${spec.id}"`) };
+  return editFlag(dir, key, opts, (raw) => planAddRule(raw, checked, opts));
 }
 
 export async function removeRule(dir: string, key: string, id: string, opts: EditOptions & { env?: string } = {}): Promise<RuleEditResult> {
@@ -189,7 +190,8 @@ export function planMoveRule(raw: RawFlag, id: string, opts: Place & { env?: str
 
 /** Sets variant weights in one write (SPEC 6): the result must sum to 100. */
 export async function setWeights(dir: string, key: string, weights: readonly (readonly [string, number])[], opts: EditOptions = {}): Promise<WeightsResult> {
-  return editFlag(dir, key, opts, (raw) => planWeights(raw, weights));
+  const checked = weights.map(([k, w]) => [k, checkNumber(w, `the weight of variant "${k}"`)] as const);
+  return editFlag(dir, key, opts, (raw) => planWeights(raw, checked));
 }
 
 export function planWeights(raw: RawFlag, weights: readonly (readonly [string, number])[]): EditPlan<Omit<WeightsResult, keyof FlagEditResult>> {
@@ -265,8 +267,8 @@ export function planTags(raw: RawFlag, change: { add?: string[]; remove?: string
  * staging" is two commands.
  */
 export async function setEnvRollout(dir: string, key: string, percent: number, opts: EditOptions & { env: string; rule?: string }): Promise<EnvRolloutResult> {
-  if (!Number.isFinite(percent)) throw new FlagsError('INVALID_VALUE', `rollout percentage must be a number, got ${String(percent)}`);
-  return editFlag(dir, key, opts, (raw) => planEnvRollout(raw, percent, opts.env, opts.rule));
+  const value = checkNumber(percent, 'rollout percentage');
+  return editFlag(dir, key, opts, (raw) => planEnvRollout(raw, value, opts.env, opts.rule));
 }
 
 export function planEnvRollout(raw: RawFlag, percent: number, env: string, rule?: string): EditPlan<Omit<EnvRolloutResult, keyof FlagEditResult>> {
@@ -343,7 +345,7 @@ export async function deleteFlag(dir: string, key: string, opts: EditOptions = {
   const file = entries[0].file;
   const target = await resolveWriteTarget(file, { root: dir, fs: opts.fs, name: shown(file) });
   return withFileLock(target, { timeoutMs: opts.lockTimeoutMs, displayName: shown(file) }, async (lock) => {
-    const text = readFileSync(target, 'utf8');
+    const { bytes, text } = readEditableText(target, shown(file));
     const parsed = parseFlagFile(file, text);
     const found = parsed.entries.filter((e) => e.key === key);
     if (found.length !== 1) throw new FlagsError('FLAG_NOT_FOUND', `flag "${key}" is no longer in ${shown(file)}`);
@@ -353,20 +355,8 @@ export async function deleteFlag(dir: string, key: string, opts: EditOptions = {
       unlinkSync(target);
       return { action: 'delete', key, file: target, removedFile: true, changes: [{ path: key, before: entry.raw, after: undefined }] };
     }
-    const newText = editYamlSeq(text, ['flags'], { kind: 'remove', index: entry.index });
-    await writeFileAtomic(target, newText, { root: dir, displayName: shown(file), fs: opts.fs });
+    const newText = editFileText(shown(file), () => editYamlSeq(text, ['flags'], { kind: 'remove', index: entry.index! }));
+    await writeFileAtomic(target, newText, { root: dir, displayName: shown(file), fs: opts.fs, expect: bytes, beforeRename: () => lock.assertHeld() });
     return { action: 'delete', key, file: target, removedFile: false, changes: [{ path: key, before: entry.raw, after: undefined }] };
   });
-}
-
-// ---- helpers ----
-
-
-function ownAt(raw: unknown, p: readonly (string | number)[]): unknown {
-  let cur = raw;
-  for (const seg of p) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
 }

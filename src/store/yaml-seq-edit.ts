@@ -14,6 +14,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { MAX_ALIAS_COUNT, parseYaml } from '../schema/parse-file.js';
+import { ownAt } from '../objects.js';
 import { renderInline, renderKey, YamlEditError, type YamlPath } from './yaml-edit.js';
 
 export type SeqEdit =
@@ -29,7 +30,7 @@ export function editYamlSeq(text: string, path: YamlPath, edit: SeqEdit): string
   if (doc.errors.length > 0) throw new YamlEditError(`the file has YAML errors (${doc.errors[0].message.split('\n')[0]}); fix them before editing`);
   const before = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
   const { pair, seq } = locateSeq(doc, path);
-  const list = getIn(before, path);
+  const list = ownAt(before, path);
   if (!Array.isArray(list)) throw new YamlEditError(`${path.join('.')} is not a list`);
   const expectedList = applyToArray(list, edit);
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
@@ -194,15 +195,6 @@ function applyToArray(list: unknown[], edit: SeqEdit): unknown[] {
       return out;
     }
   }
-}
-
-function getIn(data: unknown, path: YamlPath): unknown {
-  let cur = data;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
 }
 
 function setIn(data: unknown, path: YamlPath, value: unknown): unknown {

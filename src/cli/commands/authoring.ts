@@ -6,9 +6,9 @@
 import { UsageError } from '../../errors.js';
 import { parseWhen } from '../../schema/when.js';
 import { addRule, deleteFlag, editTags, moveRule, removeRule, setWeights, type RuleEditResult } from '../../store/rule-edits.js';
+import { parsePercentage } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
 import { editOptions, renderEdit } from '../render/edit.js';
-import { parsePercent } from './rollout.js';
 import { warnRunningExperiment } from '../running-experiment.js';
 
 export interface RuleAddOptions {
@@ -33,7 +33,7 @@ export async function runRuleAdd(ctx: CommandContext, key: string, opts: RuleAdd
       id: opts.id,
       conditions,
       value: opts.value,
-      ...(opts.percentage !== undefined && { percentage: percentOption(opts.percentage) }),
+      ...(opts.percentage !== undefined && { percentage: parsePercentage(opts.percentage, 'percentage') }),
       ...(opts.description !== undefined && { description: opts.description }),
     },
     { ...editOptions(ctx), env: opts.env, before: opts.before, position: positionOption(opts.position) },
@@ -60,7 +60,7 @@ export async function runWeights(ctx: CommandContext, key: string, pairs: string
   const weights = pairs.map((p): [string, number] => {
     const m = /^([^=]+)=(.*)$/.exec(p);
     if (!m) throw new UsageError(`"${p}" is not VARIANT=WEIGHT (e.g. blue=50)`);
-    return [m[1], percentOption(m[2], `weight of ${m[1]}`)];
+    return [m[1], parsePercentage(m[2], `weight of ${m[1]}`)];
   });
   const result = await setWeights(ctx.flagsDir, key, weights, editOptions(ctx));
   const text = result.weights.map((w) => (w.before === w.after ? `${w.key} ${w.after}%` : `${w.key} ${w.before}% → ${w.after}%`)).join(', ');
@@ -85,18 +85,9 @@ function envText(r: Pick<RuleEditResult, 'env'>): string {
   return r.env === undefined ? '' : ` in ${r.env}`;
 }
 
-function percentOption(text: string, what = 'percentage'): number {
-  try {
-    const p = parsePercent(text);
-    if (p > 100) throw new Error();
-    return p;
-  } catch {
-    throw new UsageError(`${what} must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`);
-  }
-}
-
 function positionOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--position must be a whole number from 1, got "${text}"`);
+  // A position beyond 2^53 would be rounded in the message; it is out of range anyway.
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--position must be a whole number from 1, got "${text}"`);
   return Number(text);
 }

@@ -6,10 +6,10 @@ import { UsageError } from '../../errors.js';
 import { FLAG_TYPES, type Fallthrough, type FlagType, type JsonValue } from '../../schema/flag.js';
 import { servesOnlyDefault } from '../../schema/no-effect.js';
 import { createFlag, parseFlagValue, type CreateResult } from '../../store/flag-edits.js';
+import { parsePercentage } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
 import { editOptions, renderEdit } from '../render/edit.js';
 import { renderValue } from '../render/flag.js';
-import { parsePercent } from './rollout.js';
 
 export interface CreateOptions {
   type: string;
@@ -58,7 +58,7 @@ function fallthroughOf(type: FlagType, defaultValue: JsonValue, opts: CreateOpti
   else if (type === 'boolean') value = defaultValue !== true;
   else throw new UsageError(`--rollout of a ${type} flag needs --on-value: the value to roll out`);
   if (opts.rollout === undefined) return { value };
-  return { percentage: parsePercent(opts.rollout, '--rollout'), value };
+  return { percentage: parsePercentage(opts.rollout, '--rollout'), value };
 }
 
 export function createMessage(ctx: CommandContext, r: CreateResult): string {

@@ -2,8 +2,8 @@
  * `flags rollout KEY PERCENT [--rule ID]` (SPEC 3): the rollout percentage of
  * the fallthrough, or of one rule. `25` and `25%` are the same.
  */
-import { UsageError } from '../../errors.js';
 import { setRollout, type RolloutResult } from '../../store/flag-edits.js';
+import { parsePercentage } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
 import { warnRunningExperiment } from '../running-experiment.js';
 import { editOptions, renderEdit } from '../render/edit.js';
@@ -12,22 +12,15 @@ export async function runRollout(ctx: CommandContext, key: string, percent: stri
   if (opts.env !== undefined) {
     // SPEC 6: per-environment rollout.
     const { setEnvRollout } = await import('../../store/rule-edits.js');
-    const r = await setEnvRollout(ctx.flagsDir, key, parsePercent(percent), { ...editOptions(ctx), env: opts.env, rule: opts.rule });
+    const r = await setEnvRollout(ctx.flagsDir, key, parsePercentage(percent), { ...editOptions(ctx), env: opts.env, rule: opts.rule });
     const what = 'rule' in r.target ? `rule ${r.target.rule} of ${r.key} in ${r.env}` : `${r.key} in ${r.env} (fallthrough)`;
     const head = r.changed ? `Rollout of ${what}: ${r.before === undefined ? 'not set' : `${r.before}%`} → ${r.percentage}%` : `Rollout of ${what} is already ${r.percentage}% (nothing changed)`;
     renderEdit(ctx, r, head);
     return;
   }
-  const result = await setRollout(ctx.flagsDir, key, parsePercent(percent), { ...editOptions(ctx), rule: opts.rule });
+  const result = await setRollout(ctx.flagsDir, key, parsePercentage(percent), { ...editOptions(ctx), rule: opts.rule });
   renderEdit(ctx, result, rolloutMessage(result));
   await warnRunningExperiment(ctx, key, result.changed, 'a rollout change');
-}
-
-/** `25`, `12.5` or `25%`; anything else is a usage error (exit 2), like every bad argument. */
-export function parsePercent(text: string, what = 'rollout percentage'): number {
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%?\s*$/.exec(text);
-  if (!m || Number(m[1]) > 100) throw new UsageError(`${what} must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`);
-  return Number(m[1]);
 }
 
 export function rolloutMessage(r: RolloutResult): string {
