@@ -5,84 +5,92 @@
 // Targets are milliseconds above bare Node (the full entry under 40 ms, the
 // runtime under 15 ms); the ratio printed is subject / floor, and the target
 // ratio is (floor + target ms) / floor of this same run, so run.mjs's table
-// says met or MISSED. The peers' SDKs are loaded in the same rounds for
-// comparison.
+// says met or MISSED. The peers' SDKs are loaded in the same rounds.
 //
-// On a loaded machine a process's wall time is mostly waiting for a core, so
-// each child also prints the CPU time it used (process.cpuUsage(), user +
-// system, at exit); the CPU figure above the floor's is shown beside the wall
-// figure and moves far less with the load.
+// On a loaded machine a process's wall time is mostly waiting for a core, and
+// the difference of two such medians is noise. So each child also times the
+// load itself (hrtime and process.cpuUsage() around the require or import)
+// and prints it: "in process" below, the same quantity as "above bare node"
+// without Node's own start-up in the way; its CPU time moves least with load.
 //
-// Usage: node bench/load-bench.mjs [--json]   Env: BENCH_RUNS (default 21)
+// Usage: node bench/load-bench.mjs [--json] [--baseline DIST]   Env: BENCH_RUNS (default 21)
+// --baseline DIST: also load the entries of another build's dist/ folder (e.g.
+// one built from an older commit) in the same rounds, for a before/after.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { spawnSync } from 'node:child_process';
 import { median, report, ROOT } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 21);
+const json = process.argv.includes('--json');
 const require = createRequire(import.meta.url);
 if (!existsSync(path.join(ROOT, 'dist/index.cjs'))) throw new Error('run `npm run build` first');
+const baselineAt = process.argv.indexOf('--baseline');
+const baseline = baselineAt > 0 ? path.resolve(process.argv[baselineAt + 1]) : null;
 
-const dist = (file) => path.join(ROOT, 'dist', file);
-const req = (file) => `require(${JSON.stringify(file)})`;
-// A rejected import() must fail the run, not pass silently as a fast load.
-const imp = (file) => `import(${JSON.stringify(pathToFileURL(file).href)}).catch((e) => { console.error(e); process.exit(1); })`;
+// The child's own measurement: wall and CPU ms of the load, printed as JSON.
+const START = 'const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();';
+const PRINT = 'const c = process.cpuUsage(c0); console.log(JSON.stringify({ wall: Number(process.hrtime.bigint() - t0) / 1e6, cpu: (c.user + c.system) / 1000 }));';
+const req = (file) => `${START} require(${JSON.stringify(file)}); ${PRINT}`;
+// A rejected import() must fail the run, not pass as a fast load.
+const imp = (file) => `${START} import(${JSON.stringify(pathToFileURL(file).href)}).then(() => { ${PRINT} }, (e) => { console.error(e); process.exit(1); });`;
 
-/** Each subject: the code given to `node -e`, its target in ms above bare node (none: shown for comparison). */
-const subjects = {
-  'flagyard (require)': { code: req(dist('index.cjs')), targetMs: 40 },
-  'flagyard (import)': { code: imp(dist('index.js')), targetMs: 40 },
-  'flagyard/runtime (require)': { code: req(dist('runtime.cjs')), targetMs: 15 },
-  'flagyard/runtime (import)': { code: imp(dist('runtime.js')), targetMs: 15 },
-  // The provider needs the application's own OpenFeature SDK, loaded on both sides.
-  'flagyard/openfeature (require)': { code: req(dist('openfeature.cjs')) },
-  'flagyard/openfeature (import)': { code: imp(dist('openfeature.js')) },
-  '@openfeature/server-sdk alone (require)': { code: req(require.resolve('@openfeature/server-sdk')) },
-  '@growthbook/growthbook (require)': { code: req(require.resolve('@growthbook/growthbook')) },
-  '@openfeature/flagd-core (require)': { code: req(require.resolve('@openfeature/flagd-core')) },
+/** Our entries in a dist folder: name → { code for `node -e`, target in ms above bare node }. */
+const entriesOf = (dist, suffix = '') => ({
+  [`flagyard (require)${suffix}`]: { code: req(path.join(dist, 'index.cjs')), targetMs: 40 },
+  [`flagyard (import)${suffix}`]: { code: imp(path.join(dist, 'index.js')), targetMs: 40 },
+  [`flagyard/runtime (require)${suffix}`]: { code: req(path.join(dist, 'runtime.cjs')), targetMs: 15 },
+  [`flagyard/runtime (import)${suffix}`]: { code: imp(path.join(dist, 'runtime.js')), targetMs: 15 },
+  // No target of its own; it includes loading the application's @openfeature/server-sdk (shown alone below).
+  [`flagyard/openfeature (require)${suffix}`]: { code: req(path.join(dist, 'openfeature.cjs')) },
+  [`flagyard/openfeature (import)${suffix}`]: { code: imp(path.join(dist, 'openfeature.js')) },
+});
+const ours = entriesOf(path.join(ROOT, 'dist'));
+const before = baseline ? entriesOf(baseline, ' baseline') : {};
+const peers = {
+  '@openfeature/server-sdk': { code: req(require.resolve('@openfeature/server-sdk')) },
+  '@growthbook/growthbook': { code: req(require.resolve('@growthbook/growthbook')) },
+  '@openfeature/flagd-core': { code: req(require.resolve('@openfeature/flagd-core')) },
 };
+const floorName = 'node -e 0';
+const all = { [floorName]: { code: '0' }, ...ours, ...before, ...peers };
 
-/** Wall ms of one `node -e CODE` and the CPU ms the child reports for itself. */
+/** Wall ms of one child process, and the load as the child measured it (zero for the floor). */
 function timeLoad(code) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-e', `${code}; process.on('exit', () => { const u = process.cpuUsage(); console.log((u.user + u.system) / 1000); });`], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, encoding: 'utf8' });
   const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`node -e ${code} exited ${r.status}: ${r.stderr}`);
-  return { wall, cpu: Number(r.stdout.trim().split('\n').pop()) };
+  const inner = code === '0' ? { wall: 0, cpu: 0 } : JSON.parse(r.stdout.trim().split('\n').pop());
+  return { wall, inner };
 }
 
-const floorName = 'node -e 0';
-const all = { [floorName]: { code: '0' }, ...subjects };
 const names = Object.keys(all);
-const samples = Object.fromEntries(names.map((n) => [n, []]));
-const cpu = Object.fromEntries(names.map((n) => [n, []]));
+const samples = Object.fromEntries(names.map((n) => [n, { wall: [], innerWall: [], innerCpu: [] }]));
 const warmup = 2;
 for (let round = 0; round < runs + warmup; round++) {
+  // Rotate the order each round, so no subject always runs first or right after another.
   for (let j = 0; j < names.length; j++) {
     const name = names[(round + j) % names.length];
     const t = timeLoad(all[name].code);
-    if (round >= warmup) {
-      samples[name].push(t.wall);
-      cpu[name].push(t.cpu);
-    }
+    if (round < warmup) continue;
+    samples[name].wall.push(t.wall);
+    samples[name].innerWall.push(t.inner.wall);
+    samples[name].innerCpu.push(t.inner.cpu);
   }
 }
 
-const floor = median(samples[floorName]);
-const floorCpu = median(cpu[floorName]);
-const above = (name) => median(samples[name]) - floor;
-const cpuAbove = (name) => median(cpu[name]) - floorCpu;
-const peers = Object.keys(subjects)
-  .filter((n) => !n.startsWith('flagyard'))
-  .map((n) => `${n.replace(' (require)', '')} +${above(n).toFixed(0)} ms (CPU +${cpuAbove(n).toFixed(0)} ms)`)
-  .join(', ');
-for (const [name, { targetMs }] of Object.entries(subjects)) {
-  if (!name.startsWith('flagyard')) continue;
-  // Ratios per round: subject against the floor run in the same round.
-  const ratios = samples[name].map((x, i) => x / samples[floorName][i]);
-  const m = median(samples[name]);
+const floor = median(samples[floorName].wall);
+const inProcess = (name) => `in process ${median(samples[name].innerWall).toFixed(1)} ms (CPU ${median(samples[name].innerCpu).toFixed(1)} ms)`;
+const note = (name, text) => (json ? console.log(JSON.stringify({ name, note: text })) : console.log(`${name}: ${text}`));
+
+for (const [name, { targetMs = 40 }] of Object.entries(ours)) {
+  const s = samples[name].wall;
+  // Ratios per round: the subject against the floor run in the same round.
+  const ratios = s.map((x, i) => x / samples[floorName].wall[i]);
+  const m = median(s);
   report({
     name: `load ${name}`,
     subjectLabel: name,
@@ -93,11 +101,9 @@ for (const [name, { targetMs }] of Object.entries(subjects)) {
     ratio: m / floor,
     ratioMin: Math.min(...ratios),
     ratioMax: Math.max(...ratios),
-    // No target of its own (the provider): the full entry's.
-    target: Number(((floor + (targetMs ?? 40)) / floor).toFixed(2)),
-    extra: `+${(m - floor).toFixed(0)} ms above bare node (target < ${targetMs ?? 40} ms); CPU +${cpuAbove(name).toFixed(0)} ms above its ${floorCpu.toFixed(0)} ms`,
+    target: Number(((floor + targetMs) / floor).toFixed(2)),
+    extra: `+${(m - floor).toFixed(0)} ms above bare node (target < ${targetMs} ms); ${inProcess(name)}`,
   });
 }
-const note = `${peers} (bare node ${floor.toFixed(0)} ms, CPU ${floorCpu.toFixed(0)} ms)`;
-if (process.argv.includes('--json')) console.log(JSON.stringify({ name: 'peers load above node -e 0', note }));
-else console.log(`peers load above bare node: ${note}`);
+for (const name of Object.keys(before)) note(`load ${name}`, `+${(median(samples[name].wall) - floor).toFixed(0)} ms above bare node; ${inProcess(name)}; ${baseline}`);
+note('peers load', Object.keys(peers).map((n) => `${n} +${(median(samples[n].wall) - floor).toFixed(0)} ms, ${inProcess(n)}`).join('; ') + ` (bare node ${floor.toFixed(0)} ms)`);

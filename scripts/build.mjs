@@ -22,7 +22,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildLazyEntry, buildRe2Chunk, lazyDefaultFunctionPlugin, lazyRe2Plugin } from './library-build.mjs';
+import { buildLazyEntry, buildRe2Chunk, lazyCryptoPlugin, lazyDefaultFunctionPlugin, lazyRe2Plugin } from './library-build.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -155,8 +155,9 @@ function checkExports(exports) {
   const external = ['@openfeature/server-sdk', '@openfeature/core'];
   // The RE2 engine is most of the runtime's load time, and only flags with a
   // `regex` condition need it: it is required from dist/lib-re2.cjs on the
-  // first compiled pattern (scripts/library-build.mjs), and node-semver is
-  // initialised on the first version compared. Same engines, same results.
+  // first compiled pattern (scripts/library-build.mjs); node-semver and
+  // node:crypto are initialised on the first version compared and the first
+  // hash. Same engines, same results.
   // The provider reads a flags directory through the full entry (its own
   // import() of the live evaluator, resolved to dist/index.*), so the YAML
   // parser and the validator are neither loaded nor bundled twice.
@@ -174,7 +175,7 @@ function checkExports(exports) {
       outdir: 'dist',
       outExtension: { '.js': ext },
       external,
-      plugins: [lazyRe2Plugin(), lazyDefaultFunctionPlugin(), throughIndex(ext)],
+      plugins: [lazyRe2Plugin(), lazyDefaultFunctionPlugin(), lazyCryptoPlugin(), throughIndex(ext)],
       metafile: true,
       ...(format === 'esm' ? { banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } } : {}),
     });

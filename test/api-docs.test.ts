@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isInRollout } from '../src/evaluation/index.js';
 import { removeDir, ROOT, tempDir } from './helpers/cli.js';
 
 const ENTRIES = { flagyard: 'src/index.ts', 'flagyard/runtime': 'src/runtime.ts', 'flagyard/openfeature': 'src/openfeature.ts' } as const;
@@ -101,6 +102,15 @@ describe('the built entries export what the declarations promise', () => {
     expect(thrown).toBeInstanceOf(esm.FlagsError);
     expect(esm.FlagSchema.safeParse({ key: 'k' }).success).toBe(false);
     expect(esm.SETTABLE_FIELDS).toContain('fallthrough.percentage');
+  });
+
+  it('buckets exactly as the sources do: md5 through node:crypto loaded on the first hash', async () => {
+    const cjs = require(path.join(ROOT, 'dist/index.cjs'));
+    const contexts = Array.from({ length: 2000 }, (_, i) => ({ user: { id: `user-${i}` } }));
+    for (const percentage of [0.5, 10, 50, 99.99]) {
+      const built = contexts.map((c) => cjs.isInRollout('checkout', c, percentage));
+      expect(built, `${percentage}%`).toEqual(contexts.map((c) => isInRollout('checkout', c, percentage)));
+    }
   });
 });
 
