@@ -50,6 +50,8 @@ const entriesOf = (dist, suffix = '') => ({
 const ours = entriesOf(path.join(ROOT, 'dist'));
 const before = baseline ? entriesOf(baseline, ' baseline') : {};
 const peers = {
+  // What any `import()` pays first: Node starting its ESM loader (read the "(import)" figures net of it).
+  "Node's ESM loader (import of an empty module)": { code: `${START} import('data:text/javascript,').then(() => { ${PRINT} });` },
   '@openfeature/server-sdk': { code: req(require.resolve('@openfeature/server-sdk')) },
   '@growthbook/growthbook': { code: req(require.resolve('@growthbook/growthbook')) },
   '@openfeature/flagd-core': { code: req(require.resolve('@openfeature/flagd-core')) },
