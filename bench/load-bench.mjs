@@ -17,16 +17,20 @@
 // --baseline DIST: also load the entries of another build's dist/ folder (e.g.
 // one built from an older commit) in the same rounds, for a before/after.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, report, ROOT } from './lib.mjs';
+import { median, removeDir, report, ROOT, tempDir } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 const json = process.argv.includes('--json');
 const require = createRequire(import.meta.url);
 if (!existsSync(path.join(ROOT, 'dist/index.cjs'))) throw new Error('run `npm run build` first');
+const scratch = tempDir('flags-load-bench-');
+process.on('exit', () => removeDir(scratch));
+const emptyModule = path.join(scratch, 'empty.mjs');
+writeFileSync(emptyModule, 'export {};\n');
 const baselineAt = process.argv.indexOf('--baseline');
 const baseline = baselineAt > 0 ? path.resolve(process.argv[baselineAt + 1]) : null;
 
@@ -50,8 +54,8 @@ const entriesOf = (dist, suffix = '') => ({
 const ours = entriesOf(path.join(ROOT, 'dist'));
 const before = baseline ? entriesOf(baseline, ' baseline') : {};
 const peers = {
-  // What any `import()` pays first: Node starting its ESM loader (read the "(import)" figures net of it).
-  "Node's ESM loader (import of an empty module)": { code: `${START} import('data:text/javascript,').then(() => { ${PRINT} });` },
+  // What any `import()` of a file pays first: Node starting its ESM loader (read the "(import)" figures net of it).
+  "Node's ESM loader (import of an empty .mjs file)": { code: imp(emptyModule) },
   '@openfeature/server-sdk': { code: req(require.resolve('@openfeature/server-sdk')) },
   '@growthbook/growthbook': { code: req(require.resolve('@growthbook/growthbook')) },
   '@openfeature/flagd-core': { code: req(require.resolve('@openfeature/flagd-core')) },
