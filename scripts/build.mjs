@@ -2,14 +2,16 @@
 // files, and warms a V8 code cache for the CLI. What each step buys is
 // measured in docs/performance.md.
 //
-// - The library entry points (LIBRARY_ENTRIES below): each is one ESM bundle
-//   dist/NAME.js (`import … from 'flagyard'`), one CommonJS bundle
-//   dist/NAME.cjs (`require('flagyard')`) and one declaration file, written
-//   twice: dist/NAME.d.ts for `import`, dist/NAME.d.cts for `require` (TypeScript
-//   reads a .d.ts in a "type": "module" package as ESM). Every dependency is
-//   bundled, declarations included, so the published package has no runtime
-//   dependencies (SPEC 5). Two copies of the code load when one process both
-//   imports and requires the package: classes like FlagsError then differ.
+// - The library entry points (LIBRARY_ENTRIES below): each is dist/NAME.js
+//   (`import … from 'flagyard'`), dist/NAME.cjs (`require('flagyard')`) and one
+//   declaration file, written twice: dist/NAME.d.ts for `import`,
+//   dist/NAME.d.cts for `require` (TypeScript reads a .d.ts in a "type":
+//   "module" package as ESM). Every dependency is bundled, declarations
+//   included, so the published package has no runtime dependencies (SPEC 5).
+//   The full entry is split for load time, its ESM file re-exporting the
+//   CommonJS one (one copy of the code, one FlagsError class):
+//   scripts/library-build.mjs. The runtime and openfeature entries are one
+//   bundle per format (the serving block at the end of this file).
 // - dist/cli.cjs: the CLI, one CommonJS bundle. Commands are reached through
 //   import() in src/cli/program.ts; with dynamic import marked unsupported,
 //   esbuild turns each into a lazy module initialiser, so a command's code (and
