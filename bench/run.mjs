@@ -15,6 +15,7 @@ const benches = [
   ['eval-inprocess.mjs', []],
   ['results-bench.mjs', ['--runs', '5']],
   ['peers.mjs', []],
+  ['load-bench.mjs', []], // issue 21.3: each library entry's load time vs bare node
   // ---- serving (SPEC 7) ----
   ['runtime-bench.mjs', []],
   ['serve-bench.mjs', []],

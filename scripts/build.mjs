@@ -2,14 +2,16 @@
 // files, and warms a V8 code cache for the CLI. What each step buys is
 // measured in docs/performance.md.
 //
-// - The library entry points (LIBRARY_ENTRIES below): each is one ESM bundle
-//   dist/NAME.js (`import … from 'flagyard'`), one CommonJS bundle
-//   dist/NAME.cjs (`require('flagyard')`) and one declaration file, written
-//   twice: dist/NAME.d.ts for `import`, dist/NAME.d.cts for `require` (TypeScript
-//   reads a .d.ts in a "type": "module" package as ESM). Every dependency is
-//   bundled, declarations included, so the published package has no runtime
-//   dependencies (SPEC 5). Two copies of the code load when one process both
-//   imports and requires the package: classes like FlagsError then differ.
+// - The library entry points (LIBRARY_ENTRIES below): each is dist/NAME.js
+//   (`import … from 'flagyard'`), dist/NAME.cjs (`require('flagyard')`) and one
+//   declaration file, written twice: dist/NAME.d.ts for `import`,
+//   dist/NAME.d.cts for `require` (TypeScript reads a .d.ts in a "type":
+//   "module" package as ESM). Every dependency is bundled, declarations
+//   included, so the published package has no runtime dependencies (SPEC 5).
+//   The full entry is split for load time, its ESM file re-exporting the
+//   CommonJS one (one copy of the code, one FlagsError class):
+//   scripts/library-build.mjs. The runtime and openfeature entries are one
+//   bundle per format (the serving block at the end of this file).
 // - dist/cli.cjs: the CLI, one CommonJS bundle. Commands are reached through
 //   import() in src/cli/program.ts; with dynamic import marked unsupported,
 //   esbuild turns each into a lazy module initialiser, so a command's code (and
@@ -22,6 +24,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { buildLazyEntry, buildRe2Chunk, lazyCryptoPlugin, lazyDefaultFunctionPlugin, lazyRe2Plugin } from './library-build.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -39,7 +42,8 @@ const require = createRequire(import.meta.url);
  */
 const LIBRARY_ENTRIES = [
   // name (dist/NAME.*)  subpath in "exports"  source
-  { name: 'index', subpath: '.', source: 'src/index.ts' },
+  // `eager`: the modules whose re-exports load with the entry; the others load on first use.
+  { name: 'index', subpath: '.', source: 'src/index.ts', eager: ['src/errors.ts', 'src/evaluation/index.ts'] },
   // JavaScript built by the serving block at the end of this file (lazy RE2, the
   // OpenFeature SDK left to the application); declarations and exports as above.
   { name: 'runtime', subpath: './runtime', source: 'src/runtime.ts', ownBuild: true },
@@ -69,23 +73,12 @@ const common = {
 // from the previous build keeps working while this one runs.
 rmSync('dist/chunks', { recursive: true, force: true });
 
-const libraryEntryPoints = Object.fromEntries(LIBRARY_ENTRIES.filter((e) => !e.ownBuild).map((e) => [e.name, e.source]));
-await build({
-  ...common,
-  format: 'esm',
-  entryPoints: libraryEntryPoints,
-  outdir: 'dist',
-  // CommonJS dependencies bundled into ESM need a require().
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
-
-await build({
-  ...common,
-  format: 'cjs',
-  entryPoints: libraryEntryPoints,
-  outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
-});
+// ---- library entries (issue 21.3: load time) ----
+// The full entry is split so that a caller pays only for what it calls
+// (scripts/library-build.mjs says how); the RE2 engine is a file of its own.
+await buildRe2Chunk(common);
+for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyEntry({ ...entry, common });
+// ---- end library entries ----
 
 await build({
   ...common,
@@ -163,20 +156,19 @@ function checkExports(exports) {
   const entries = { runtime: 'src/runtime.ts', openfeature: 'src/openfeature.ts' };
   const external = ['@openfeature/server-sdk', '@openfeature/core'];
   // The RE2 engine is most of the runtime's load time, and only flags with a
-  // \`regex\` condition need it: in these entries \`re2js\` is initialised on the
-  // first compiled pattern instead of at load. Same engine, same results; a
-  // require() of a bundled module becomes esbuild's lazy initialiser.
-  const lazyRe2 = {
-    name: 'lazy-re2js',
+  // `regex` condition need it: it is required from dist/lib-re2.cjs on the
+  // first compiled pattern (scripts/library-build.mjs); node-semver and
+  // node:crypto are initialised on the first version compared and the first
+  // hash. Same engines, same results.
+  // The provider reads a flags directory through the full entry (its own
+  // import() of the live evaluator, resolved to dist/index.*), so the YAML
+  // parser and the validator are neither loaded nor bundled twice.
+  const throughIndex = (ext) => ({
+    name: 'live-evaluator-through-index',
     setup(b) {
-      b.onResolve({ filter: /^re2js$/ }, (args) => (args.namespace === 'lazy-re2js' ? undefined : { path: 're2js', namespace: 'lazy-re2js' }));
-      b.onLoad({ filter: /.*/, namespace: 'lazy-re2js' }, () => ({
-        contents: "let real; const load = () => (real ??= require('re2js').RE2JS); export const RE2JS = { compile: (...a) => load().compile(...a) };",
-        resolveDir: process.cwd(),
-        loader: 'js',
-      }));
+      b.onResolve({ filter: /\/store\/live-evaluator\.js$/ }, (args) => (args.importer.endsWith('src/openfeature/provider.ts') ? { path: `./index${ext}`, external: true } : undefined));
     },
-  };
+  });
   for (const [format, ext] of [['esm', '.js'], ['cjs', '.cjs']]) {
     const result = await build({
       ...common,
@@ -185,7 +177,7 @@ function checkExports(exports) {
       outdir: 'dist',
       outExtension: { '.js': ext },
       external,
-      plugins: [lazyRe2],
+      plugins: [lazyRe2Plugin(), lazyDefaultFunctionPlugin(), lazyCryptoPlugin(), throughIndex(ext)],
       metafile: true,
       ...(format === 'esm' ? { banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } } : {}),
     });

@@ -1,6 +1,14 @@
 /** The public library API of `flagyard` (`import … from 'flagyard'` or `require('flagyard')`). */
 // Explicit names only (issue 19): internals (hash helpers, compiled-condition
 // plumbing, raw zod pieces) are not part of the API and can change freely.
+// Every export is described in docs/api.md (test/api-docs.test.ts checks both
+// ways). Names follow one scheme: `load*` reads files or git asynchronously;
+// `create*Evaluator` is named after its input (flag objects, the directory, a
+// bundle); `read*`/`append*` do synchronous I/O; `parse*`, `validate*`,
+// `evaluate*` are pure. Internal modules keep their own names: the rename
+// happens here, with `as`.
+// Only `export { … } from '…'` statements: scripts/library-build.mjs reads them
+// to load store, review and experiments code on first use (issue 21.3).
 export {
   FlagSchema,
   RuleSchema,
@@ -51,7 +59,7 @@ export type {
   ConditionVerdict,
   BucketTrace,
 } from './evaluation/index.js';
-export { createEvaluator, type LiveEvaluator, type LiveEvaluatorOptions } from './store/live-evaluator.js';
+export { createDirectoryEvaluator, createEvaluator, type DirectoryEvaluator, type DirectoryEvaluatorOptions } from './store/live-evaluator.js';
 export { readFlagSet as loadFlags } from './store/flag-repo.js';
 export { setEnabled, kill, revive, setField, setRollout, createFlag, parseFlagValue, effectiveState, SETTABLE_FIELDS } from './store/flag-edits.js';
 export type { EditOptions, FlagEditResult, FieldChange, EffectiveState, ToggleResult, KillResult, ReviveResult, SetFieldResult, RolloutResult, CreateFlagSpec, CreateResult } from './store/flag-edits.js';
@@ -61,7 +69,7 @@ export { reviewFlagChanges, reviewOverContexts } from './review/review.js';
 export type { FlagReview, ReviewedFlag, ReviewOptions, StreamingReview } from './review/review.js';
 export { assessFlagRisk, type Risk, type FlagRisk } from './review/risk.js';
 export { blastRadiusOverContexts, blastRadiusOverSegments, buildSegments, type BlastRadius, type Transition, type Segment, type SegmentRadius } from './review/blast-radius.js';
-export { readFlagSetAtRevision, type RevisionFlagSet } from './store/git.js';
+export { readFlagSetAtRevision as loadFlagsAtRevision, type RevisionFlagSet } from './store/git.js';
 export type { Experiment, ExperimentStatus } from './schema/experiment.js';
 export type { LogEvent, ExposureEvent, ConversionEvent } from './schema/event.js';
 export { createExperiment, applyExperimentAction } from './store/experiment-edits.js';

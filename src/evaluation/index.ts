@@ -3,6 +3,7 @@
  */
 export { evaluate, evaluateCompiled } from './evaluate.js';
 export { createFlagEvaluator, type FlagEvaluator, type FlagEvaluatorOptions } from './evaluator.js';
+export { forwardingEvaluator } from './forwarding.js';
 export {
   compileFlag,
   regexProblem,
@@ -25,7 +26,6 @@ export {
   rolloutHash,
   variantHash,
   isInRollout,
-  inRollout,
   rolloutThreshold,
   pickVariantIndex,
   cumulativeWeights,

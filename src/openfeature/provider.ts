@@ -59,8 +59,8 @@ export class FlagyardProvider implements Provider {
     const changed = (flagsChanged: string[]) => this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged });
     if (o.dir !== undefined) {
       // Loaded on demand: a bundle-only service never loads the YAML parser or the validator.
-      const { createEvaluator } = await import('../store/live-evaluator.js');
-      const live = await createEvaluator({ dir: o.dir, watch: o.watch ?? true, onReload: changed, onError: o.onError });
+      const { createDirectoryEvaluator } = await import('../store/live-evaluator.js');
+      const live = await createDirectoryEvaluator({ dir: o.dir, watch: o.watch ?? true, onReload: changed, onError: o.onError });
       this.evaluator = o.environment === undefined ? live : { ...withDefaultEnvironment(live, o.environment), close: () => live.close() };
       return;
     }

@@ -9,7 +9,7 @@
  * of the `flagyard/runtime` entry, whose load time is measured.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { FlagEvaluator } from '../evaluation/index.js';
+import { forwardingEvaluator, type FlagEvaluator } from '../evaluation/index.js';
 import { createBundleFlagEvaluator } from '../bundle/evaluator.js';
 import { BundleFormatError, parseBundle, type Bundle } from '../bundle/format.js';
 
@@ -125,14 +125,7 @@ export async function createBundleEvaluator(options: BundleEvaluatorOptions): Pr
   }
 
   return {
-    evaluate: (key, context, defaultValue) => evaluator.evaluate(key, context, defaultValue),
-    isEnabled: (key, context) => evaluator.isEnabled(key, context),
-    getBoolean: (key, context, d) => evaluator.getBoolean(key, context, d),
-    getString: (key, context, d) => evaluator.getString(key, context, d),
-    getNumber: (key, context, d) => evaluator.getNumber(key, context, d),
-    getJson: (key, context, d) => evaluator.getJson(key, context, d),
-    evaluateAll: (context) => evaluator.evaluateAll(context),
-    keys: () => evaluator.keys(),
+    ...forwardingEvaluator(() => evaluator),
     bundle: () => current,
     version: () => current.version,
     refresh,

@@ -8,13 +8,13 @@
  */
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import type { Diagnostic } from '../errors.js';
-import { createFlagEvaluator, type FlagEvaluator } from '../evaluation/index.js';
+import { createFlagEvaluator, forwardingEvaluator, type FlagEvaluator } from '../evaluation/index.js';
 import type { Segment } from '../schema/segment.js';
 import type { Flag } from '../schema/flag.js';
 import type { FlagEntry } from '../schema/parse-file.js';
 import { filesSignature, readFlagSet, resolveFlagsDir, type FlagSet } from './flag-repo.js';
 
-export interface LiveEvaluatorOptions {
+export interface DirectoryEvaluatorOptions {
   /** The flags directory (default: $FLAGS_DIR or ./flags). */
   dir?: string;
   /** Reload when files under the directory change. */
@@ -29,7 +29,7 @@ export interface LiveEvaluatorOptions {
   pollInterval?: number;
 }
 
-export interface LiveEvaluator extends FlagEvaluator {
+export interface DirectoryEvaluator extends FlagEvaluator {
   /** The flags served now. */
   flags(): ReadonlyMap<string, Flag>;
   /** Findings of the last load. */
@@ -106,7 +106,11 @@ function safetyRaw(set: FlagSet, key: string): unknown {
   return file?.syntaxOk ? entries[0].raw : undefined;
 }
 
-export async function createEvaluator(options: LiveEvaluatorOptions = {}): Promise<LiveEvaluator> {
+/**
+ * An evaluator over the flags directory: read and compiled once, and with
+ * `watch: true` reloaded within a second of a file change.
+ */
+export async function createDirectoryEvaluator(options: DirectoryEvaluatorOptions = {}): Promise<DirectoryEvaluator> {
   const dir = resolveFlagsDir(options.dir, process.env, process.cwd());
   let served: Served = { flags: new Map(), files: new Map(), invalid: new Set() };
   let diagnostics: Diagnostic[] = [];
@@ -183,15 +187,8 @@ export async function createEvaluator(options: LiveEvaluatorOptions = {}): Promi
     }
   }
 
-  const evaluator: LiveEvaluator = {
-    evaluate: (key, context, defaultValue) => current.evaluate(key, context, defaultValue),
-    isEnabled: (key, context) => current.isEnabled(key, context),
-    getBoolean: (key, context, d) => current.getBoolean(key, context, d),
-    getString: (key, context, d) => current.getString(key, context, d),
-    getNumber: (key, context, d) => current.getNumber(key, context, d),
-    getJson: (key, context, d) => current.getJson(key, context, d),
-    evaluateAll: (context) => current.evaluateAll(context),
-    keys: () => current.keys(),
+  const evaluator: DirectoryEvaluator = {
+    ...forwardingEvaluator(() => current),
     flags: () => served.flags,
     diagnostics: () => diagnostics,
     reload,
@@ -203,3 +200,10 @@ export async function createEvaluator(options: LiveEvaluatorOptions = {}): Promi
   };
   return evaluator;
 }
+
+/** @deprecated Use `createDirectoryEvaluator`: the same function under the name of 0.1.0. */
+export const createEvaluator = createDirectoryEvaluator;
+/** @deprecated Use `DirectoryEvaluator`. */
+export type LiveEvaluator = DirectoryEvaluator;
+/** @deprecated Use `DirectoryEvaluatorOptions`. */
+export type LiveEvaluatorOptions = DirectoryEvaluatorOptions;

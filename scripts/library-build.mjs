@@ -1,0 +1,297 @@
+// How the `flagyard` entry loads fast (issue 21.3): a caller that only
+// evaluates flags should not pay for the YAML parser, the validator, the
+// statistics or the review code. src/index.ts stays a plain list of named
+// re-exports (tsc and the declarations read it as it is); the build splits it
+// in three files:
+//
+//   dist/lib-core.cjs   the modules re-exported by the EAGER modules of
+//                       src/index.ts and everything they import: errors, the
+//                       evaluator, the flag and segment schemas. Loaded with
+//                       the entry. Exposes each of its source modules' exports.
+//   dist/lib-rest.cjs   everything else src/index.ts re-exports: store,
+//                       review, experiments (yaml, the validator, statistics).
+//                       Loaded by the first call of one of its functions. It
+//                       imports the core's modules from lib-core.cjs instead of
+//                       bundling them again, so there is one FlagsError class
+//                       and `instanceof` holds across both files.
+//   dist/index.cjs      written here: the core's exports, and for each export
+//                       of the rest a function of the same name that loads
+//                       lib-rest.cjs and calls the real one (same arguments,
+//                       `this` and result: a sync function stays sync, an
+//                       async one async). A plain-data constant of the rest
+//                       (a list of field names) is copied in at build time.
+//   dist/index.js       the ESM entry: re-exports dist/index.cjs, so `import`
+//                       and `require` share one copy of the code (and classes).
+//
+// Not one bundle with lazy initialisers: V8 still pre-parses a whole file, and
+// parsing the full library costs about a third of its load time.
+//
+// The RE2 engine (most of the evaluator's bytes, needed only by `regex`
+// conditions) is its own file, dist/lib-re2.cjs, required on the first
+// compiled pattern; the runtime and openfeature entries use it too.
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const ROOT = process.cwd();
+const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
+
+/** dist/lib-re2.cjs: the re2js package alone, for lazyRe2Plugin. */
+export async function buildRe2Chunk(common) {
+  await build({ ...common, format: 'cjs', stdin: { contents: "module.exports = require('re2js');", resolveDir: ROOT, loader: 'js' }, outfile: 'dist/lib-re2.cjs' });
+}
+
+/**
+ * `re2js` becomes a stub whose RE2JS.compile requires dist/lib-re2.cjs on the
+ * first pattern: same engine, same results, nothing parsed at load. `from` is
+ * the path of that file relative to the output file requiring it.
+ */
+export function lazyRe2Plugin(from = './lib-re2.cjs') {
+  return {
+    name: 'lazy-re2js',
+    setup(b) {
+      b.onResolve({ filter: /^re2js$/ }, () => ({ path: 're2js', namespace: 'lazy-re2js' }));
+      b.onResolve({ filter: /^flagyard-re2-chunk$/ }, () => ({ path: from, external: true }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-re2js' }, () => ({
+        contents: "let real; const load = () => (real ??= require('flagyard-re2-chunk').RE2JS); export const RE2JS = { compile: (...a) => load().compile(...a) };",
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * A CommonJS module whose default export is a function, required on its first
+ * call instead of at load: node-semver builds some forty regular expressions
+ * when loaded, and only `semver_*` conditions need them. Same code, bundled;
+ * only its initialisation moves.
+ */
+export function lazyDefaultFunctionPlugin(specifiers = ['semver/functions/parse.js']) {
+  const filter = new RegExp(`^(${specifiers.map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'lazy-default-function',
+    setup(b) {
+      b.onResolve({ filter }, (args) => (args.namespace === 'lazy-default-function' ? undefined : { path: args.path, namespace: 'lazy-default-function' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-default-function' }, (args) => ({
+        contents: `let real; export default function lazy() { real ??= require(${JSON.stringify(args.path)}); return real.apply(this, arguments); }`,
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * `node:crypto` loaded on the first hash instead of at load: its JavaScript
+ * layer costs more to load than the whole evaluator (about 5 ms of a 10 ms
+ * runtime load here), and only rollouts and splits hash. The stub's functions
+ * replace themselves with the real ones on first call (esbuild binds a
+ * namespace member to the variable, so later calls go straight through).
+ * `hash` exists from Node 20.12 and 21.7 (bucketing.ts falls back to
+ * createHash without it); that is decided from the version, not by loading.
+ */
+export function lazyCryptoPlugin() {
+  return {
+    name: 'lazy-node-crypto',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?crypto$/ }, (args) => (args.namespace === 'lazy-node-crypto' ? { path: 'node:crypto', external: true } : { path: 'node:crypto', namespace: 'lazy-node-crypto' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-node-crypto' }, () => ({
+        contents: `const [major, minor] = process.versions.node.split('.').map(Number);
+const hasHash = major > 21 || (major === 21 && minor >= 7) || (major === 20 && minor >= 12);
+export let hash = hasHash ? function () { hash = require('node:crypto').hash; return hash.apply(this, arguments); } : undefined;
+export let createHash = function () { createHash = require('node:crypto').createHash; return createHash.apply(this, arguments); };`,
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * The `export { a, b as c } from './x.js'` statements of an entry file (type
+ * exports skipped). Anything else that exports a value is refused: the split
+ * below needs to know where every export comes from.
+ */
+export function readReExports(source) {
+  const text = readFileSync(source, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const statements = [];
+  const rest = text.replace(/export\s+(type\s+)?\{([^}]*)\}\s*from\s*'([^']+)';?/g, (_, typeOnly, list, from) => {
+    if (!typeOnly) {
+      const names = list
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s && !s.startsWith('type '))
+        .map((s) => {
+          const [imported, exported = imported] = s.split(/\s+as\s+/);
+          return { imported, exported };
+        });
+      if (names.length) statements.push({ from, module: resolveSource(source, from), names });
+    }
+    return '';
+  });
+  if (/\bexport\b/.test(rest)) throw new Error(`${source}: only \`export { … } from '…'\` statements are supported by scripts/library-build.mjs; found: ${rest.match(/.*\bexport\b.*/)[0].trim()}`);
+  return statements;
+}
+
+function resolveSource(importer, from) {
+  return rel(path.resolve(path.dirname(importer), from.replace(/\.js$/, '.ts')));
+}
+
+/**
+ * Builds dist/NAME.cjs, dist/NAME.js and the two chunks for one entry whose
+ * re-exports from `eager` modules load with it and all others on first use.
+ */
+export async function buildLazyEntry({ name, source, eager, common }) {
+  const statements = readReExports(source);
+  const unknownEager = eager.filter((m) => !statements.some((s) => s.module === m));
+  if (unknownEager.length) throw new Error(`eager modules ${unknownEager.join(', ')} are not re-exported by ${source}`);
+  const isEager = (s) => eager.includes(s.module);
+  const abs = (m) => path.join(ROOT, m);
+
+  // 1. The core: which source files the eager modules need, then one bundle
+  // exposing every one of them (the rest imports any of them).
+  const closure = await build({
+    ...common,
+    format: 'cjs',
+    write: false,
+    metafile: true,
+    sourcemap: false,
+    stdin: { contents: eager.map((m, i) => `export * as m${i} from ${JSON.stringify(abs(m))};`).join('\n'), resolveDir: ROOT, loader: 'js' },
+    plugins: [lazyRe2Plugin(), lazyDefaultFunctionPlugin(), lazyCryptoPlugin()],
+  });
+  const coreModules = Object.keys(closure.metafile.inputs).filter((f) => f.startsWith('src/') && f.endsWith('.ts'));
+  const coreFile = `lib-core.cjs`;
+  await build({
+    ...common,
+    format: 'cjs',
+    stdin: {
+      contents:
+        coreModules.map((m, i) => `import * as m${i} from ${JSON.stringify(abs(m))};`).join('\n') +
+        `\nexport const modules = { ${coreModules.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ')} };`,
+      resolveDir: ROOT,
+      loader: 'js',
+      sourcefile: `${name}-core`,
+    },
+    outfile: `dist/${coreFile}`,
+    plugins: [lazyRe2Plugin(), lazyDefaultFunctionPlugin(), lazyCryptoPlugin()],
+  });
+
+  // 2. The rest, importing core modules from the core file.
+  const restFile = `lib-rest.cjs`;
+  const lazy = statements.filter((s) => !isEager(s));
+  const fromCore = {
+    name: 'from-core',
+    setup(b) {
+      b.onResolve({ filter: /^flagyard-core-chunk$/ }, () => ({ path: `./${coreFile}`, external: true }));
+      b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.pluginData === 'from-core' || !args.importer) return undefined;
+        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'from-core' });
+        if (r.errors.length) return undefined;
+        const file = rel(r.path);
+        return coreModules.includes(file) ? { path: file, namespace: 'from-core' } : { path: r.path };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'from-core' }, (args) => ({
+        contents: `module.exports = require('flagyard-core-chunk').modules[${JSON.stringify(args.path)}];`,
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
+    },
+  };
+  await build({
+    ...common,
+    format: 'cjs',
+    stdin: {
+      contents: lazy.map((s) => `export { ${s.names.map((n) => n.imported).join(', ')} } from ${JSON.stringify('./' + s.module)};`).join('\n'),
+      resolveDir: ROOT,
+      loader: 'js',
+      sourcefile: `${name}-rest`,
+    },
+    outfile: `dist/${restFile}`,
+    plugins: [fromCore, lazyRe2Plugin()],
+  });
+
+  // 3. The entries. What each lazy export is decides its stand-in.
+  const restPath = path.join(ROOT, 'dist', restFile);
+  delete require.cache[restPath];
+  delete require.cache[path.join(ROOT, 'dist', coreFile)];
+  const rest = require(restPath);
+  const lines = [
+    '"use strict";',
+    `// Generated by scripts/library-build.mjs from ${source}: see there why the entry is split.`,
+    `const core = require("./${coreFile}").modules;`,
+    'let rest;',
+    `const load = () => (rest ??= require("./${restFile}"));`,
+  ];
+  const exported = [];
+  let usesLazyObject = false;
+  for (const s of statements) {
+    for (const { imported, exported: as } of s.names) {
+      exported.push(as);
+      if (isEager(s)) {
+        lines.push(`exports.${as} = core[${JSON.stringify(s.module)}].${imported};`);
+        continue;
+      }
+      const value = rest[imported];
+      if (typeof value === 'function') {
+        if (/^class\b/.test(Function.prototype.toString.call(value))) {
+          throw new Error(`${as} (${s.module}) is a class: a stand-in cannot be one; add its module to the eager modules of ${name}`);
+        }
+        lines.push(`exports.${as} = function ${as}() { return load().${imported}.apply(this, arguments); };`);
+      } else if (isPlainData(value)) {
+        lines.push(`exports.${as} = ${JSON.stringify(value)};`);
+      } else if (value instanceof RegExp && !value.global && !value.sticky) {
+        lines.push(`exports.${as} = ${value};`);
+      } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        usesLazyObject = true;
+        lines.push(`exports.${as} = lazyObject(() => load().${imported});`);
+      } else {
+        throw new Error(`${as} (${s.module}) is neither a function nor plain data: add its module to the eager modules of ${name}`);
+      }
+    }
+  }
+  if (usesLazyObject) lines.splice(5, 0, LAZY_OBJECT);
+  writeFileSync(`dist/${name}.cjs`, lines.join('\n') + '\n');
+  writeFileSync(
+    `dist/${name}.js`,
+    `// Generated by scripts/library-build.mjs: the ESM entry shares the CommonJS one, so \`import\` and \`require\` load one copy\n` +
+      `// (required, not imported: Node then skips scanning it for export names).\n` +
+      `import { createRequire } from 'node:module';\nconst lib = createRequire(import.meta.url)('./${name}.cjs');\nexport const { ${exported.join(', ')} } = lib;\n`,
+  );
+}
+
+/**
+ * The stand-in of an object export of the rest (a zod schema): a Proxy that
+ * loads the rest on first use and forwards every operation to the real object,
+ * so `FlagSchema.safeParse(x)` works unchanged. A non-configurable property is
+ * copied onto the proxy's target before it is reported, as Proxy invariants
+ * require.
+ */
+const LAZY_OBJECT = `function lazyObject(get) {
+  let real;
+  const target = {};
+  const of = () => (real ??= get());
+  return new Proxy(target, {
+    get: (_, key) => Reflect.get(of(), key),
+    set: (_, key, value) => Reflect.set(of(), key, value),
+    has: (_, key) => Reflect.has(of(), key),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(of()), ...Reflect.ownKeys(target)])],
+    getPrototypeOf: () => Reflect.getPrototypeOf(of()),
+    defineProperty: (_, key, d) => Reflect.defineProperty(of(), key, d),
+    deleteProperty: (_, key) => Reflect.deleteProperty(of(), key),
+    getOwnPropertyDescriptor(_, key) {
+      const d = Reflect.getOwnPropertyDescriptor(of(), key);
+      if (d && !d.configurable && !Reflect.getOwnPropertyDescriptor(target, key)) Reflect.defineProperty(target, key, d);
+      return d;
+    },
+  });
+}`;
+
+function isPlainData(value) {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true;
+  if (Array.isArray(value)) return value.every(isPlainData);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every(isPlainData);
+  return false;
+}
