@@ -15,6 +15,21 @@ export interface CliIo {
   now?: () => Date;
 }
 
+/**
+ * The process's io. stderr and stdin are opened on first use: Node builds each
+ * stream when first read (stdin a socket or a tty, which loads the network
+ * stack), and most runs never touch them (issue 21: start-up).
+ */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+  return {
+    stdout: process.stdout,
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    cwd: process.cwd(),
+    env: process.env,
+  };
 }
