@@ -17,7 +17,7 @@ export function oneLine(message: string): string {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const ctx = new CommandContext(io);
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, argv);
   const debug = Boolean(io.env.FLAGS_DEBUG) && io.env.FLAGS_DEBUG !== '0';
   // Before parsing succeeds the globals are not set yet: --json is looked for in argv (before a `--`).
   const wantsJson = () => ctx.json || argv.slice(0, argv.indexOf('--') >= 0 ? argv.indexOf('--') : undefined).includes('--json');
