@@ -102,6 +102,9 @@ await build({
     // Commander spawns only for executable subcommands, which we do not use;
     // loading child_process also loads net, dgram and the stream stack.
     // (Our own git calls load it when they run.)
+    // Builds its Unicode tables at load; only a flag with a `regex` condition
+    // compiles a pattern (the same stand-in as the runtime entry's, below).
+    re2js: { contents: "export const RE2JS = { compile: (...a) => require('re2js').RE2JS.compile(...a) };" },
     'node:child_process': {
       importer: /[\\/]node_modules[\\/]commander[\\/]/,
       contents: "module.exports = { spawn: (...a) => require('node:child_process').spawn(...a) };",
