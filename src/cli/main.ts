@@ -60,11 +60,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** Entry point of the installed binary. */
 export function run(): void {
-  // `flags list | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  // (processIo handles `flags list | head` closing the pipe early: not an error.)
   main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;
