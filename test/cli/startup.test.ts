@@ -6,7 +6,8 @@
  * - the bin's answers to --version/--help (dist/cli.quick.json, no bundle
  *   loaded) are what the bundle prints, and a stale or missing quick file, a
  *   missing or corrupt code cache only cost time;
- * - RE2, loaded on first use in the CLI bundle, still evaluates `regex`.
+ * - string-width and RE2, loaded on first use in the CLI bundle, still measure
+ *   wide characters and evaluate `regex`.
  * Needs `npm run build` first (npm test does it).
  */
 import { spawnSync } from 'node:child_process';
@@ -142,6 +143,18 @@ describe('the bin', () => {
     expect(run(bin, ['list', '--dir', REPO_FLAGS])).toEqual(expected);
     writeFileSync(path.join(dir, 'dist/cli.cjs.cache'), Buffer.alloc(4096, 7));
     expect(run(bin, ['list', '--dir', REPO_FLAGS])).toEqual(expected);
+  });
+
+  it('measures wide characters in tables (string-width loads on first use)', () => {
+    const cwd = projectWith({ 'wide-flag.yaml': flagYaml('wide-flag').replace('tags: []', 'tags: [日本語, "e\u0301"]').replace('owner: team', 'owner: チーム') });
+    try {
+      const r = runBin(['list'], { cwd });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('│ wide-flag │ on      │ boolean │ 日本語, e\u0301 │             │ チーム │');
+      expect(r.stdout).toContain('└───────────┴─────────┴─────────┴───────────┴─────────────┴────────┘');
+    } finally {
+      removeDir(cwd);
+    }
   });
 
   it('evaluates a regex condition (RE2 loads on first use)', () => {
