@@ -80,19 +80,65 @@ await buildRe2Chunk(common);
 for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyEntry({ ...entry, common });
 // ---- end library entries ----
 
-await build({
-  ...common,
-  format: 'cjs',
-  entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
-  supported: { 'dynamic-import': false },
-  // ESM dependencies bundled into CommonJS (fdir, under tinyglobby: createRequire(import.meta.url)) need an import.meta.url.
-  define: { 'import.meta.url': '__bundle_url' },
-  banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
-});
+// ---- CLI (issue 21.1: start-up) ----
+{
+  // Start-up pays for every module-level statement of the bundle that the
+  // running command reaches, and for every Node built-in module those load.
+  // These dependencies do costly work at load that a typical run never uses,
+  // so in the CLI bundle each is replaced by a stand-in that loads the real
+  // module on first use (a require() of a bundled module becomes esbuild's
+  // lazy initialiser). Same code, same results; figures in docs/performance.md.
+  const lazy = {
+    // Builds an Intl.Segmenter and three Unicode-property regexes at load
+    // (tens of ms); tables only call it for a cell that is not printable ASCII.
+    'string-width': { contents: "export default function stringWidth(s, o) { return require('string-width').default(s, o); }" },
+    // Commander spawns only for executable subcommands, which we do not use;
+    // loading child_process also loads net, dgram and the stream stack.
+    // (Our own git calls load it when they run.)
+    // Builds its Unicode tables at load; only a flag with a `regex` condition
+    // compiles a pattern (the same stand-in as the runtime entry's, below).
+    re2js: { contents: "export const RE2JS = { compile: (...a) => require('re2js').RE2JS.compile(...a) };" },
+    'node:child_process': {
+      importer: /[\\/]node_modules[\\/]commander[\\/]/,
+      contents: "module.exports = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+    },
+  };
+  const lazyModules = {
+    name: 'lazy-modules',
+    setup(b) {
+      for (const [id, { importer }] of Object.entries(lazy)) {
+        const filter = new RegExp(`^${id.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+        // The stand-in's own require of `id` resolves normally (it has the namespace).
+        b.onResolve({ filter }, (args) =>
+          args.namespace === 'lazy-modules' || (importer && !importer.test(args.importer)) ? undefined : { path: id, namespace: 'lazy-modules' },
+        );
+      }
+      b.onLoad({ filter: /.*/, namespace: 'lazy-modules' }, (args) => ({ contents: lazy[args.path].contents, resolveDir: process.cwd(), loader: 'js' }));
+      // chalk computes its default instance's colour level at load (node:tty,
+      // which loads net). The CLI only builds `new Chalk({ level })`, which
+      // never reads it: the default instance gets no colour instead.
+      b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'no-supports-color' }));
+      b.onLoad({ filter: /.*/, namespace: 'no-supports-color' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
+    },
+  };
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+    supported: { 'dynamic-import': false },
+    plugins: [lazyModules],
+    // ESM dependencies bundled into CommonJS (fdir, under tinyglobby: createRequire(import.meta.url)) need an
+    // import.meta.url: computed when first read, so node:url is not loaded at start.
+    define: { 'import.meta.url': '__bundle_meta.url' },
+    banner: { js: "const __bundle_meta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  });
 
-execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' });
+  // The code cache and the answers to --version/--help (dist/cli.quick.json).
+  execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' });
+}
+// ---- end CLI ----
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -2,10 +2,14 @@
 // Warms dist/cli.cjs.cache: runs the commands people run most (list, show,
 // eval, validate, --help) in one process against the repository's own flags,
 // then saves V8's compiled code for everything those runs executed.
-const { writeFileSync, rmSync } = require('node:fs');
+// Then writes dist/cli.quick.json: what `flags --version` and `flags --help`
+// print (stdout not a terminal, so help laid out for 80 columns), which the
+// bin answers without loading the bundle (scripts/load-cli.cjs).
+const { writeFileSync, rmSync, statSync } = require('node:fs');
+const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { PassThrough } = require('node:stream');
-const { loadCli, CLI } = require('./load-cli.cjs');
+const { loadCli, CLI, QUICK } = require('./load-cli.cjs');
 
 async function warm() {
   rmSync(CLI + '.cache', { force: true });
@@ -26,7 +30,23 @@ async function warm() {
   writeFileSync(CLI + '.cache', cli.__script.createCachedData());
 }
 
-warm().catch((e) => {
-  // A missing cache only costs start-up time; never fail the build for it.
-  process.stderr.write(`code cache not written: ${e.message}\n`);
-});
+function writeQuickAnswers() {
+  rmSync(QUICK, { force: true });
+  const bin = path.join(__dirname, '../bin/flags.cjs');
+  const out = (arg) => {
+    // Piped stdout: not a terminal, as commander then lays help out for 80 columns.
+    const r = spawnSync(process.execPath, [bin, arg], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    if (r.status !== 0 || r.stderr) throw new Error(`flags ${arg} exited ${r.status}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const quick = { bundleBytes: statSync(CLI).size, helpWidth: 80, version: out('--version'), help: out('--help') };
+  writeFileSync(QUICK, JSON.stringify(quick) + '\n');
+}
+
+warm()
+  .catch((e) => {
+    // A missing cache only costs start-up time; never fail the build for it.
+    process.stderr.write(`code cache not written: ${e.message}\n`);
+  })
+  .then(writeQuickAnswers)
+  .catch((e) => process.stderr.write(`quick answers not written: ${e.message}\n`));

@@ -1,14 +1,21 @@
 'use strict';
 // Loads dist/cli.cjs like require() would, but compiled with the code cache
-// dist/cli.cjs.cache when V8 accepts it (same Node version and bundle).
-const { readFileSync } = require('node:fs');
+// dist/cli.cjs.cache when V8 accepts it (same Node version and bundle), and
+// answers `--version` and `--help` from dist/cli.quick.json without loading
+// the bundle at all. Every shortcut falls back silently to the plain path: a
+// missing or stale file only costs time. Measured in docs/performance.md.
+const { readFileSync, statSync, fstatSync, writeSync } = require('node:fs');
 const path = require('node:path');
-const vm = require('node:vm');
-const Module = require('node:module');
 
 const CLI = path.join(__dirname, '../dist/cli.cjs');
+// Written by scripts/code-cache.cjs from the bundle itself (what its --help and
+// --version print when stdout is not a terminal), with the bundle's size to
+// recognise a file left over from another build.
+const QUICK = path.join(__dirname, '../dist/cli.quick.json');
 
 function loadCli(options = {}) {
+  const vm = require('node:vm');
+  const Module = require('node:module');
   const source = readFileSync(CLI, 'utf8');
   let cachedData;
   if (!options.noCache) {
@@ -25,4 +32,52 @@ function loadCli(options = {}) {
   return mod.exports;
 }
 
-module.exports = { loadCli, CLI };
+/**
+ * `flags --version` and `flags --help` (alone) print what the bundle would
+ * print, from dist/cli.quick.json. Returns false, having written nothing, when
+ * the arguments are anything else or the answer is not known for sure: the
+ * file is missing or from another build, or stdout is a terminal of another
+ * width than the help was laid out for (commander wraps to it).
+ */
+function quickAnswer(argv) {
+  if (argv.length !== 1) return false;
+  const which = { '--version': 'version', '-V': 'version', '--help': 'help', '-h': 'help' }[argv[0]];
+  if (!which) return false;
+  let quick;
+  try {
+    quick = JSON.parse(readFileSync(QUICK, 'utf8'));
+    if (quick.bundleBytes !== statSync(CLI).size || typeof quick[which] !== 'string') return false;
+    if (which === 'help' && helpWidth() !== quick.helpWidth) return false;
+  } catch {
+    return false;
+  }
+  writeStdout(quick[which]);
+  return true;
+}
+
+/** The width commander lays help out for: the terminal's columns, else 80. */
+function helpWidth() {
+  const stat = fstatSync(1);
+  // A file, a pipe or /dev/null is no terminal; asking node:tty would load the network stack (several ms).
+  if (!stat.isCharacterDevice()) return 80;
+  if (process.platform !== 'win32' && stat.rdev === statSync('/dev/null').rdev) return 80;
+  return require('node:tty').isatty(1) ? (process.stdout.columns ?? 80) : 80;
+}
+
+/** Writes all of `text` to fd 1; a closed pipe (`flags --help | head -1`) is not an error, as in main.ts. */
+function writeStdout(text) {
+  let buffer = Buffer.from(text);
+  while (buffer.length > 0) {
+    try {
+      buffer = buffer.subarray(writeSync(1, buffer));
+    } catch (e) {
+      if (e.code === 'EPIPE') return;
+      if (e.code !== 'EAGAIN') throw e;
+      // A non-blocking stdout that is full: let the stream queue the rest.
+      process.stdout.write(buffer);
+      return;
+    }
+  }
+}
+
+module.exports = { loadCli, quickAnswer, CLI, QUICK };

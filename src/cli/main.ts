@@ -17,7 +17,7 @@ export function oneLine(message: string): string {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const ctx = new CommandContext(io);
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, argv);
   const debug = Boolean(io.env.FLAGS_DEBUG) && io.env.FLAGS_DEBUG !== '0';
   // Before parsing succeeds the globals are not set yet: --json is looked for in argv (before a `--`).
   const wantsJson = () => ctx.json || argv.slice(0, argv.indexOf('--') >= 0 ? argv.indexOf('--') : undefined).includes('--json');
@@ -60,11 +60,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** Entry point of the installed binary. */
 export function run(): void {
-  // `flags list | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  // (processIo handles `flags list | head` closing the pipe early: not an error.)
   main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;

@@ -7,9 +7,52 @@ import { Command, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import type { CommandContext } from './context.js';
 
-export function buildProgram(ctx: CommandContext): Command {
+export function buildProgram(ctx: CommandContext, argv?: string[]): Command {
+  // ---- start-up (issue 21.1): define only the command that runs ----
+  // Defining all ~40 commands and their ~150 options costs several ms at every
+  // start, so when argv names a command only that one is defined (every other
+  // `program.command(…)` below goes to a sink that ignores it). The command's
+  // options, help and errors are what the full program gives it; anything else
+  // (no command, an unknown one, `help`, an option before the command that is
+  // not a global one) gets the full program, so --help, suggestions and usage
+  // errors never change.
+  const running = runningCommand(argv);
+  if (running !== undefined) {
+    const one = defineProgram(ctx, running);
+    if (one.commands.length > 0) return one;
+  }
+  return defineProgram(ctx, undefined);
+}
+
+/** The command argv runs, if it can be told without commander: the first operand after the global options. */
+function runningCommand(argv: string[] | undefined): string | undefined {
+  for (let i = 0; argv && i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--dir') i++;
+    else if (arg !== '--json' && arg !== '--no-color' && !arg.startsWith('--dir=')) return arg.startsWith('-') ? undefined : arg;
+  }
+  return undefined;
+}
+
+/** A stand-in for a command that is not defined: every call returns it again. */
+const SKIPPED: Command = new Proxy(function skipped() {}, { get: () => () => SKIPPED }) as unknown as Command;
+
+/** `root`, except that `.command(name …)` of a command other than `only` defines nothing. */
+function definingOnly(root: Command, only: string | undefined): Command {
+  if (only === undefined) return root;
+  return new Proxy(root, {
+    get(target, key) {
+      if (key === 'command') return (nameAndArgs: string, ...rest: unknown[]) => (nameAndArgs.split(' ')[0] === only ? target.command(nameAndArgs, ...(rest as [])) : SKIPPED);
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+// ---- end start-up ----
+
+function defineProgram(ctx: CommandContext, only: string | undefined): Command {
   const { io } = ctx;
-  const program = new Command('flags')
+  const root = new Command('flags')
     .description('Feature flags as YAML files in git: validate, evaluate, edit, experiment, review.')
     .version(pkg.version, '-V, --version', 'print the version')
     .option('--dir <path>', 'flags directory (default: $FLAGS_DIR, else dir in flags.config.yaml, else ./flags)')
@@ -28,6 +71,7 @@ export function buildProgram(ctx: CommandContext): Command {
       ctx.setGlobals(action.optsWithGlobals());
       await ctx.loadSettings();
     });
+  const program = definingOnly(root, only);
   program.addHelpText('after', '\nExit codes: 0 success, 1 a problem was found, 2 usage error.\nDocs: node_modules/flagyard/README.md and docs/*.md beside it (in the project that installed flagyard)');
 
   // ---- reading ----
@@ -371,7 +415,7 @@ export function buildProgram(ctx: CommandContext): Command {
       .action(async (opts) => (await import('./commands/generate.js')).runGenerate(ctx, opts));
   }
 
-  return program;
+  return root;
 }
 
 export { Option };

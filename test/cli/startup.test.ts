@@ -1,0 +1,182 @@
+/**
+ * Start-up shortcuts (issue 21.1) change nothing a user sees:
+ * - the program defined for one command (program.ts defines only the command
+ *   argv names) gives that command the same help and the same usage errors as
+ *   the full program, for every command;
+ * - the bin's answers to --version/--help (dist/cli.quick.json, no bundle
+ *   loaded) are what the bundle prints, and a stale or missing quick file, a
+ *   missing or corrupt code cache only cost time;
+ * - string-width and RE2, loaded on first use in the CLI bundle, still measure
+ *   wide characters and evaluate `regex`.
+ * Needs `npm run build` first (npm test does it).
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CommanderError, type Command } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CommandContext } from '../../src/cli/context.js';
+import { buildProgram } from '../../src/cli/program.js';
+import { flagYaml, projectWith, removeDir, REPO_FLAGS, ROOT, runBin, tempDir } from '../helpers/cli.js';
+
+/** Parses argv with the program buildProgram gives for `definedFor` (undefined: the full program); what it prints and how it ends. */
+async function parseWith(definedFor: string[] | undefined, argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const ctx = new CommandContext({
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    stdin: process.stdin,
+    cwd: ROOT,
+    env: {},
+  });
+  let exit: number | string = 'ran';
+  try {
+    await buildProgram(ctx, definedFor).parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    exit = `${e.exitCode} ${e.code}`;
+  }
+  return { stdout, stderr, exit };
+}
+
+/** Every command path of the full program: ['list'], ['experiment'], ['experiment', 'results'], … */
+function commandPaths(): string[][] {
+  const ctx = new CommandContext({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, cwd: ROOT, env: {} });
+  const paths: string[][] = [];
+  const walk = (cmd: Command, prefix: string[]) => {
+    for (const sub of cmd.commands) {
+      paths.push([...prefix, sub.name()]);
+      walk(sub, [...prefix, sub.name()]);
+    }
+  };
+  walk(buildProgram(ctx), []);
+  return paths;
+}
+
+describe('the program defined for the command that runs', () => {
+  const paths = commandPaths();
+
+  it('covers the whole surface', () => {
+    expect(paths.length).toBeGreaterThan(30);
+    expect(paths).toContainEqual(['experiment', 'results']);
+  });
+
+  it('gives every command the help the full program gives it', async () => {
+    for (const p of paths) {
+      const argv = [...p, '--help'];
+      const lazy = await parseWith(argv, argv);
+      expect(lazy, p.join(' ')).toEqual(await parseWith(undefined, argv));
+      expect(lazy.stdout, p.join(' ')).toContain(`Usage: flags ${p.join(' ')}`);
+    }
+  });
+
+  it('gives every command the usage errors the full program gives it', async () => {
+    for (const p of paths) {
+      for (const argv of [[...p, '--tagg'], ['--json', ...p, '--bogus', 'x']]) {
+        const lazy = await parseWith(argv, argv);
+        expect(lazy.exit, argv.join(' ')).not.toBe('ran');
+        expect(lazy, argv.join(' ')).toEqual(await parseWith(undefined, argv));
+      }
+    }
+  });
+
+  it('falls back to the full program when argv names no command it knows', async () => {
+    for (const argv of [[], ['--help'], ['help'], ['help', 'eval'], ['lst'], ['experiment', 'creat'], ['--bogus', 'list'], ['--dir']]) {
+      expect(await parseWith(argv, argv), argv.join(' ')).toEqual(await parseWith(undefined, argv));
+    }
+    const ctx = new CommandContext({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, cwd: ROOT, env: {} });
+    expect(buildProgram(ctx, ['lst']).commands.length).toBe(paths.filter((p) => p.length === 1).length);
+    expect(buildProgram(ctx, ['--dir', 'list', 'eval']).commands.map((c) => c.name())).toEqual(['eval']);
+  });
+});
+
+describe('the bin', () => {
+  const work = tempDir('flags-startup-');
+  afterAll(() => removeDir(work));
+
+  /** Runs the bundle itself (no quick answers), as the bin does when it has no shortcut. */
+  const fullRunner = path.join(work, 'full.cjs');
+  writeFileSync(fullRunner, `require(${JSON.stringify(path.join(ROOT, 'scripts/load-cli.cjs'))}).loadCli().run();\n`);
+  const run = (file: string, argv: string[], cwd = ROOT) => {
+    const r = spawnSync(process.execPath, [file, ...argv], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('answers --version, -V, --help and -h exactly as the bundle does', () => {
+    for (const arg of ['--version', '-V', '--help', '-h']) {
+      const quick = runBin([arg], { cwd: ROOT });
+      expect(quick, arg).toEqual(run(fullRunner, [arg]));
+      expect(quick.code).toBe(0);
+    }
+    expect(runBin(['--version'], { cwd: ROOT }).stdout).toBe(`${JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  /** A copy of the installed layout (bin, loader, bundle) whose dist/ the test may spoil. */
+  function copyOfPackage(name: string): string {
+    const dir = path.join(work, name);
+    for (const f of ['bin/flags.cjs', 'scripts/load-cli.cjs', 'dist/cli.cjs', 'dist/cli.cjs.cache', 'dist/cli.quick.json']) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    }
+    return dir;
+  }
+
+  it('ignores a quick-answer file left over from another build', () => {
+    const dir = copyOfPackage('stale');
+    const quickFile = path.join(dir, 'dist/cli.quick.json');
+    const quick = JSON.parse(readFileSync(quickFile, 'utf8'));
+    writeFileSync(quickFile, JSON.stringify({ ...quick, bundleBytes: quick.bundleBytes + 1, version: '9.9.9\n', help: 'stale help\n' }));
+    const bin = path.join(dir, 'bin/flags.cjs');
+    expect(run(bin, ['--version'])).toEqual(run(fullRunner, ['--version']));
+    expect(run(bin, ['--help'])).toEqual(run(fullRunner, ['--help']));
+    writeFileSync(quickFile, '{ not json');
+    expect(run(bin, ['-V'])).toEqual(run(fullRunner, ['-V']));
+  });
+
+  it('runs the same without the code cache, or with one V8 rejects', () => {
+    const expected = runBin(['list', '--dir', REPO_FLAGS], { cwd: ROOT });
+    expect(expected.code).toBe(0);
+    const dir = copyOfPackage('no-cache');
+    const bin = path.join(dir, 'bin/flags.cjs');
+    removeDir(path.join(dir, 'dist/cli.cjs.cache'));
+    expect(run(bin, ['list', '--dir', REPO_FLAGS])).toEqual(expected);
+    writeFileSync(path.join(dir, 'dist/cli.cjs.cache'), Buffer.alloc(4096, 7));
+    expect(run(bin, ['list', '--dir', REPO_FLAGS])).toEqual(expected);
+  });
+
+  it('measures wide characters in tables (string-width loads on first use)', () => {
+    const cwd = projectWith({ 'wide-flag.yaml': flagYaml('wide-flag').replace('tags: []', 'tags: [日本語, "e\u0301"]').replace('owner: team', 'owner: チーム') });
+    try {
+      const r = runBin(['list'], { cwd });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('│ wide-flag │ on      │ boolean │ 日本語, e\u0301 │             │ チーム │');
+      expect(r.stdout).toContain('└───────────┴─────────┴─────────┴───────────┴─────────────┴────────┘');
+    } finally {
+      removeDir(cwd);
+    }
+  });
+
+  it('evaluates a regex condition (RE2 loads on first use)', () => {
+    const rule = `rules:\n  - id: corp\n    conditions:\n      - attribute: user.email\n        operator: regex\n        value: '@corp\\.com$'\n    value: true\n`;
+    // (a function replacer: the pattern's `$'` must not be read as a replacement pattern)
+    const cwd = projectWith({ 'corp-only.yaml': flagYaml('corp-only').replace('rules: []\n', () => rule) });
+    try {
+      const hit = runBin(['eval', 'corp-only', '--set', 'user.email=ann@corp.com', '--json'], { cwd });
+      expect(hit.stderr).toBe('');
+      expect(JSON.parse(hit.stdout)).toMatchObject({ value: true, reason: expect.stringMatching(/rule/i) });
+      const miss = runBin(['eval', 'corp-only', '--set', 'user.email=ann@corp.com.evil', '--json'], { cwd });
+      expect(JSON.parse(miss.stdout)).toMatchObject({ value: false });
+      const invalid = projectWith({ 'bad.yaml': flagYaml('bad').replace('rules: []\n', () => rule.replace("'@corp\\.com$'", () => "'(unclosed'")) });
+      try {
+        const r = runBin(['validate'], { cwd: invalid });
+        expect(r.code).toBe(1);
+        expect(r.stdout + r.stderr).toMatch(/bad\.yaml:\d+:\d+/);
+      } finally {
+        removeDir(invalid);
+      }
+    } finally {
+      removeDir(cwd);
+    }
+  });
+});
