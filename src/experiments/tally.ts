@@ -31,8 +31,9 @@
  */
 import { parseEventLine, type LogEvent } from '../schema/event.js';
 import type { MetricKind } from '../schema/experiment.js';
+import { createScannedEvent, isWord, scanEventLine, type ScannedEvent } from './event-scanner.js';
 import type { ArmMetricStats, SufficientStats, TimelineDay } from './sufficient-stats.js';
-import { createUserTable, MULTI, slotOf, type UserTable } from './user-table.js';
+import { UserTable } from './user-table.js';
 
 export interface TallyOptions {
   experimentId: string;
@@ -88,22 +89,27 @@ export type ReaderNotes = Pick<TallySummary, 'malformedExamples' | 'unknownVaria
 
 const MAX_EXAMPLES = 5;
 const DAY_MS = 86_400_000;
-// Per-user flag bit (UserTable.bits): a left-out revenue conversion may count after all; re-sum in a second pass.
-const AMBIGUOUS = 1;
 
 /** The accumulator; treat it as opaque. */
 export interface TallyState {
   readonly options: TallyOptions;
   readonly armIndex: Map<string, number>;
-  /**
-   * Metric key → index into the per-slot metric data: 2 float64s each (latest
-   * conversion, revenue sum), then one for the latest left-out revenue conversion.
-   */
+  /** Metric key → its index in `metrics` (and in the user table's per-metric fields). */
   readonly metricIndex: Map<string, number>;
+  /** Lookups by a range of the line (the scanner's path): [key, index] pairs, the same answers as the maps. */
+  readonly armList: readonly (readonly [string, number])[];
+  readonly metricList: readonly (readonly [string, number])[];
+  readonly metricKeys: readonly string[];
   readonly revenue: boolean[];
+  /** Indexes of the revenue metrics. */
+  readonly revenueMetrics: number[];
+  /** Index of the primary metric, −1 when it is not counted. */
+  readonly primary: number;
   readonly since: number;
   readonly until: number;
-  table: UserTable;
+  readonly table: UserTable;
+  /** The scanner's output, reused for every line. */
+  readonly scanned: ScannedEvent;
   /** 1 while reading the log the first time, 2 during the revenue re-sum. */
   pass: 1 | 2;
   ambiguousUsers: number;
@@ -123,14 +129,21 @@ export function createTally(options: TallyOptions): TallyState {
   const metrics = options.metrics ?? [{ key: options.primaryMetric, kind: 'conversion' as const }];
   const metricIndex = new Map<string, number>();
   metrics.forEach((m, i) => metricIndex.set(m.key, i));
+  const revenue = metrics.map((m) => m.kind === 'revenue');
   return {
     options,
     armIndex,
     metricIndex,
-    revenue: metrics.map((m) => m.kind === 'revenue'),
+    armList: [...armIndex.entries()],
+    metricList: [...metricIndex.entries()],
+    metricKeys: metrics.map((m) => m.key),
+    revenue,
+    revenueMetrics: revenue.flatMap((r, m) => (r ? [m] : [])),
+    primary: metricIndex.get(options.primaryMetric) ?? -1,
     since: options.window?.since ?? -Infinity,
     until: options.window?.until ?? Infinity,
-    table: createUserTable(2 * metrics.length + 1),
+    table: new UserTable(revenue.map((r) => ({ revenue: r }))),
+    scanned: createScannedEvent(),
     pass: 1,
     ambiguousUsers: 0,
     lineNumber: 0,
@@ -153,6 +166,8 @@ export function tallyLine(state: TallyState, line: string, where?: string): void
   if (state.pass === 2) return resumLine(state, line);
   state.lineNumber++;
   if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+  // The common case: a canonical line, read in place (event-scanner.ts).
+  if (scanEventLine(line, state.scanned)) return tallyScanned(state, line, state.scanned);
   const parsed = parseEventLine(line);
   if (parsed.ok) tallyEvent(state, parsed.event, parsed.time);
   // `where` ("file:line"), when lines come from several files: numbers restart per file.
@@ -175,67 +190,84 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
     state.otherExperimentEvents++;
     return;
   }
+  if (!inWindow(state, time)) return;
+  const id = event.userId;
+  if (event.type === 'exposure') expose(state, id, 0, id.length, state.armIndex.get(event.variant) ?? -1, time);
+  else convert(state, id, 0, id.length, state.metricIndex.get(event.metric) ?? -1, time, event.value);
+}
+
+/** tallyEvent for a scanned line: the same steps, every field read from its range of the line. */
+function tallyScanned(state: TallyState, line: string, e: ScannedEvent): void {
+  if (!isWord(line, e.experimentStart, e.experimentEnd, state.options.experimentId)) {
+    state.otherExperimentEvents++;
+    return;
+  }
+  if (!inWindow(state, e.time)) return;
+  if (e.exposure) expose(state, line, e.userStart, e.userEnd, lookup(state.armList, line, e.variantStart, e.variantEnd), e.time);
+  else convert(state, line, e.userStart, e.userEnd, lookup(state.metricList, line, e.metricStart, e.metricEnd), e.time, e.value);
+}
+
+function lookup(list: readonly (readonly [string, number])[], line: string, start: number, end: number): number {
+  for (const [key, i] of list) if (isWord(line, start, end, key)) return i;
+  return -1;
+}
+
+/** Counts an event of this experiment; false when it is outside the window. */
+function inWindow(state: TallyState, time: number): boolean {
   state.events++;
-  if (time < state.since || time > state.until) {
-    state.outsideWindow++;
+  if (time >= state.since && time <= state.until) return true;
+  state.outsideWindow++;
+  return false;
+}
+
+/** An exposure of the user id[start, end) to arm `a` (−1: not an arm) at `time`. */
+function expose(state: TallyState, id: string, start: number, end: number, a: number, time: number): void {
+  if (a < 0) {
+    // Not attributed to anyone: an exposure we cannot place says nothing about an arm.
+    state.unknownVariantExposures++;
     return;
   }
   const t = state.table;
-  if (event.type === 'exposure') {
-    const a = state.armIndex.get(event.variant);
-    if (a === undefined) {
-      // Not attributed to anyone: an exposure we cannot place says nothing about an arm.
-      state.unknownVariantExposures++;
-      return;
-    }
-    const p = slotOf(t, event.userId, true, (q) => initMetrics(t, q));
-    const code = t.i32[8 * p + 5];
-    if (code === -1) {
-      t.i32[8 * p + 5] = a;
-      t.f64[4 * p] = time;
-      checkLeftOut(state, p, time);
-      return;
-    }
-    const current = code >= MULTI ? code - MULTI : code;
-    // Until some arm differs from the stored one, every exposure seen had the
-    // stored arm; so "another arm was seen" is detected whatever the order.
-    const multi = code >= MULTI || current !== a ? MULTI : 0;
-    // On a tie the stored arm stays; a tie across arms is a multi-arm user anyway.
-    if (time < t.f64[4 * p]) {
-      t.f64[4 * p] = time;
-      t.i32[8 * p + 5] = a + multi;
-      checkLeftOut(state, p, time);
-    } else {
-      t.i32[8 * p + 5] = current + multi;
-    }
+  const u = t.find(id, start, end, true);
+  const current = t.arm(u);
+  if (current === -1) {
+    t.setArm(u, a, false);
+    t.setFirstExposure(u, time);
+    checkLeftOut(state, u, time);
     return;
   }
-  const m = state.metricIndex.get(event.metric);
-  // Metrics the experiment does not analyse cost no memory.
-  if (m === undefined) return;
-  const p = slotOf(t, event.userId, true, (q) => initMetrics(t, q));
-  if (event.metric === state.options.primaryMetric && time > t.f64[4 * p + 1]) t.f64[4 * p + 1] = time;
-  const at = t.stride * p + 2 * m;
-  if (time > t.metric[at]) t.metric[at] = time;
-  if (state.revenue[m]) {
-    if (time >= t.f64[4 * p]) t.metric[at + 1] += event.value ?? 0;
-    else if (time > t.metric[t.stride * p + t.stride - 1]) t.metric[t.stride * p + t.stride - 1] = time;
+  // Until some arm differs from the stored one, every exposure seen had the
+  // stored arm; so "another arm was seen" is detected whatever the order.
+  const multi = t.isMultiArm(u) || current !== a;
+  // On a tie the stored arm stays; a tie across arms is a multi-arm user anyway.
+  if (time < t.firstExposure(u)) {
+    t.setFirstExposure(u, time);
+    t.setArm(u, a, multi);
+    checkLeftOut(state, u, time);
+  } else {
+    t.setArm(u, current, multi);
   }
 }
 
-function initMetrics(t: UserTable, p: number): void {
-  for (let k = 0; k < t.stride - 1; k += 2) {
-    t.metric[t.stride * p + k] = -Infinity;
-    t.metric[t.stride * p + k + 1] = 0;
+/** A conversion of the user id[start, end) to metric m (−1: not counted) at `time`. */
+function convert(state: TallyState, id: string, start: number, end: number, m: number, time: number, value: number | undefined): void {
+  // Metrics the experiment does not analyse cost no memory.
+  if (m < 0) return;
+  const t = state.table;
+  const u = t.find(id, start, end, true);
+  if (time > t.latestConversion(u, m)) t.setLatestConversion(u, m, time);
+  if (state.revenue[m]) {
+    if (time >= t.firstExposure(u)) t.addRevenue(u, m, value ?? 0);
+    else if (time > t.latestLeftOut(u)) t.setLatestLeftOut(u, time);
   }
-  t.metric[t.stride * p + t.stride - 1] = -Infinity;
 }
 
 /** The earliest exposure just moved back to `first`: a left-out revenue conversion at or after it makes the sum not final. */
-function checkLeftOut(state: TallyState, p: number, first: number): void {
+function checkLeftOut(state: TallyState, u: number, first: number): void {
+  if (state.revenueMetrics.length === 0) return;
   const t = state.table;
-  if ((t.bits[p] & AMBIGUOUS) === 0 && t.metric[t.stride * p + t.stride - 1] >= first) {
-    t.bits[p] |= AMBIGUOUS;
+  if (!t.isAmbiguous(u) && t.latestLeftOut(u) >= first) {
+    t.markAmbiguous(u);
     state.ambiguousUsers++;
   }
 }
@@ -252,27 +284,45 @@ export function needsSecondPass(state: TallyState): boolean {
  */
 export function beginSecondPass(state: TallyState): void {
   const t = state.table;
-  const slots = t.mask + 1;
-  for (let p = 0; p < slots; p++) {
-    if (t.i32[8 * p + 7] === 0 || (t.bits[p] & AMBIGUOUS) === 0) continue;
-    for (let k = 1; k < t.stride - 1; k += 2) t.metric[t.stride * p + k] = 0;
-  }
+  for (let u = 0; u < t.size; u++) if (t.isAmbiguous(u)) t.clearRevenue(u, state.revenueMetrics);
   state.pass = 2;
 }
 
 function resumLine(state: TallyState, line: string): void {
-  if (line.length === 0 || line.indexOf('"conversion"') < 0) return;
-  const parsed = parseEventLine(line);
-  if (!parsed.ok) return;
-  const { event, time } = parsed;
-  if (event.type !== 'conversion' || event.experimentId !== state.options.experimentId) return;
+  if (line.length === 0) return;
+  const e = state.scanned;
+  let id: string;
+  let start: number;
+  let end: number;
+  let m: number;
+  let value: number | undefined;
+  if (scanEventLine(line, e)) {
+    if (e.exposure || !isWord(line, e.experimentStart, e.experimentEnd, state.options.experimentId)) return;
+    [id, start, end] = [line, e.userStart, e.userEnd];
+    m = lookup(state.metricList, line, e.metricStart, e.metricEnd);
+    value = e.value;
+  } else {
+    const parsed = parseEventLine(line);
+    if (!parsed.ok) return;
+    const { event } = parsed;
+    if (event.type !== 'conversion' || event.experimentId !== state.options.experimentId) return;
+    [id, start, end] = [event.userId, 0, event.userId.length];
+    m = state.metricIndex.get(event.metric) ?? -1;
+    value = event.value;
+    e.time = parsed.time;
+  }
+  const time = e.time;
   if (time < state.since || time > state.until) return;
-  const m = state.metricIndex.get(event.metric);
-  if (m === undefined || !state.revenue[m]) return;
+  if (m < 0 || !state.revenue[m]) return;
   const t = state.table;
-  const p = slotOf(t, event.userId, false);
-  if (p < 0 || (t.bits[p] & AMBIGUOUS) === 0) return;
-  if (time >= t.f64[4 * p]) t.metric[t.stride * p + 2 * m + 1] += event.value ?? 0;
+  const u = t.find(id, start, end, false);
+  if (u < 0 || !t.isAmbiguous(u)) return;
+  if (time >= t.firstExposure(u)) t.addRevenue(u, m, value ?? 0);
+}
+
+/** Bytes the per-user table holds (records, index, ids): the memory that grows with users. */
+export function tallyTableBytes(state: TallyState): number {
+  return state.table.bytes();
 }
 
 /** The pass's result as the contract every counting path shares (SPEC 8). Does not change the state. */
@@ -298,52 +348,47 @@ export function readerNotes(state: TallyState): ReaderNotes {
 function collect(state: TallyState): { stats: SufficientStats; summary: TallySummary } {
   const { arms } = state.options;
   const k = arms.length;
-  const metricKeys = [...state.metricIndex.keys()];
+  const { metricKeys, primary } = state;
   const users = new Array<number>(k).fill(0);
   // Per metric × arm: converters, sum, sum of squares.
   const conv = metricKeys.map(() => new Array<number>(k).fill(0));
   const sum = metricKeys.map(() => new Array<number>(k).fill(0));
   const sumSq = metricKeys.map(() => new Array<number>(k).fill(0));
-  const primary = state.metricIndex.get(state.options.primaryMetric);
   const days = new Map<number, { users: number[]; converters: number[] }>();
   let multipleArms = 0;
   let before = 0;
   let without = 0;
   let exposed = 0;
   const t = state.table;
-  const { f64, i32, metric, stride } = t;
-  const slots = t.mask + 1;
-  for (let p = 0; p < slots; p++) {
-    if (i32[8 * p + 7] === 0) continue;
-    const code = i32[8 * p + 5];
-    const primaryConv = f64[4 * p + 1];
-    if (code === -1) {
+  for (let u = 0; u < t.size; u++) {
+    const arm = t.arm(u);
+    const primaryConv = primary < 0 ? -Infinity : t.latestConversion(u, primary);
+    if (arm === -1) {
       if (primaryConv !== -Infinity) without++;
       continue;
     }
     exposed++;
-    if (code >= MULTI) {
+    if (t.isMultiArm(u)) {
       multipleArms++;
       continue;
     }
-    const first = f64[4 * p];
-    users[code]++;
+    const first = t.firstExposure(u);
+    users[arm]++;
     if (primaryConv !== -Infinity && primaryConv < first) before++;
     for (let m = 0; m < metricKeys.length; m++) {
-      const latest = metric[stride * p + 2 * m];
-      if (latest < first) continue;
-      conv[m][code]++;
-      const value = state.revenue[m] ? metric[stride * p + 2 * m + 1] : 1;
-      sum[m][code] += value;
-      sumSq[m][code] += value * value;
+      if (t.latestConversion(u, m) < first) continue;
+      conv[m][arm]++;
+      const value = state.revenue[m] ? t.revenue(u, m) : 1;
+      sum[m][arm] += value;
+      sumSq[m][arm] += value * value;
     }
     const day = Math.floor(first / DAY_MS);
     let d = days.get(day);
     if (!d) days.set(day, (d = { users: new Array<number>(k).fill(0), converters: new Array<number>(k).fill(0) }));
-    d.users[code]++;
-    if (primaryConv >= first) d.converters[code]++;
+    d.users[arm]++;
+    if (primaryConv >= first) d.converters[arm]++;
   }
-  const primaryConverters = primary === undefined ? new Array<number>(k).fill(0) : conv[primary];
+  const primaryConverters = primary < 0 ? new Array<number>(k).fill(0) : conv[primary];
   const metrics: ArmMetricStats[] = [];
   arms.forEach((arm, a) => {
     metricKeys.forEach((metricKey, m) => {

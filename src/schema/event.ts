@@ -22,47 +22,56 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * `02-30` over into March.
  */
 export function parseEventTimestamp(s: string): number {
+  return parseTimestampIn(s, 0, s.length);
+}
+
+/**
+ * parseEventTimestamp of `s.slice(start, end)`, read in place (the event
+ * scanner passes the timestamp's range in the line, without a substring).
+ */
+export function parseTimestampIn(s: string, start: number, end: number): number {
   // Shortest form: YYYY-MM-DDTHH:MM:SSZ (20 chars).
-  const len = s.length;
-  if (len < 20) return NaN;
-  const year = num4(s, 0);
-  const month = num2(s, 5);
-  const day = num2(s, 8);
-  const hour = num2(s, 11);
-  const minute = num2(s, 14);
-  const second = num2(s, 17);
+  if (end - start < 20) return NaN;
+  const year = num4(s, start);
+  const month = num2(s, start + 5);
+  const day = num2(s, start + 8);
+  const hour = num2(s, start + 11);
+  const minute = num2(s, start + 14);
+  const second = num2(s, start + 17);
   if (
     year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
     second < 0 || second > 59 ||
-    s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 /* T */ ||
-    s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58
+    s.charCodeAt(start + 4) !== 45 /* - */ || s.charCodeAt(start + 7) !== 45 || s.charCodeAt(start + 10) !== 84 /* T */ ||
+    s.charCodeAt(start + 13) !== 58 /* : */ || s.charCodeAt(start + 16) !== 58
   ) {
     return NaN;
   }
   if (day > daysInMonth(year, month)) return NaN;
-  let i = 19;
+  let i = start + 19;
   let ms = 0;
   if (s.charCodeAt(i) === 46 /* . */) {
     i++;
-    const start = i;
-    while (i < len) {
+    const first = i;
+    while (i < end) {
       const c = s.charCodeAt(i) - 48;
       if (c < 0 || c > 9) break;
       // Milliseconds are the resolution of the comparison; finer digits are checked but not kept.
-      if (i - start < 3) ms = ms * 10 + c;
+      if (i - first < 3) ms = ms * 10 + c;
       i++;
     }
-    const digits = i - start;
+    const digits = i - first;
     if (digits === 0) return NaN;
     if (digits === 1) ms *= 100;
     else if (digits === 2) ms *= 10;
   }
+  // Past the end (the range may sit inside a longer string): nothing more to read.
+  if (i >= end) return NaN;
   let offsetMinutes = 0;
   const zc = s.charCodeAt(i);
   if (zc === 90 /* Z */) {
-    if (i + 1 !== len) return NaN;
+    if (i + 1 !== end) return NaN;
   } else if (zc === 43 /* + */ || zc === 45 /* - */) {
-    if (i + 6 !== len || s.charCodeAt(i + 3) !== 58) return NaN;
+    if (i + 6 !== end || s.charCodeAt(i + 3) !== 58) return NaN;
     const oh = num2(s, i + 1);
     const om = num2(s, i + 4);
     if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
