@@ -125,10 +125,12 @@ const files = [process.argv[2]];
 const t0 = performance.now();
 const state = newTally();
 const onLine = (line) => tallyLine(state, line);
-const reports = await readEventSources(files, onLine);
+// As src/cli/commands/experiment-results.ts reads: lines as bytes when the tally takes them.
+const read = tally.tallyLineBytes ? { onLineBytes: (buf, start, end) => tally.tallyLineBytes(state, buf, start, end) } : {};
+const reports = await readEventSources(files, onLine, read);
 if (needsSecondPass(state)) {
   beginSecondPass(state);
-  await readEventSources(files, onLine);
+  await readEventSources(files, onLine, read);
 }
 for (const r of reports) if (r.tornLastLine) tallyMalformed(state, 'torn last line', r.tornLastLine.line);
 const { results } = analyzeExperiment(experiment, tallyStats(state), { alpha: 0.05, correction: 'holm' });

@@ -1,27 +1,30 @@
 /**
  * The results reader's fast path (issue 21.2): the fields of one event line
- * read in place, as positions in the line, without JSON.parse and without a
- * string or object per field. JSON.parse builds an object and six strings
- * per line only for the tally to look at them once; on a million lines that
- * was most of the time of `flags experiment results`.
+ * read in place from its UTF-8 bytes, as positions in the line, without
+ * decoding it, without JSON.parse and without a string or object per field.
+ * JSON.parse builds an object and six strings per line only for the tally to
+ * look at them once; on a million lines that was most of the time of
+ * `flags experiment results`.
  *
  * It recognises only the shape writers produce (`JSON.stringify` of an
  * event, any key order): `{`, then `"key":value` pairs separated by commas
- * with no whitespace, then `}`, optionally followed by whitespace (a CRLF
- * file's `\r`). Keys are the seven of SPEC 4.2, each at most once; strings
- * have no backslash and no control character, so their text is their value;
- * `value` is a JSON number. Anything else — escapes, unknown or duplicate
- * keys (`__proto__` included), whitespace, nested values, an invalid event —
- * returns false and the caller parses the line with parseEventLine, whose
- * answer then stands. So for every line the scanner accepts, parseEventLine
- * returns ok with the same fields (test/experiments/event-scanner.test.ts
- * checks this on generated, mutated and hostile lines).
+ * with no whitespace, then `}`, optionally followed by JSON whitespace (a
+ * CRLF file's `\r`). Keys are the seven of SPEC 4.2, each at most once;
+ * strings are printable ASCII without a backslash, so their bytes are their
+ * value; `value` is a JSON number. Anything else — escapes, non-ASCII or
+ * invalid UTF-8, control characters, unknown or duplicate keys (`__proto__`
+ * included), whitespace between tokens, nested values, an invalid event —
+ * returns false, and the caller decodes the line and parses it with
+ * parseEventLine, whose answer then stands. So for every line the scanner
+ * accepts, parseEventLine accepts the same event with the same fields
+ * (test/experiments/event-scanner.test.ts checks this on generated, mutated
+ * and hostile lines).
  *
- * Pure: a string in, positions out.
+ * Pure: bytes in, positions out.
  */
-import { parseTimestampIn } from '../schema/event.js';
+import { parseTimestampBytes } from '../schema/event.js';
 
-/** Where the fields of a scanned line are: [start, end) positions in the line; −1 when absent. */
+/** Where the fields of a scanned line are: [start, end) byte positions; −1 when absent. */
 export interface ScannedEvent {
   exposure: boolean;
   experimentStart: number;
@@ -44,6 +47,20 @@ export function createScannedEvent(): ScannedEvent {
   return { exposure: false, experimentStart: -1, experimentEnd: -1, userStart: -1, userEnd: -1, variantStart: -1, variantEnd: -1, metricStart: -1, metricEnd: -1, value: undefined, time: NaN };
 }
 
+const encoder = new TextEncoder();
+
+/** A word (an arm, a metric, an experiment id) as the bytes a line spells it with. */
+export function wordBytes(word: string): Uint8Array {
+  return encoder.encode(word);
+}
+
+/** True when b[start, end) is exactly `word`. */
+export function isWord(b: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (b[start + i] !== word[i]) return false;
+  return true;
+}
+
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COLON = 58;
@@ -61,18 +78,28 @@ const VARIANT = 8;
 const METRIC = 16;
 const VALUE = 32;
 const TIMESTAMP = 64;
+const REQUIRED = TYPE | EXPERIMENT | USER | TIMESTAMP;
+
+const K_TYPE = wordBytes('type');
+const K_VALUE = wordBytes('value');
+const K_USER = wordBytes('userId');
+const K_METRIC = wordBytes('metric');
+const K_VARIANT = wordBytes('variant');
+const K_TIMESTAMP = wordBytes('timestamp');
+const K_EXPERIMENT = wordBytes('experimentId');
+const EXPOSURE = wordBytes('exposure');
+const CONVERSION = wordBytes('conversion');
 
 // Exact powers of ten (all below 2^53, so each is a double without rounding).
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
- * Reads `line` into `out`. True when the line is an event of the canonical
- * shape that parseEventLine accepts; false means "parse it the slow way"
- * (`out` is then meaningless), never "invalid".
+ * Reads the line b[start, end) into `out`. True when it is an event of the
+ * canonical shape that parseEventLine accepts; false means "decode and parse
+ * it the slow way" (`out` is then meaningless), never "invalid".
  */
-export function scanEventLine(line: string, out: ScannedEvent): boolean {
-  const len = line.length;
-  if (len < 2 || line.charCodeAt(0) !== 123 /* { */) return false;
+export function scanEventBytes(b: Uint8Array, start: number, end: number, out: ScannedEvent): boolean {
+  if (end - start < 2 || b[start] !== 123 /* { */) return false;
   let seen = 0;
   let typeStart = -1;
   let typeEnd = -1;
@@ -80,173 +107,168 @@ export function scanEventLine(line: string, out: ScannedEvent): boolean {
   let tsEnd = -1;
   out.variantStart = out.variantEnd = out.metricStart = out.metricEnd = -1;
   out.value = undefined;
-  let i = 1;
+  let i = start + 1;
   for (;;) {
     // "key":
-    if (line.charCodeAt(i) !== QUOTE) return false;
-    const keyStart = i + 1;
-    const keyEnd = line.indexOf('"', keyStart);
-    if (keyEnd < 0 || line.charCodeAt(keyEnd + 1) !== COLON) return false;
-    const key = keyOf(line, keyStart, keyEnd - keyStart);
+    if (b[i] !== QUOTE) return false;
+    const keyEnd = stringEnd(b, i + 1, end);
+    if (keyEnd < 0 || keyEnd + 1 >= end || b[keyEnd + 1] !== COLON) return false;
+    const key = keyOf(b, i + 1, keyEnd);
     if (key === 0 || (seen & key) !== 0) return false;
     seen |= key;
     i = keyEnd + 2;
     if (key === VALUE) {
-      const end = numberEnd(line, i, len);
-      if (end < 0) return false;
-      const v = numberValue(line, i, end);
+      const numEnd = numberEnd(b, i);
+      if (numEnd < 0 || numEnd > end) return false;
+      const v = numberValue(b, i, numEnd);
       // 1e999 reads as Infinity, which parseEventLine refuses: its message, not ours.
       if (!Number.isFinite(v)) return false;
       out.value = v;
-      i = end;
+      i = numEnd;
     } else {
-      // A string without escapes or control characters: its text is its value.
-      if (line.charCodeAt(i) !== QUOTE) return false;
-      const start = i + 1;
-      let j = start;
-      for (;;) {
-        if (j >= len) return false;
-        const c = line.charCodeAt(j);
-        if (c === QUOTE) break;
-        if (c === BACKSLASH || c < 32) return false;
-        j++;
+      if (b[i] !== QUOTE) return false;
+      const s = i + 1;
+      const e = stringEnd(b, s, end);
+      if (e < 0) return false;
+      if (key === TYPE) {
+        typeStart = s;
+        typeEnd = e;
+      } else if (key === USER) {
+        out.userStart = s;
+        out.userEnd = e;
+      } else if (key === EXPERIMENT) {
+        out.experimentStart = s;
+        out.experimentEnd = e;
+      } else if (key === TIMESTAMP) {
+        tsStart = s;
+        tsEnd = e;
+      } else if (key === VARIANT) {
+        out.variantStart = s;
+        out.variantEnd = e;
+      } else {
+        out.metricStart = s;
+        out.metricEnd = e;
       }
-      switch (key) {
-        case TYPE:
-          typeStart = start;
-          typeEnd = j;
-          break;
-        case EXPERIMENT:
-          out.experimentStart = start;
-          out.experimentEnd = j;
-          break;
-        case USER:
-          out.userStart = start;
-          out.userEnd = j;
-          break;
-        case VARIANT:
-          out.variantStart = start;
-          out.variantEnd = j;
-          break;
-        case METRIC:
-          out.metricStart = start;
-          out.metricEnd = j;
-          break;
-        default:
-          tsStart = start;
-          tsEnd = j;
-      }
-      i = j + 1;
+      i = e + 1;
     }
-    const c = line.charCodeAt(i);
-    if (c === COMMA) {
+    const c = b[i];
+    if (c === COMMA && i < end) {
       i++;
       continue;
     }
-    if (c !== CLOSE) return false;
+    if (c !== CLOSE || i >= end) return false;
     i++;
     break;
   }
   // Only JSON whitespace may follow.
-  for (; i < len; i++) {
-    const c = line.charCodeAt(i);
+  for (; i < end; i++) {
+    const c = b[i];
     if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return false;
   }
-  if ((seen & (TYPE | EXPERIMENT | USER | TIMESTAMP)) !== (TYPE | EXPERIMENT | USER | TIMESTAMP)) return false;
-  if (out.experimentEnd === out.experimentStart || out.userEnd === out.userStart) return false;
-  if (isWord(line, typeStart, typeEnd, 'exposure')) {
+  if ((seen & REQUIRED) !== REQUIRED || out.experimentEnd === out.experimentStart || out.userEnd === out.userStart) return false;
+  if (isWord(b, typeStart, typeEnd, EXPOSURE)) {
     if (out.variantStart < 0 || out.variantEnd === out.variantStart) return false;
     out.exposure = true;
-  } else if (isWord(line, typeStart, typeEnd, 'conversion')) {
+  } else if (isWord(b, typeStart, typeEnd, CONVERSION)) {
     if (out.metricStart < 0 || out.metricEnd === out.metricStart) return false;
     out.exposure = false;
   } else return false;
-  const time = parseTimestampIn(line, tsStart, tsEnd);
+  const time = parseTimestampBytes(b, tsStart, tsEnd);
   if (Number.isNaN(time)) return false;
   out.time = time;
   return true;
 }
 
-/** True when line[start, end) is `word`. */
-export function isWord(line: string, start: number, end: number, word: string): boolean {
-  return end - start === word.length && line.startsWith(word, start);
+/**
+ * The position of the quote closing the string whose text starts at `i`, or
+ * −1: past `end`, or a byte that would make the text differ from the value
+ * (a backslash, a control character, anything outside ASCII).
+ */
+function stringEnd(b: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH || c < 32 || c > 127) return -1;
+  }
+  return -1;
 }
 
-function keyOf(line: string, at: number, n: number): number {
-  // Decided by length and first letter, then confirmed in full.
-  switch (n) {
+function keyOf(b: Uint8Array, start: number, end: number): number {
+  switch (end - start) {
     case 4:
-      return line.startsWith('type', at) ? TYPE : 0;
+      return isWord(b, start, end, K_TYPE) ? TYPE : 0;
     case 5:
-      return line.startsWith('value', at) ? VALUE : 0;
+      return isWord(b, start, end, K_VALUE) ? VALUE : 0;
     case 6:
-      return line.startsWith('userId', at) ? USER : line.startsWith('metric', at) ? METRIC : 0;
+      return isWord(b, start, end, K_USER) ? USER : isWord(b, start, end, K_METRIC) ? METRIC : 0;
     case 7:
-      return line.startsWith('variant', at) ? VARIANT : 0;
+      return isWord(b, start, end, K_VARIANT) ? VARIANT : 0;
     case 9:
-      return line.startsWith('timestamp', at) ? TIMESTAMP : 0;
+      return isWord(b, start, end, K_TIMESTAMP) ? TIMESTAMP : 0;
     case 12:
-      return line.startsWith('experimentId', at) ? EXPERIMENT : 0;
+      return isWord(b, start, end, K_EXPERIMENT) ? EXPERIMENT : 0;
     default:
       return 0;
   }
-}
-
-/** The end of a JSON number starting at `i` (RFC 8259: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?), or −1. */
-function numberEnd(line: string, i: number, len: number): number {
-  if (line.charCodeAt(i) === MINUS) i++;
-  let c = line.charCodeAt(i);
-  if (c === ZERO) i++;
-  else if (c > ZERO && c <= ZERO + 9) {
-    do i++;
-    while (isDigit(line.charCodeAt(i)));
-  } else return -1;
-  if (line.charCodeAt(i) === DOT) {
-    i++;
-    if (!isDigit(line.charCodeAt(i))) return -1;
-    do i++;
-    while (isDigit(line.charCodeAt(i)));
-  }
-  c = line.charCodeAt(i);
-  if (c === 101 /* e */ || c === 69 /* E */) {
-    i++;
-    c = line.charCodeAt(i);
-    if (c === 43 /* + */ || c === MINUS) i++;
-    if (!isDigit(line.charCodeAt(i))) return -1;
-    do i++;
-    while (isDigit(line.charCodeAt(i)));
-  }
-  return i <= len ? i : -1;
 }
 
 function isDigit(c: number): boolean {
   return c >= ZERO && c <= ZERO + 9;
 }
 
+/** The end of a JSON number starting at `i` (RFC 8259: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?), or −1. */
+function numberEnd(b: Uint8Array, i: number): number {
+  if (b[i] === MINUS) i++;
+  let c = b[i];
+  if (c === ZERO) i++;
+  else if (c > ZERO && c <= ZERO + 9) {
+    do i++;
+    while (isDigit(b[i]));
+  } else return -1;
+  if (b[i] === DOT) {
+    i++;
+    if (!isDigit(b[i])) return -1;
+    do i++;
+    while (isDigit(b[i]));
+  }
+  c = b[i];
+  if (c === 101 /* e */ || c === 69 /* E */) {
+    i++;
+    c = b[i];
+    if (c === 43 /* + */ || c === MINUS) i++;
+    if (!isDigit(b[i])) return -1;
+    do i++;
+    while (isDigit(b[i]));
+  }
+  return i;
+}
+
 /**
- * The double JSON.parse gives for the number line[start, end). Up to 15
- * digits without an exponent: the digits as an integer (exact below 2^53)
- * divided by an exact power of ten, one correctly rounded division — the
- * correctly rounded value of the decimal, which is what JSON.parse returns.
- * Anything longer goes through Number(), which rounds the same way.
+ * The double JSON.parse gives for the number b[start, end). Up to 15 digits
+ * without an exponent: the digits as an integer (exact below 2^53) divided
+ * by an exact power of ten, one correctly rounded division — the correctly
+ * rounded value of the decimal, which is what JSON.parse returns. Anything
+ * longer (up to 64 characters) goes through Number(), which rounds the same way.
  */
-function numberValue(line: string, start: number, end: number): number {
-  const negative = line.charCodeAt(start) === MINUS;
+function numberValue(b: Uint8Array, start: number, end: number): number {
+  // NaN: "not read here" (the caller falls back to JSON.parse); no event has such a number.
+  if (end - start > 64) return NaN;
+  const negative = b[start] === MINUS;
   let digits = 0;
   let mantissa = 0;
   let scale = -1;
   for (let i = negative ? start + 1 : start; i < end; i++) {
-    const c = line.charCodeAt(i);
+    const c = b[i];
     if (c === DOT) {
       scale = 0;
       continue;
     }
-    if (c < ZERO || c > ZERO + 9) return Number(line.slice(start, end)); // an exponent
+    if (!isDigit(c)) return Number(String.fromCharCode(...b.subarray(start, end))); // an exponent
     mantissa = mantissa * 10 + (c - ZERO);
     digits++;
     if (scale >= 0) scale++;
   }
-  if (digits > 15) return Number(line.slice(start, end));
+  if (digits > 15) return Number(String.fromCharCode(...b.subarray(start, end)));
   const v = scale > 0 ? mantissa / POW10[scale] : mantissa;
   return negative ? -v : v;
 }

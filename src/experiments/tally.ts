@@ -14,25 +14,35 @@
  * Revenue (the sum of `value` at or after the first exposure) is harder: a
  * line read later may move the earliest exposure back, and a sum cannot be
  * split after the fact. Why this is still exact: a revenue conversion is added
- * when it is at or after the earliest exposure seen so far; otherwise it is
- * left out, and the user remembers the latest time of a left-out conversion.
- * When the earliest exposure later moves back to E', everything added is
- * still after it (it was after the old, later exposure), and every left-out
- * conversion stays out as long as it is before E' — which the remembered
- * latest time tells. Only when a left-out conversion is at or after E' is the
- * user's sum not final: the user is marked AMBIGUOUS and the caller reads the
- * log a second time (`needsSecondPass`), re-summing just those users against
- * their now final first exposure. In a log appended in time order every
- * exposure arrives before the conversions after it, so no user is ever
- * ambiguous and there is one pass; the second pass, when needed, uses the
- * same table, so memory stays bounded by users.
+ * when it is at or after the earliest exposure seen so far (it stays after
+ * every earlier exposure a later line may bring); otherwise it is left out
+ * and kept aside (PendingRevenue: user, time, value), and when the counts are
+ * read each kept conversion is added if it is at or after the user's now
+ * final first exposure. So one pass suffices, in any order of lines.
+ *
+ * Memory must stay bounded by users, so only so many conversions are kept
+ * (a million by default). Past that a left-out conversion is not kept: the
+ * user remembers the latest time of such a conversion, and when the earliest
+ * exposure later moves back to E' at or before it, the user's sum is not
+ * final: the user is marked AMBIGUOUS and the caller reads the log a second
+ * time (`needsSecondPass`), re-summing just those users against their now
+ * final first exposure (their kept conversions are dropped: the second pass
+ * sees them again). In a log appended in time order every exposure arrives
+ * before the conversions after it, so nothing is kept and no user is ever
+ * ambiguous.
+ *
+ * Lines are read in place when they have the canonical shape
+ * (event-scanner.ts), else parsed; users live in a compact table of
+ * fixed-size records (user-table.ts), read and written through named
+ * accessors.
  *
  * Pure: lines in, counts out. The store reads the file; the caller feeds lines.
  */
 import { parseEventLine, type LogEvent } from '../schema/event.js';
 import type { MetricKind } from '../schema/experiment.js';
-import { createScannedEvent, isWord, scanEventLine, type ScannedEvent } from './event-scanner.js';
+import { createScannedEvent, isWord, scanEventBytes, wordBytes, type ScannedEvent } from './event-scanner.js';
 import type { ArmMetricStats, SufficientStats, TimelineDay } from './sufficient-stats.js';
+import { PendingRevenue } from './pending-revenue.js';
 import { UserTable } from './user-table.js';
 
 export interface TallyOptions {
@@ -44,6 +54,12 @@ export interface TallyOptions {
   metrics?: readonly { key: string; kind: MetricKind }[];
   /** The analysis window, epoch ms, both ends included; events outside it are counted and left out. */
   window?: { since?: number; until?: number };
+  /**
+   * How many left-out revenue conversions are kept to settle at the end
+   * (24 bytes each; default 1,048,576). Past it, sums that turn out not to be
+   * final need the second pass.
+   */
+  pendingRevenue?: number;
 }
 
 export interface MalformedLine {
@@ -96,9 +112,10 @@ export interface TallyState {
   readonly armIndex: Map<string, number>;
   /** Metric key → its index in `metrics` (and in the user table's per-metric fields). */
   readonly metricIndex: Map<string, number>;
-  /** Lookups by a range of the line (the scanner's path): [key, index] pairs, the same answers as the maps. */
-  readonly armList: readonly (readonly [string, number])[];
-  readonly metricList: readonly (readonly [string, number])[];
+  /** Lookups by a range of the line's bytes (the scanner's path): [key, index] pairs, the same answers as the maps. */
+  readonly armList: readonly (readonly [Uint8Array, number])[];
+  readonly metricList: readonly (readonly [Uint8Array, number])[];
+  readonly experimentBytes: Uint8Array;
   readonly metricKeys: readonly string[];
   readonly revenue: boolean[];
   /** Indexes of the revenue metrics. */
@@ -108,8 +125,11 @@ export interface TallyState {
   readonly since: number;
   readonly until: number;
   readonly table: UserTable;
+  readonly pending: PendingRevenue;
   /** The scanner's output, reused for every line. */
   readonly scanned: ScannedEvent;
+  /** A string line's bytes, for the scanner. */
+  lineBytes: Uint8Array;
   /** 1 while reading the log the first time, 2 during the revenue re-sum. */
   pass: 1 | 2;
   ambiguousUsers: number;
@@ -134,8 +154,9 @@ export function createTally(options: TallyOptions): TallyState {
     options,
     armIndex,
     metricIndex,
-    armList: [...armIndex.entries()],
-    metricList: [...metricIndex.entries()],
+    armList: [...armIndex.entries()].map(([key, i]) => [wordBytes(key), i] as const),
+    metricList: [...metricIndex.entries()].map(([key, i]) => [wordBytes(key), i] as const),
+    experimentBytes: wordBytes(options.experimentId),
     metricKeys: metrics.map((m) => m.key),
     revenue,
     revenueMetrics: revenue.flatMap((r, m) => (r ? [m] : [])),
@@ -143,7 +164,9 @@ export function createTally(options: TallyOptions): TallyState {
     since: options.window?.since ?? -Infinity,
     until: options.window?.until ?? Infinity,
     table: new UserTable(revenue.map((r) => ({ revenue: r }))),
+    pending: new PendingRevenue(options.pendingRevenue ?? 1 << 20),
     scanned: createScannedEvent(),
+    lineBytes: new Uint8Array(1024),
     pass: 1,
     ambiguousUsers: 0,
     lineNumber: 0,
@@ -167,7 +190,44 @@ export function tallyLine(state: TallyState, line: string, where?: string): void
   state.lineNumber++;
   if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
   // The common case: a canonical line, read in place (event-scanner.ts).
-  if (scanEventLine(line, state.scanned)) return tallyScanned(state, line, state.scanned);
+  const n = asciiBytes(state, line);
+  if (n >= 0 && scanEventBytes(state.lineBytes, 0, n, state.scanned)) return tallyScanned(state, state.lineBytes, state.scanned);
+  tallyParsed(state, line, where);
+}
+
+/**
+ * tallyLine for the line b[start, end) (UTF-8, without its newline), as the
+ * reader hands it over: a canonical line is never decoded.
+ */
+export function tallyLineBytes(state: TallyState, b: Uint8Array, start: number, end: number, where?: string): void {
+  if (state.pass === 2) {
+    if (scanEventBytes(b, start, end, state.scanned)) resumScanned(state, b, state.scanned);
+    else resumLine(state, decoder.decode(b.subarray(start, end)));
+    return;
+  }
+  if (scanEventBytes(b, start, end, state.scanned)) {
+    state.lineNumber++;
+    return tallyScanned(state, b, state.scanned);
+  }
+  const line = decoder.decode(b.subarray(start, end));
+  state.lineNumber++;
+  if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+  tallyParsed(state, line, where);
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** The line's length in state.lineBytes after copying it there, or −1 when it is not all ASCII (then only JSON.parse reads it). */
+function asciiBytes(state: TallyState, line: string): number {
+  if (line.length > 65536) return -1;
+  if (state.lineBytes.length < line.length * 3) state.lineBytes = new Uint8Array(line.length * 3);
+  // Any other character takes more than one byte in UTF-8.
+  const { written } = encoder.encodeInto(line, state.lineBytes);
+  return written === line.length ? written : -1;
+}
+
+function tallyParsed(state: TallyState, line: string, where: string | undefined): void {
   const parsed = parseEventLine(line);
   if (parsed.ok) tallyEvent(state, parsed.event, parsed.time);
   // `where` ("file:line"), when lines come from several files: numbers restart per file.
@@ -191,24 +251,35 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
     return;
   }
   if (!inWindow(state, time)) return;
-  const id = event.userId;
-  if (event.type === 'exposure') expose(state, id, 0, id.length, state.armIndex.get(event.variant) ?? -1, time);
-  else convert(state, id, 0, id.length, state.metricIndex.get(event.metric) ?? -1, time, event.value);
+  const t = state.table;
+  if (event.type === 'exposure') {
+    const a = state.armIndex.get(event.variant) ?? -1;
+    expose(state, a < 0 ? -1 : t.findString(event.userId, true), a, time);
+  } else {
+    const m = state.metricIndex.get(event.metric) ?? -1;
+    convert(state, m < 0 ? -1 : t.findString(event.userId, true), m, time, event.value);
+  }
 }
 
 /** tallyEvent for a scanned line: the same steps, every field read from its range of the line. */
-function tallyScanned(state: TallyState, line: string, e: ScannedEvent): void {
-  if (!isWord(line, e.experimentStart, e.experimentEnd, state.options.experimentId)) {
+function tallyScanned(state: TallyState, b: Uint8Array, e: ScannedEvent): void {
+  if (!isWord(b, e.experimentStart, e.experimentEnd, state.experimentBytes)) {
     state.otherExperimentEvents++;
     return;
   }
   if (!inWindow(state, e.time)) return;
-  if (e.exposure) expose(state, line, e.userStart, e.userEnd, lookup(state.armList, line, e.variantStart, e.variantEnd), e.time);
-  else convert(state, line, e.userStart, e.userEnd, lookup(state.metricList, line, e.metricStart, e.metricEnd), e.time, e.value);
+  const t = state.table;
+  if (e.exposure) {
+    const a = lookup(state.armList, b, e.variantStart, e.variantEnd);
+    expose(state, a < 0 ? -1 : t.find(b, e.userStart, e.userEnd, false, true), a, e.time);
+  } else {
+    const m = lookup(state.metricList, b, e.metricStart, e.metricEnd);
+    convert(state, m < 0 ? -1 : t.find(b, e.userStart, e.userEnd, false, true), m, e.time, e.value);
+  }
 }
 
-function lookup(list: readonly (readonly [string, number])[], line: string, start: number, end: number): number {
-  for (const [key, i] of list) if (isWord(line, start, end, key)) return i;
+function lookup(list: readonly (readonly [Uint8Array, number])[], b: Uint8Array, start: number, end: number): number {
+  for (let k = 0; k < list.length; k++) if (isWord(b, start, end, list[k][0])) return list[k][1];
   return -1;
 }
 
@@ -220,15 +291,14 @@ function inWindow(state: TallyState, time: number): boolean {
   return false;
 }
 
-/** An exposure of the user id[start, end) to arm `a` (−1: not an arm) at `time`. */
-function expose(state: TallyState, id: string, start: number, end: number, a: number, time: number): void {
+/** An exposure of user u (the record of its id) to arm `a` (−1: not an arm; then no record was made) at `time`. */
+function expose(state: TallyState, u: number, a: number, time: number): void {
   if (a < 0) {
     // Not attributed to anyone: an exposure we cannot place says nothing about an arm.
     state.unknownVariantExposures++;
     return;
   }
   const t = state.table;
-  const u = t.find(id, start, end, true);
   const current = t.arm(u);
   if (current === -1) {
     t.setArm(u, a, false);
@@ -249,16 +319,15 @@ function expose(state: TallyState, id: string, start: number, end: number, a: nu
   }
 }
 
-/** A conversion of the user id[start, end) to metric m (−1: not counted) at `time`. */
-function convert(state: TallyState, id: string, start: number, end: number, m: number, time: number, value: number | undefined): void {
+/** A conversion of user u to metric m (−1: not counted; then no record was made) at `time`. */
+function convert(state: TallyState, u: number, m: number, time: number, value: number | undefined): void {
   // Metrics the experiment does not analyse cost no memory.
   if (m < 0) return;
   const t = state.table;
-  const u = t.find(id, start, end, true);
   if (time > t.latestConversion(u, m)) t.setLatestConversion(u, m, time);
   if (state.revenue[m]) {
     if (time >= t.firstExposure(u)) t.addRevenue(u, m, value ?? 0);
-    else if (time > t.latestLeftOut(u)) t.setLatestLeftOut(u, time);
+    else if (!state.pending.add(u, m, time, value ?? 0) && time > t.latestLeftOut(u)) t.setLatestLeftOut(u, time);
   }
 }
 
@@ -285,44 +354,55 @@ export function needsSecondPass(state: TallyState): boolean {
 export function beginSecondPass(state: TallyState): void {
   const t = state.table;
   for (let u = 0; u < t.size; u++) if (t.isAmbiguous(u)) t.clearRevenue(u, state.revenueMetrics);
+  // The second pass counts all of their conversions again, kept ones included.
+  state.pending.sweep((u) => t.isAmbiguous(u));
   state.pass = 2;
 }
 
 function resumLine(state: TallyState, line: string): void {
   if (line.length === 0) return;
-  const e = state.scanned;
-  let id: string;
-  let start: number;
-  let end: number;
-  let m: number;
-  let value: number | undefined;
-  if (scanEventLine(line, e)) {
-    if (e.exposure || !isWord(line, e.experimentStart, e.experimentEnd, state.options.experimentId)) return;
-    [id, start, end] = [line, e.userStart, e.userEnd];
-    m = lookup(state.metricList, line, e.metricStart, e.metricEnd);
-    value = e.value;
-  } else {
-    const parsed = parseEventLine(line);
-    if (!parsed.ok) return;
-    const { event } = parsed;
-    if (event.type !== 'conversion' || event.experimentId !== state.options.experimentId) return;
-    [id, start, end] = [event.userId, 0, event.userId.length];
-    m = state.metricIndex.get(event.metric) ?? -1;
-    value = event.value;
-    e.time = parsed.time;
-  }
-  const time = e.time;
+  const n = asciiBytes(state, line);
+  if (n >= 0 && scanEventBytes(state.lineBytes, 0, n, state.scanned)) return resumScanned(state, state.lineBytes, state.scanned);
+  const parsed = parseEventLine(line);
+  if (!parsed.ok) return;
+  const { event, time } = parsed;
+  if (event.type !== 'conversion' || event.experimentId !== state.options.experimentId) return;
+  resum(state, state.metricIndex.get(event.metric) ?? -1, time, event.value, (t) => t.findString(event.userId, false));
+}
+
+function resumScanned(state: TallyState, b: Uint8Array, e: ScannedEvent): void {
+  if (e.exposure || !isWord(b, e.experimentStart, e.experimentEnd, state.experimentBytes)) return;
+  resum(state, lookup(state.metricList, b, e.metricStart, e.metricEnd), e.time, e.value, (t) => t.find(b, e.userStart, e.userEnd, false, false));
+}
+
+/** The second pass's step for a conversion to metric m: add it when its user is ambiguous and it is at or after the final first exposure. */
+function resum(state: TallyState, m: number, time: number, value: number | undefined, user: (t: UserTable) => number): void {
   if (time < state.since || time > state.until) return;
   if (m < 0 || !state.revenue[m]) return;
   const t = state.table;
-  const u = t.find(id, start, end, false);
+  const u = user(t);
   if (u < 0 || !t.isAmbiguous(u)) return;
   if (time >= t.firstExposure(u)) t.addRevenue(u, m, value ?? 0);
 }
 
+/**
+ * Adds the kept left-out conversions that are at or after their user's
+ * earliest exposure as now known, and forgets them; the others stay kept, in
+ * case more lines move the exposure further back. Counts do not change: a
+ * kept conversion counts exactly when it is at or after the first exposure.
+ */
+function settlePending(state: TallyState): void {
+  const t = state.table;
+  state.pending.sweep((u, m, time, value) => {
+    if (time < t.firstExposure(u)) return false;
+    t.addRevenue(u, m, value);
+    return true;
+  });
+}
+
 /** Bytes the per-user table holds (records, index, ids): the memory that grows with users. */
 export function tallyTableBytes(state: TallyState): number {
-  return state.table.bytes();
+  return state.table.bytes() + state.pending.bytes();
 }
 
 /** The pass's result as the contract every counting path shares (SPEC 8). Does not change the state. */
@@ -360,6 +440,7 @@ function collect(state: TallyState): { stats: SufficientStats; summary: TallySum
   let without = 0;
   let exposed = 0;
   const t = state.table;
+  settlePending(state);
   for (let u = 0; u < t.size; u++) {
     const arm = t.arm(u);
     const primaryConv = primary < 0 ? -Infinity : t.latestConversion(u, primary);

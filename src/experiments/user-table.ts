@@ -6,23 +6,24 @@
  * - Records: users are numbered 0, 1, 2, … in order of first sight; user u's
  *   record is a fixed run of float64 words in pages of 65,536 records (pages
  *   never move, so growing copies nothing and peak memory is what is held).
- *     word 0            earliest exposure, epoch ms (Infinity: none)
- *     words 1 …         per metric, in the tally's order: latest conversion
- *                       (−Infinity: none), then for a revenue metric the sum
- *                       of values counted so far; last, when some metric is
- *                       revenue, the latest left-out revenue conversion
- *     last two words    four int32s: hash of the id, its length (×2, +1 when
- *                       stored two bytes per character), where it is in the
- *                       arena, and the arm state (arm + 1, 0 none; MULTI_BIT
- *                       once another arm was seen; AMBIGUOUS_BIT)
+ *     words 0–1   four int32s, read first on every lookup: hash of the id,
+ *                 its length in bytes (×2, +1 when stored two bytes per
+ *                 character), where it is in the arena, and the arm state
+ *                 (arm + 1, 0 none; MULTI_BIT once another arm was seen;
+ *                 AMBIGUOUS_BIT)
+ *     word 2      earliest exposure, epoch ms (Infinity: none)
+ *     words 3 …   per metric, in the tally's order: latest conversion
+ *                 (−Infinity: none), then for a revenue metric the sum of
+ *                 values counted so far; last, when some metric is revenue,
+ *                 the latest left-out revenue conversion not kept aside
  * - Ids: copied once into an arena of 1 MiB byte pages, one byte per
  *   character when every character is below U+0100 (ids are ASCII in
  *   practice), else two.
  * - Index: open addressing (linear probing, load ≤ 1/2) of record numbers + 1
  *   in an Int32Array; only it is rebuilt when it doubles.
  *
- * Ids are looked up by a range of a string (the event line itself), so the
- * reader never makes a substring for an id. Bytes per user with one metric:
+ * Ids are looked up by a range of bytes (the event line itself), so the
+ * reader never makes a string for an id. Bytes per user with one metric:
  * 32 (record) + 8–16 (index) + the id's length; see docs/performance.md.
  */
 
@@ -36,6 +37,8 @@ const MAX_ARENA_PAGES = 2047;
 const MULTI_BIT = 1 << 16;
 const AMBIGUOUS_BIT = 1 << 17;
 const ARM_MASK = MULTI_BIT - 1;
+// Record words 0 and 1 are the four int32s; the earliest exposure is word 2.
+const FIRST = 2;
 
 /** What each metric of the tally needs stored per user. */
 export interface MetricColumns {
@@ -50,8 +53,6 @@ export class UserTable {
   /** Where each metric's latest conversion is in a record (word offset); its revenue sum is the next word. */
   private readonly latestAt: Int32Array;
   private readonly leftOutAt: number;
-  /** Int32 offset of the id's hash in a record (the other three follow). */
-  private readonly intsAt: number;
   private readonly initial: Float64Array;
   private readonly f64Pages: Float64Array[] = [];
   private readonly i32Pages: Int32Array[] = [];
@@ -59,21 +60,22 @@ export class UserTable {
   private mask: number;
   private readonly arena: Uint8Array[] = [];
   private arenaUsed = ARENA_PAGE;
+  private scratch = new Uint8Array(64);
 
   constructor(metrics: readonly MetricColumns[], capacity = 1024) {
     this.latestAt = new Int32Array(metrics.length);
-    let w = 1;
+    let w = FIRST + 1;
     metrics.forEach((m, i) => {
       this.latestAt[i] = w;
       w += m.revenue ? 2 : 1;
     });
     this.leftOutAt = metrics.some((m) => m.revenue) ? w++ : -1;
-    this.intsAt = 2 * w;
-    this.words = w + 2;
-    this.initial = new Float64Array(w).fill(-Infinity);
+    this.words = w;
+    // Words FIRST … w − 1 of a new record.
+    this.initial = new Float64Array(w - FIRST).fill(-Infinity);
     this.initial[0] = Infinity;
     metrics.forEach((m, i) => {
-      if (m.revenue) this.initial[this.latestAt[i] + 1] = 0;
+      if (m.revenue) this.initial[this.latestAt[i] + 1 - FIRST] = 0;
     });
     this.index = new Int32Array(capacity);
     this.mask = capacity - 1;
@@ -83,11 +85,11 @@ export class UserTable {
 
   /** Earliest exposure to a known arm, epoch ms; Infinity when none. */
   firstExposure(u: number): number {
-    return this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words];
+    return this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + FIRST];
   }
 
   setFirstExposure(u: number, time: number): void {
-    this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words] = time;
+    this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + FIRST] = time;
   }
 
   /** The arm of the earliest exposure seen (index into the tally's arms), −1 when none. */
@@ -158,25 +160,21 @@ export class UserTable {
   // ---- lookup by id ----
 
   /**
-   * The record of the user whose id is `src.slice(start, end)` (not empty),
-   * created on first sight when `create` is true; else −1 for an unknown id.
+   * The record of the user whose id is the bytes b[start, end) (not empty):
+   * one byte per character, or two (UTF-16LE) when `wide`. Created on first
+   * sight when `create` is true; else −1 for an unknown id.
    */
-  find(src: string, start: number, end: number, create: boolean): number {
-    // FNV-1a over UTF-16 code units, then murmur3's finalizer so that ids that
-    // differ only in their last characters spread over the low bits used for probing.
+  find(b: Uint8Array, start: number, end: number, wide: boolean, create: boolean): number {
+    // FNV-1a, then murmur3's finalizer so that ids that differ only in their
+    // last characters spread over the low bits used for probing.
     let h = 0x811c9dc5;
-    let all = 0;
-    for (let i = start; i < end; i++) {
-      const c = src.charCodeAt(i);
-      all |= c;
-      h = Math.imul(h ^ c, 0x01000193);
-    }
+    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
-    const lenCode = (end - start) * 2 + (all > 0xff ? 1 : 0);
+    const lenCode = (end - start) * 2 + (wide ? 1 : 0);
     const index = this.index;
     const mask = this.mask;
     let slot = h & mask;
@@ -185,32 +183,49 @@ export class UserTable {
       if (entry === 0) break;
       const u = entry - 1;
       const ints = this.i32Pages[u >>> PAGE_BITS];
-      const at = (u & PAGE_MASK) * this.words * 2 + this.intsAt;
-      if (ints[at] === h && ints[at + 1] === lenCode && this.sameId(ints[at + 2], lenCode, src, start, end)) return u;
+      const at = (u & PAGE_MASK) * this.words * 2;
+      if (ints[at] === h && ints[at + 1] === lenCode && this.sameId(ints[at + 2], b, start, end)) return u;
       slot = (slot + 1) & mask;
     }
     if (!create) return -1;
     const u = this.size++;
     if ((u & PAGE_MASK) === 0) this.addPage();
     const page = this.f64Pages[u >>> PAGE_BITS];
-    page.set(this.initial, (u & PAGE_MASK) * this.words);
+    page.set(this.initial, (u & PAGE_MASK) * this.words + FIRST);
     const ints = this.i32Pages[u >>> PAGE_BITS];
-    const at = (u & PAGE_MASK) * this.words * 2 + this.intsAt;
+    const at = (u & PAGE_MASK) * this.words * 2;
     ints[at] = h;
     ints[at + 1] = lenCode;
-    ints[at + 2] = this.storeId(lenCode, src, start, end);
+    ints[at + 2] = this.storeId(b, start, end);
     ints[at + 3] = 0;
     if (this.size * 2 > mask + 1) this.growIndex();
     else index[slot] = u + 1;
     return u;
   }
 
+  /** find() by a string id: its characters as one byte each when all are below U+0100, else two. */
+  findString(id: string, create: boolean): number {
+    let wide = false;
+    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 0xff) wide = true;
+    const n = wide ? id.length * 2 : id.length;
+    if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
+    const b = this.scratch;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      if (wide) {
+        b[2 * i] = c & 0xff;
+        b[2 * i + 1] = c >>> 8;
+      } else b[i] = c;
+    }
+    return this.find(b, 0, n, wide, create);
+  }
+
   private state(u: number): number {
-    return this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + this.intsAt + 3];
+    return this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 3];
   }
 
   private setState(u: number, s: number): void {
-    this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + this.intsAt + 3] = s;
+    this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 3] = s;
   }
 
   private addPage(): void {
@@ -219,19 +234,15 @@ export class UserTable {
     this.i32Pages.push(new Int32Array(buffer));
   }
 
-  private sameId(ref: number, lenCode: number, src: string, start: number, end: number): boolean {
+  private sameId(ref: number, b: Uint8Array, start: number, end: number): boolean {
     const bytes = this.arena[ref >>> ARENA_PAGE_BITS];
-    let at = ref & (ARENA_PAGE - 1);
-    if ((lenCode & 1) === 0) {
-      for (let i = start; i < end; i++) if (bytes[at++] !== src.charCodeAt(i)) return false;
-    } else {
-      for (let i = start; i < end; i++, at += 2) if ((bytes[at] | (bytes[at + 1] << 8)) !== src.charCodeAt(i)) return false;
-    }
+    const at = (ref & (ARENA_PAGE - 1)) - start;
+    for (let i = start; i < end; i++) if (bytes[at + i] !== b[i]) return false;
     return true;
   }
 
-  private storeId(lenCode: number, src: string, start: number, end: number): number {
-    const n = (end - start) * ((lenCode & 1) + 1);
+  private storeId(b: Uint8Array, start: number, end: number): number {
+    const n = end - start;
     let bytes = this.arena[this.arena.length - 1];
     if (this.arenaUsed + n > (bytes?.length ?? 0)) {
       // An id longer than a page gets a page of its own.
@@ -242,15 +253,7 @@ export class UserTable {
     }
     const ref = ((this.arena.length - 1) << ARENA_PAGE_BITS) | this.arenaUsed;
     let at = this.arenaUsed;
-    if ((lenCode & 1) === 0) {
-      for (let i = start; i < end; i++) bytes[at++] = src.charCodeAt(i);
-    } else {
-      for (let i = start; i < end; i++, at += 2) {
-        const c = src.charCodeAt(i);
-        bytes[at] = c & 0xff;
-        bytes[at + 1] = c >>> 8;
-      }
-    }
+    for (let i = start; i < end; i++) bytes[at++] = b[i];
     this.arenaUsed = at;
     return ref;
   }
@@ -260,7 +263,7 @@ export class UserTable {
     const index = new Int32Array(capacity);
     const mask = capacity - 1;
     for (let u = 0; u < this.size; u++) {
-      let slot = this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + this.intsAt] & mask;
+      let slot = this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2] & mask;
       while (index[slot] !== 0) slot = (slot + 1) & mask;
       index[slot] = u + 1;
     }
