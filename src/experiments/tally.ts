@@ -197,9 +197,10 @@ export function tallyLine(state: TallyState, line: string, where?: string): void
 
 /**
  * tallyLine for the line b[start, end) (UTF-8, without its newline), as the
- * reader hands it over: a canonical line is never decoded.
+ * reader hands it over: a canonical line is never decoded. `where` may be a
+ * function, called only for a malformed line.
  */
-export function tallyLineBytes(state: TallyState, b: Uint8Array, start: number, end: number, where?: string): void {
+export function tallyLineBytes(state: TallyState, b: Uint8Array, start: number, end: number, where?: string | (() => string)): void {
   if (state.pass === 2) {
     if (scanEventBytes(b, start, end, state.scanned)) resumScanned(state, b, state.scanned);
     else resumLine(state, decoder.decode(b.subarray(start, end)));
@@ -227,11 +228,11 @@ function asciiBytes(state: TallyState, line: string): number {
   return written === line.length ? written : -1;
 }
 
-function tallyParsed(state: TallyState, line: string, where: string | undefined): void {
+function tallyParsed(state: TallyState, line: string, where: string | (() => string) | undefined): void {
   const parsed = parseEventLine(line);
   if (parsed.ok) tallyEvent(state, parsed.event, parsed.time);
   // `where` ("file:line"), when lines come from several files: numbers restart per file.
-  else if (where !== undefined) tallyMalformed(state, `${where}: ${parsed.reason}`);
+  else if (where !== undefined) tallyMalformed(state, `${typeof where === 'function' ? where() : where}: ${parsed.reason}`);
   else tallyMalformed(state, parsed.reason, state.lineNumber);
 }
 
