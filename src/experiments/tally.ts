@@ -41,7 +41,8 @@
 import { parseEventLine, type LogEvent } from '../schema/event.js';
 import type { MetricKind } from '../schema/experiment.js';
 import { createScannedEvent, isWord, scanEventBytes, wordBytes, type ScannedEvent } from './event-scanner.js';
-import type { ArmMetricStats, SufficientStats, TimelineDay } from './sufficient-stats.js';
+import type { SufficientStats } from './sufficient-stats.js';
+import { collectTally } from './tally-collect.js';
 import { PendingRevenue } from './pending-revenue.js';
 import { UserTable } from './user-table.js';
 
@@ -104,7 +105,6 @@ export interface TallySummary {
 export type ReaderNotes = Pick<TallySummary, 'malformedExamples' | 'unknownVariantExposures' | 'otherExperimentEvents' | 'events'>;
 
 const MAX_EXAMPLES = 5;
-const DAY_MS = 86_400_000;
 
 /** The accumulator; treat it as opaque. */
 export interface TallyState {
@@ -427,86 +427,8 @@ export function readerNotes(state: TallyState): ReaderNotes {
 }
 
 function collect(state: TallyState): { stats: SufficientStats; summary: TallySummary } {
-  const { arms } = state.options;
-  const k = arms.length;
-  const { metricKeys, primary } = state;
-  const users = new Array<number>(k).fill(0);
-  // Per metric × arm: converters, sum, sum of squares.
-  const conv = metricKeys.map(() => new Array<number>(k).fill(0));
-  const sum = metricKeys.map(() => new Array<number>(k).fill(0));
-  const sumSq = metricKeys.map(() => new Array<number>(k).fill(0));
-  const days = new Map<number, { users: number[]; converters: number[] }>();
-  let multipleArms = 0;
-  let before = 0;
-  let without = 0;
-  let exposed = 0;
-  const t = state.table;
   settlePending(state);
-  for (let u = 0; u < t.size; u++) {
-    const arm = t.arm(u);
-    const primaryConv = primary < 0 ? -Infinity : t.latestConversion(u, primary);
-    if (arm === -1) {
-      if (primaryConv !== -Infinity) without++;
-      continue;
-    }
-    exposed++;
-    if (t.isMultiArm(u)) {
-      multipleArms++;
-      continue;
-    }
-    const first = t.firstExposure(u);
-    users[arm]++;
-    if (primaryConv !== -Infinity && primaryConv < first) before++;
-    for (let m = 0; m < metricKeys.length; m++) {
-      if (t.latestConversion(u, m) < first) continue;
-      conv[m][arm]++;
-      const value = state.revenue[m] ? t.revenue(u, m) : 1;
-      sum[m][arm] += value;
-      sumSq[m][arm] += value * value;
-    }
-    const day = Math.floor(first / DAY_MS);
-    let d = days.get(day);
-    if (!d) days.set(day, (d = { users: new Array<number>(k).fill(0), converters: new Array<number>(k).fill(0) }));
-    d.users[arm]++;
-    if (primaryConv >= first) d.converters[arm]++;
-  }
-  const primaryConverters = primary < 0 ? new Array<number>(k).fill(0) : conv[primary];
-  const metrics: ArmMetricStats[] = [];
-  arms.forEach((arm, a) => {
-    metricKeys.forEach((metricKey, m) => {
-      metrics.push({ arm, metric: metricKey, users: users[a], converters: conv[m][a], sum: sum[m][a], sumSquares: sumSq[m][a] });
-    });
-  });
-  const timeline: TimelineDay[] = [...days.entries()]
-    .sort((x, y) => x[0] - y[0])
-    .map(([day, d]) => ({ date: new Date(day * DAY_MS).toISOString().slice(0, 10), users: d.users, converters: d.converters }));
-  const stats: SufficientStats = {
-    experimentId: state.options.experimentId,
-    arms: arms.map((key, a) => ({ key, users: users[a] })),
-    metrics,
-    excluded: {
-      multipleArms,
-      conversionsBeforeExposure: before,
-      conversionsWithoutExposure: without,
-      outsideWindow: state.outsideWindow,
-      malformedLines: state.malformedLines,
-    },
-    timeline,
-  };
-  const summary: TallySummary = {
-    experimentId: state.options.experimentId,
-    arms: arms.map((key, a) => ({ key, users: users[a], converters: primaryConverters[a] })),
-    multipleArms,
-    conversionsBeforeExposure: before,
-    conversionsWithoutExposure: without,
-    malformedLines: state.malformedLines,
-    malformedExamples: state.malformedExamples.slice(),
-    unknownVariantExposures: state.unknownVariantExposures,
-    otherExperimentEvents: state.otherExperimentEvents,
-    events: state.events,
-    exposedUsers: exposed,
-  };
-  return { stats, summary };
+  return collectTally(state);
 }
 
 /** Tallies a whole sequence of lines at once (tests, small logs); a second pass over them when revenue needs it. */
