@@ -123,6 +123,7 @@ const analysisEntry = `${common}
 import { readEventSources } from './src/store/event-sources.ts';
 const files = [process.argv[2]];
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const state = newTally();
 const onLine = (line) => tallyLine(state, line);
 // As src/cli/commands/experiment-results.ts reads: lines as bytes when the tally takes them.
@@ -135,7 +136,8 @@ if (needsSecondPass(state)) {
 for (const r of reports) if (r.tornLastLine) tallyMalformed(state, 'torn last line', r.tornLastLine.line);
 const { results } = analyzeExperiment(experiment, tallyStats(state), { alpha: 0.05, correction: 'holm' });
 const ms = performance.now() - t0;
-process.stdout.write(JSON.stringify({ ms, maxRssKiB: process.resourceUsage().maxRSS, tableBytes: tallyTableBytes(state), results }) + '\\n');
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS, tableBytes: tallyTableBytes(state), results }) + '\\n');
 `;
 // Users' events made in memory: one exposure each, a conversion for one in
 // three, ids like the log's. Only the tally keeps anything.
@@ -223,9 +225,14 @@ try {
     say(`\n${name}: ${r.arms.map((a) => `${a.key} ${a.converters}/${a.users}`).join(', ')}; excluded ${JSON.stringify(r.excluded)}`);
     say(`  read + JSON.parse: median ${pm.toFixed(0)} ms [wall ${median(shape.plain.map((x) => x.wallMs)).toFixed(0)}], peak RSS ${floorPeak.toFixed(0)} MiB   (all: ${shape.plain.map((x) => x.ms.toFixed(0)).join(', ')})`);
     say(`  full analysis:     median ${am.toFixed(0)} ms [wall ${median(shape.analysis.map((x) => x.wallMs)).toFixed(0)}], peak RSS ${peak.toFixed(0)} MiB, user table ${table.toFixed(1)} MiB   (all: ${shape.analysis.map((x) => x.ms.toFixed(0)).join(', ')})`);
+    // CPU time (user + system) of each pass: on a shared machine wall time is mostly waiting for a core.
+    const pc = median(shape.plain.map((x) => x.cpuMs));
+    const ac = median(shape.analysis.map((x) => x.cpuMs));
+    const cpuRatios = shape.analysis.map((x, i) => x.cpuMs / shape.plain[i].cpuMs);
+    say(`  CPU time: read + JSON.parse ${pc.toFixed(0)} ms, analysis ${ac.toFixed(0)} ms: ${(ac / pc).toFixed(2)}× (${Math.min(...cpuRatios).toFixed(2)}–${Math.max(...cpuRatios).toFixed(2)})`);
     shape.ratio = am / pm;
     shape.peak = peak;
-    const extra = `peak RSS ${peak.toFixed(0)} MiB (target < ${shape.rssTarget}; floor ${floorPeak.toFixed(0)}), user table ${table.toFixed(1)} MiB`;
+    const extra = `CPU ${(ac / pc).toFixed(2)}× (${Math.min(...cpuRatios).toFixed(2)}–${Math.max(...cpuRatios).toFixed(2)}); peak RSS ${peak.toFixed(0)} MiB (target < ${shape.rssTarget}; floor ${floorPeak.toFixed(0)}), user table ${table.toFixed(1)} MiB; load ${median(loads).toFixed(1)}`;
     report({ name, subjectLabel: 'analysis', floorLabel: 'read + JSON.parse', unit: 'ms', subject: am, floor: pm, ratio: shape.ratio, ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios), target: shape.target, extra });
   }
   say(`load average (1 min) after each round: ${loads.map((x) => x.toFixed(1)).join(', ')} on ${cpus().length} CPUs`);
