@@ -14,25 +14,37 @@
  * Revenue (the sum of `value` at or after the first exposure) is harder: a
  * line read later may move the earliest exposure back, and a sum cannot be
  * split after the fact. Why this is still exact: a revenue conversion is added
- * when it is at or after the earliest exposure seen so far; otherwise it is
- * left out, and the user remembers the latest time of a left-out conversion.
- * When the earliest exposure later moves back to E', everything added is
- * still after it (it was after the old, later exposure), and every left-out
- * conversion stays out as long as it is before E' — which the remembered
- * latest time tells. Only when a left-out conversion is at or after E' is the
- * user's sum not final: the user is marked AMBIGUOUS and the caller reads the
- * log a second time (`needsSecondPass`), re-summing just those users against
- * their now final first exposure. In a log appended in time order every
- * exposure arrives before the conversions after it, so no user is ever
- * ambiguous and there is one pass; the second pass, when needed, uses the
- * same table, so memory stays bounded by users.
+ * when it is at or after the earliest exposure seen so far (it stays after
+ * every earlier exposure a later line may bring); otherwise it is left out
+ * and kept aside (PendingRevenue: user, time, value), and when the counts are
+ * read each kept conversion is added if it is at or after the user's now
+ * final first exposure. So one pass suffices, in any order of lines.
+ *
+ * Memory must stay bounded by users, so only so many conversions are kept
+ * (a million by default). Past that a left-out conversion is not kept: the
+ * user remembers the latest time of such a conversion, and when the earliest
+ * exposure later moves back to E' at or before it, the user's sum is not
+ * final: the user is marked AMBIGUOUS and the caller reads the log a second
+ * time (`needsSecondPass`), re-summing just those users against their now
+ * final first exposure (their kept conversions are dropped: the second pass
+ * sees them again). In a log appended in time order every exposure arrives
+ * before the conversions after it, so nothing is kept and no user is ever
+ * ambiguous.
+ *
+ * Lines are read in place when they have the canonical shape
+ * (event-scanner.ts), else parsed; users live in a compact table of
+ * fixed-size records (user-table.ts), read and written through named
+ * accessors.
  *
  * Pure: lines in, counts out. The store reads the file; the caller feeds lines.
  */
 import { parseEventLine, type LogEvent } from '../schema/event.js';
 import type { MetricKind } from '../schema/experiment.js';
-import type { ArmMetricStats, SufficientStats, TimelineDay } from './sufficient-stats.js';
-import { createUserTable, MULTI, slotOf, type UserTable } from './user-table.js';
+import { createScannedEvent, isWord, scanEventBytes, wordBytes, type ScannedEvent } from './event-scanner.js';
+import type { SufficientStats } from './sufficient-stats.js';
+import { collectTally } from './tally-collect.js';
+import { PendingRevenue } from './pending-revenue.js';
+import { UserTable } from './user-table.js';
 
 export interface TallyOptions {
   experimentId: string;
@@ -43,6 +55,12 @@ export interface TallyOptions {
   metrics?: readonly { key: string; kind: MetricKind }[];
   /** The analysis window, epoch ms, both ends included; events outside it are counted and left out. */
   window?: { since?: number; until?: number };
+  /**
+   * How many left-out revenue conversions are kept to settle at the end
+   * (24 bytes each; default 1,048,576). Past it, sums that turn out not to be
+   * final need the second pass.
+   */
+  pendingRevenue?: number;
 }
 
 export interface MalformedLine {
@@ -87,23 +105,31 @@ export interface TallySummary {
 export type ReaderNotes = Pick<TallySummary, 'malformedExamples' | 'unknownVariantExposures' | 'otherExperimentEvents' | 'events'>;
 
 const MAX_EXAMPLES = 5;
-const DAY_MS = 86_400_000;
-// Per-user flag bit (UserTable.bits): a left-out revenue conversion may count after all; re-sum in a second pass.
-const AMBIGUOUS = 1;
 
 /** The accumulator; treat it as opaque. */
 export interface TallyState {
   readonly options: TallyOptions;
   readonly armIndex: Map<string, number>;
-  /**
-   * Metric key → index into the per-slot metric data: 2 float64s each (latest
-   * conversion, revenue sum), then one for the latest left-out revenue conversion.
-   */
+  /** Metric key → its index in `metrics` (and in the user table's per-metric fields). */
   readonly metricIndex: Map<string, number>;
+  /** Lookups by a range of the line's bytes (the scanner's path): [key, index] pairs, the same answers as the maps. */
+  readonly armList: readonly (readonly [Uint8Array, number])[];
+  readonly metricList: readonly (readonly [Uint8Array, number])[];
+  readonly experimentBytes: Uint8Array;
+  readonly metricKeys: readonly string[];
   readonly revenue: boolean[];
+  /** Indexes of the revenue metrics. */
+  readonly revenueMetrics: number[];
+  /** Index of the primary metric, −1 when it is not counted. */
+  readonly primary: number;
   readonly since: number;
   readonly until: number;
-  table: UserTable;
+  readonly table: UserTable;
+  readonly pending: PendingRevenue;
+  /** The scanner's output, reused for every line. */
+  readonly scanned: ScannedEvent;
+  /** A string line's bytes, for the scanner. */
+  lineBytes: Uint8Array;
   /** 1 while reading the log the first time, 2 during the revenue re-sum. */
   pass: 1 | 2;
   ambiguousUsers: number;
@@ -123,14 +149,24 @@ export function createTally(options: TallyOptions): TallyState {
   const metrics = options.metrics ?? [{ key: options.primaryMetric, kind: 'conversion' as const }];
   const metricIndex = new Map<string, number>();
   metrics.forEach((m, i) => metricIndex.set(m.key, i));
+  const revenue = metrics.map((m) => m.kind === 'revenue');
   return {
     options,
     armIndex,
     metricIndex,
-    revenue: metrics.map((m) => m.kind === 'revenue'),
+    armList: [...armIndex.entries()].map(([key, i]) => [wordBytes(key), i] as const),
+    metricList: [...metricIndex.entries()].map(([key, i]) => [wordBytes(key), i] as const),
+    experimentBytes: wordBytes(options.experimentId),
+    metricKeys: metrics.map((m) => m.key),
+    revenue,
+    revenueMetrics: revenue.flatMap((r, m) => (r ? [m] : [])),
+    primary: metricIndex.get(options.primaryMetric) ?? -1,
     since: options.window?.since ?? -Infinity,
     until: options.window?.until ?? Infinity,
-    table: createUserTable(2 * metrics.length + 1),
+    table: new UserTable(revenue.map((r) => ({ revenue: r }))),
+    pending: new PendingRevenue(options.pendingRevenue ?? 1 << 20),
+    scanned: createScannedEvent(),
+    lineBytes: new Uint8Array(1024),
     pass: 1,
     ambiguousUsers: 0,
     lineNumber: 0,
@@ -153,10 +189,50 @@ export function tallyLine(state: TallyState, line: string, where?: string): void
   if (state.pass === 2) return resumLine(state, line);
   state.lineNumber++;
   if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+  // The common case: a canonical line, read in place (event-scanner.ts).
+  const n = asciiBytes(state, line);
+  if (n >= 0 && scanEventBytes(state.lineBytes, 0, n, state.scanned)) return tallyScanned(state, state.lineBytes, state.scanned);
+  tallyParsed(state, line, where);
+}
+
+/**
+ * tallyLine for the line b[start, end) (UTF-8, without its newline), as the
+ * reader hands it over: a canonical line is never decoded. `where` may be a
+ * function, called only for a malformed line.
+ */
+export function tallyLineBytes(state: TallyState, b: Uint8Array, start: number, end: number, where?: string | (() => string)): void {
+  if (state.pass === 2) {
+    if (scanEventBytes(b, start, end, state.scanned)) resumScanned(state, b, state.scanned);
+    else resumLine(state, decoder.decode(b.subarray(start, end)));
+    return;
+  }
+  if (scanEventBytes(b, start, end, state.scanned)) {
+    state.lineNumber++;
+    return tallyScanned(state, b, state.scanned);
+  }
+  const line = decoder.decode(b.subarray(start, end));
+  state.lineNumber++;
+  if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+  tallyParsed(state, line, where);
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** The line's length in state.lineBytes after copying it there, or −1 when it is not all ASCII (then only JSON.parse reads it). */
+function asciiBytes(state: TallyState, line: string): number {
+  if (line.length > 65536) return -1;
+  if (state.lineBytes.length < line.length * 3) state.lineBytes = new Uint8Array(line.length * 3);
+  // Any other character takes more than one byte in UTF-8.
+  const { written } = encoder.encodeInto(line, state.lineBytes);
+  return written === line.length ? written : -1;
+}
+
+function tallyParsed(state: TallyState, line: string, where: string | (() => string) | undefined): void {
   const parsed = parseEventLine(line);
   if (parsed.ok) tallyEvent(state, parsed.event, parsed.time);
   // `where` ("file:line"), when lines come from several files: numbers restart per file.
-  else if (where !== undefined) tallyMalformed(state, `${where}: ${parsed.reason}`);
+  else if (where !== undefined) tallyMalformed(state, `${typeof where === 'function' ? where() : where}: ${parsed.reason}`);
   else tallyMalformed(state, parsed.reason, state.lineNumber);
 }
 
@@ -175,67 +251,93 @@ export function tallyEvent(state: TallyState, event: LogEvent, time: number): vo
     state.otherExperimentEvents++;
     return;
   }
-  state.events++;
-  if (time < state.since || time > state.until) {
-    state.outsideWindow++;
-    return;
-  }
+  if (!inWindow(state, time)) return;
   const t = state.table;
   if (event.type === 'exposure') {
-    const a = state.armIndex.get(event.variant);
-    if (a === undefined) {
-      // Not attributed to anyone: an exposure we cannot place says nothing about an arm.
-      state.unknownVariantExposures++;
-      return;
-    }
-    const p = slotOf(t, event.userId, true, (q) => initMetrics(t, q));
-    const code = t.i32[8 * p + 5];
-    if (code === -1) {
-      t.i32[8 * p + 5] = a;
-      t.f64[4 * p] = time;
-      checkLeftOut(state, p, time);
-      return;
-    }
-    const current = code >= MULTI ? code - MULTI : code;
-    // Until some arm differs from the stored one, every exposure seen had the
-    // stored arm; so "another arm was seen" is detected whatever the order.
-    const multi = code >= MULTI || current !== a ? MULTI : 0;
-    // On a tie the stored arm stays; a tie across arms is a multi-arm user anyway.
-    if (time < t.f64[4 * p]) {
-      t.f64[4 * p] = time;
-      t.i32[8 * p + 5] = a + multi;
-      checkLeftOut(state, p, time);
-    } else {
-      t.i32[8 * p + 5] = current + multi;
-    }
-    return;
-  }
-  const m = state.metricIndex.get(event.metric);
-  // Metrics the experiment does not analyse cost no memory.
-  if (m === undefined) return;
-  const p = slotOf(t, event.userId, true, (q) => initMetrics(t, q));
-  if (event.metric === state.options.primaryMetric && time > t.f64[4 * p + 1]) t.f64[4 * p + 1] = time;
-  const at = t.stride * p + 2 * m;
-  if (time > t.metric[at]) t.metric[at] = time;
-  if (state.revenue[m]) {
-    if (time >= t.f64[4 * p]) t.metric[at + 1] += event.value ?? 0;
-    else if (time > t.metric[t.stride * p + t.stride - 1]) t.metric[t.stride * p + t.stride - 1] = time;
+    const a = state.armIndex.get(event.variant) ?? -1;
+    expose(state, a < 0 ? -1 : t.findString(event.userId, true), a, time);
+  } else {
+    const m = state.metricIndex.get(event.metric) ?? -1;
+    convert(state, m < 0 ? -1 : t.findString(event.userId, true), m, time, event.value);
   }
 }
 
-function initMetrics(t: UserTable, p: number): void {
-  for (let k = 0; k < t.stride - 1; k += 2) {
-    t.metric[t.stride * p + k] = -Infinity;
-    t.metric[t.stride * p + k + 1] = 0;
+/** tallyEvent for a scanned line: the same steps, every field read from its range of the line. */
+function tallyScanned(state: TallyState, b: Uint8Array, e: ScannedEvent): void {
+  if (!isWord(b, e.experimentStart, e.experimentEnd, state.experimentBytes)) {
+    state.otherExperimentEvents++;
+    return;
   }
-  t.metric[t.stride * p + t.stride - 1] = -Infinity;
+  if (!inWindow(state, e.time)) return;
+  const t = state.table;
+  if (e.exposure) {
+    const a = lookup(state.armList, b, e.variantStart, e.variantEnd);
+    expose(state, a < 0 ? -1 : t.find(b, e.userStart, e.userEnd, false, true), a, e.time);
+  } else {
+    const m = lookup(state.metricList, b, e.metricStart, e.metricEnd);
+    convert(state, m < 0 ? -1 : t.find(b, e.userStart, e.userEnd, false, true), m, e.time, e.value);
+  }
+}
+
+function lookup(list: readonly (readonly [Uint8Array, number])[], b: Uint8Array, start: number, end: number): number {
+  for (let k = 0; k < list.length; k++) if (isWord(b, start, end, list[k][0])) return list[k][1];
+  return -1;
+}
+
+/** Counts an event of this experiment; false when it is outside the window. */
+function inWindow(state: TallyState, time: number): boolean {
+  state.events++;
+  if (time >= state.since && time <= state.until) return true;
+  state.outsideWindow++;
+  return false;
+}
+
+/** An exposure of user u (the record of its id) to arm `a` (−1: not an arm; then no record was made) at `time`. */
+function expose(state: TallyState, u: number, a: number, time: number): void {
+  if (a < 0) {
+    // Not attributed to anyone: an exposure we cannot place says nothing about an arm.
+    state.unknownVariantExposures++;
+    return;
+  }
+  const t = state.table;
+  const current = t.arm(u);
+  if (current === -1) {
+    t.setArm(u, a, false);
+    t.setFirstExposure(u, time);
+    checkLeftOut(state, u, time);
+    return;
+  }
+  // Until some arm differs from the stored one, every exposure seen had the
+  // stored arm; so "another arm was seen" is detected whatever the order.
+  const multi = t.isMultiArm(u) || current !== a;
+  // On a tie the stored arm stays; a tie across arms is a multi-arm user anyway.
+  if (time < t.firstExposure(u)) {
+    t.setFirstExposure(u, time);
+    t.setArm(u, a, multi);
+    checkLeftOut(state, u, time);
+  } else {
+    t.setArm(u, current, multi);
+  }
+}
+
+/** A conversion of user u to metric m (−1: not counted; then no record was made) at `time`. */
+function convert(state: TallyState, u: number, m: number, time: number, value: number | undefined): void {
+  // Metrics the experiment does not analyse cost no memory.
+  if (m < 0) return;
+  const t = state.table;
+  if (time > t.latestConversion(u, m)) t.setLatestConversion(u, m, time);
+  if (state.revenue[m]) {
+    if (time >= t.firstExposure(u)) t.addRevenue(u, m, value ?? 0);
+    else if (!state.pending.add(u, m, time, value ?? 0) && time > t.latestLeftOut(u)) t.setLatestLeftOut(u, time);
+  }
 }
 
 /** The earliest exposure just moved back to `first`: a left-out revenue conversion at or after it makes the sum not final. */
-function checkLeftOut(state: TallyState, p: number, first: number): void {
+function checkLeftOut(state: TallyState, u: number, first: number): void {
+  if (state.revenueMetrics.length === 0) return;
   const t = state.table;
-  if ((t.bits[p] & AMBIGUOUS) === 0 && t.metric[t.stride * p + t.stride - 1] >= first) {
-    t.bits[p] |= AMBIGUOUS;
+  if (!t.isAmbiguous(u) && t.latestLeftOut(u) >= first) {
+    t.markAmbiguous(u);
     state.ambiguousUsers++;
   }
 }
@@ -252,27 +354,56 @@ export function needsSecondPass(state: TallyState): boolean {
  */
 export function beginSecondPass(state: TallyState): void {
   const t = state.table;
-  const slots = t.mask + 1;
-  for (let p = 0; p < slots; p++) {
-    if (t.i32[8 * p + 7] === 0 || (t.bits[p] & AMBIGUOUS) === 0) continue;
-    for (let k = 1; k < t.stride - 1; k += 2) t.metric[t.stride * p + k] = 0;
-  }
+  for (let u = 0; u < t.size; u++) if (t.isAmbiguous(u)) t.clearRevenue(u, state.revenueMetrics);
+  // The second pass counts all of their conversions again, kept ones included.
+  state.pending.sweep((u) => t.isAmbiguous(u));
   state.pass = 2;
 }
 
 function resumLine(state: TallyState, line: string): void {
-  if (line.length === 0 || line.indexOf('"conversion"') < 0) return;
+  if (line.length === 0) return;
+  const n = asciiBytes(state, line);
+  if (n >= 0 && scanEventBytes(state.lineBytes, 0, n, state.scanned)) return resumScanned(state, state.lineBytes, state.scanned);
   const parsed = parseEventLine(line);
   if (!parsed.ok) return;
   const { event, time } = parsed;
   if (event.type !== 'conversion' || event.experimentId !== state.options.experimentId) return;
+  resum(state, state.metricIndex.get(event.metric) ?? -1, time, event.value, (t) => t.findString(event.userId, false));
+}
+
+function resumScanned(state: TallyState, b: Uint8Array, e: ScannedEvent): void {
+  if (e.exposure || !isWord(b, e.experimentStart, e.experimentEnd, state.experimentBytes)) return;
+  resum(state, lookup(state.metricList, b, e.metricStart, e.metricEnd), e.time, e.value, (t) => t.find(b, e.userStart, e.userEnd, false, false));
+}
+
+/** The second pass's step for a conversion to metric m: add it when its user is ambiguous and it is at or after the final first exposure. */
+function resum(state: TallyState, m: number, time: number, value: number | undefined, user: (t: UserTable) => number): void {
   if (time < state.since || time > state.until) return;
-  const m = state.metricIndex.get(event.metric);
-  if (m === undefined || !state.revenue[m]) return;
+  if (m < 0 || !state.revenue[m]) return;
   const t = state.table;
-  const p = slotOf(t, event.userId, false);
-  if (p < 0 || (t.bits[p] & AMBIGUOUS) === 0) return;
-  if (time >= t.f64[4 * p]) t.metric[t.stride * p + 2 * m + 1] += event.value ?? 0;
+  const u = user(t);
+  if (u < 0 || !t.isAmbiguous(u)) return;
+  if (time >= t.firstExposure(u)) t.addRevenue(u, m, value ?? 0);
+}
+
+/**
+ * Adds the kept left-out conversions that are at or after their user's
+ * earliest exposure as now known, and forgets them; the others stay kept, in
+ * case more lines move the exposure further back. Counts do not change: a
+ * kept conversion counts exactly when it is at or after the first exposure.
+ */
+function settlePending(state: TallyState): void {
+  const t = state.table;
+  state.pending.sweep((u, m, time, value) => {
+    if (time < t.firstExposure(u)) return false;
+    t.addRevenue(u, m, value);
+    return true;
+  });
+}
+
+/** Bytes the per-user table holds (records, index, ids): the memory that grows with users. */
+export function tallyTableBytes(state: TallyState): number {
+  return state.table.bytes() + state.pending.bytes();
 }
 
 /** The pass's result as the contract every counting path shares (SPEC 8). Does not change the state. */
@@ -296,90 +427,8 @@ export function readerNotes(state: TallyState): ReaderNotes {
 }
 
 function collect(state: TallyState): { stats: SufficientStats; summary: TallySummary } {
-  const { arms } = state.options;
-  const k = arms.length;
-  const metricKeys = [...state.metricIndex.keys()];
-  const users = new Array<number>(k).fill(0);
-  // Per metric × arm: converters, sum, sum of squares.
-  const conv = metricKeys.map(() => new Array<number>(k).fill(0));
-  const sum = metricKeys.map(() => new Array<number>(k).fill(0));
-  const sumSq = metricKeys.map(() => new Array<number>(k).fill(0));
-  const primary = state.metricIndex.get(state.options.primaryMetric);
-  const days = new Map<number, { users: number[]; converters: number[] }>();
-  let multipleArms = 0;
-  let before = 0;
-  let without = 0;
-  let exposed = 0;
-  const t = state.table;
-  const { f64, i32, metric, stride } = t;
-  const slots = t.mask + 1;
-  for (let p = 0; p < slots; p++) {
-    if (i32[8 * p + 7] === 0) continue;
-    const code = i32[8 * p + 5];
-    const primaryConv = f64[4 * p + 1];
-    if (code === -1) {
-      if (primaryConv !== -Infinity) without++;
-      continue;
-    }
-    exposed++;
-    if (code >= MULTI) {
-      multipleArms++;
-      continue;
-    }
-    const first = f64[4 * p];
-    users[code]++;
-    if (primaryConv !== -Infinity && primaryConv < first) before++;
-    for (let m = 0; m < metricKeys.length; m++) {
-      const latest = metric[stride * p + 2 * m];
-      if (latest < first) continue;
-      conv[m][code]++;
-      const value = state.revenue[m] ? metric[stride * p + 2 * m + 1] : 1;
-      sum[m][code] += value;
-      sumSq[m][code] += value * value;
-    }
-    const day = Math.floor(first / DAY_MS);
-    let d = days.get(day);
-    if (!d) days.set(day, (d = { users: new Array<number>(k).fill(0), converters: new Array<number>(k).fill(0) }));
-    d.users[code]++;
-    if (primaryConv >= first) d.converters[code]++;
-  }
-  const primaryConverters = primary === undefined ? new Array<number>(k).fill(0) : conv[primary];
-  const metrics: ArmMetricStats[] = [];
-  arms.forEach((arm, a) => {
-    metricKeys.forEach((metricKey, m) => {
-      metrics.push({ arm, metric: metricKey, users: users[a], converters: conv[m][a], sum: sum[m][a], sumSquares: sumSq[m][a] });
-    });
-  });
-  const timeline: TimelineDay[] = [...days.entries()]
-    .sort((x, y) => x[0] - y[0])
-    .map(([day, d]) => ({ date: new Date(day * DAY_MS).toISOString().slice(0, 10), users: d.users, converters: d.converters }));
-  const stats: SufficientStats = {
-    experimentId: state.options.experimentId,
-    arms: arms.map((key, a) => ({ key, users: users[a] })),
-    metrics,
-    excluded: {
-      multipleArms,
-      conversionsBeforeExposure: before,
-      conversionsWithoutExposure: without,
-      outsideWindow: state.outsideWindow,
-      malformedLines: state.malformedLines,
-    },
-    timeline,
-  };
-  const summary: TallySummary = {
-    experimentId: state.options.experimentId,
-    arms: arms.map((key, a) => ({ key, users: users[a], converters: primaryConverters[a] })),
-    multipleArms,
-    conversionsBeforeExposure: before,
-    conversionsWithoutExposure: without,
-    malformedLines: state.malformedLines,
-    malformedExamples: state.malformedExamples.slice(),
-    unknownVariantExposures: state.unknownVariantExposures,
-    otherExperimentEvents: state.otherExperimentEvents,
-    events: state.events,
-    exposedUsers: exposed,
-  };
-  return { stats, summary };
+  settlePending(state);
+  return collectTally(state);
 }
 
 /** Tallies a whole sequence of lines at once (tests, small logs); a second pass over them when revenue needs it. */

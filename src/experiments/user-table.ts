@@ -1,144 +1,273 @@
 /**
- * The per-user memory of the streaming tally: an open-addressing hash table
- * (linear probing, load ≤ 1/2) of fixed-size records, user ids copied into one
- * growing Uint16Array. No JS object or string is kept per user, so 500,000
- * users take tens of MiB and give the garbage collector nothing to copy or
- * trace. With that many users the pass is bound by one or two cache misses
- * per event (the user's record, the stored id); measured on the bench's log
- * this table is ~15% faster than a Map<userId, slot> beside parallel arrays
- * and cuts GC time by two thirds. (Tried and dropped: ids inline in 64-byte
- * records, and sorting batches of events by slot; neither was faster.)
+ * The per-user memory of the streaming tally (issue 21.6): no JS object or
+ * string per user, so the garbage collector has nothing to trace, and a few
+ * dozen bytes per user instead of ~210.
  *
- * Record of slot p: 32 bytes in one ArrayBuffer, seen through two views, so
- * one cache line holds the probe and the attribution data:
- *   f64[4p]     earliest exposure, epoch ms (Infinity: none)
- *   f64[4p + 1] latest primary-metric conversion, epoch ms (−Infinity: none)
- *   i32[8p + 4] hash of the userId
- *   i32[8p + 5] arm index, −1 none; + MULTI once a second arm was seen
- *   i32[8p + 6] offset of the userId in the arena
- *   i32[8p + 7] its length in UTF-16 code units; 0 marks an empty slot (userIds are never empty)
- * Beside it, per slot, `stride` float64s of per-metric data (`metric`) and one
- * byte of flags (`bits`); they move with the record when the table grows.
+ * - Records: users are numbered 0, 1, 2, … in order of first sight; user u's
+ *   record is a fixed run of float64 words in pages of 65,536 records (pages
+ *   never move, so growing copies nothing and peak memory is what is held).
+ *     words 0–1   four int32s, read first on every lookup: hash of the id,
+ *                 its length in bytes (×2, +1 when stored two bytes per
+ *                 character), where it is in the arena, and the arm state
+ *                 (arm + 1, 0 none; MULTI_BIT once another arm was seen;
+ *                 AMBIGUOUS_BIT)
+ *     word 2      earliest exposure, epoch ms (Infinity: none)
+ *     words 3 …   per metric, in the tally's order: latest conversion
+ *                 (−Infinity: none), then for a revenue metric the sum of
+ *                 values counted so far; last, when some metric is revenue,
+ *                 the latest left-out revenue conversion not kept aside
+ * - Ids: copied once into an arena of 1 MiB byte pages, one byte per
+ *   character when every character is below U+0100 (ids are ASCII in
+ *   practice), else two.
+ * - Index: open addressing (linear probing, load ≤ 1/2) of record numbers + 1
+ *   in an Int32Array; only it is rebuilt when it doubles.
+ *
+ * Ids are looked up by a range of bytes (the event line itself), so the
+ * reader never makes a string for an id. Bytes per user with one metric:
+ * 32 (record) + 8–16 (index) + the id's length; see docs/performance.md.
  */
-export const MULTI = 65536;
 
-export interface UserTable {
-  f64: Float64Array;
-  i32: Int32Array;
-  metric: Float64Array;
-  bits: Uint8Array;
-  /** Float64s of per-metric data per slot. */
-  stride: number;
-  mask: number;
-  users: number;
-  arena: Uint16Array;
-  arenaUsed: number;
+const PAGE_BITS = 16;
+const PAGE_RECORDS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_RECORDS - 1;
+const ARENA_PAGE_BITS = 20;
+const ARENA_PAGE = 1 << ARENA_PAGE_BITS;
+// keyRef = page << 20 | offset, an int32: 2,047 pages of ids (2 GiB), far beyond any log read in memory.
+const MAX_ARENA_PAGES = 2047;
+const MULTI_BIT = 1 << 16;
+const AMBIGUOUS_BIT = 1 << 17;
+const ARM_MASK = MULTI_BIT - 1;
+// Record words 0 and 1 are the four int32s; the earliest exposure is word 2.
+const FIRST = 2;
+
+/** What each metric of the tally needs stored per user. */
+export interface MetricColumns {
+  revenue: boolean;
 }
 
-export function createUserTable(stride: number, capacity = 1024): UserTable {
-  return { ...arrays(capacity, stride), stride, users: 0, arena: new Uint16Array(capacity * 16), arenaUsed: 0 };
-}
+export class UserTable {
+  /** Users so far; their records are 0 … size − 1. */
+  size = 0;
+  /** Float64 words per record. */
+  private readonly words: number;
+  /** Where each metric's latest conversion is in a record (word offset); its revenue sum is the next word. */
+  private readonly latestAt: Int32Array;
+  private readonly leftOutAt: number;
+  private readonly initial: Float64Array;
+  private readonly f64Pages: Float64Array[] = [];
+  private readonly i32Pages: Int32Array[] = [];
+  private index: Int32Array;
+  private mask: number;
+  private readonly arena: Uint8Array[] = [];
+  private arenaUsed = ARENA_PAGE;
+  private scratch = new Uint8Array(64);
 
-function arrays(capacity: number, stride: number): Pick<UserTable, 'f64' | 'i32' | 'metric' | 'bits' | 'mask'> {
-  const buffer = new ArrayBuffer(capacity * 32);
-  return {
-    f64: new Float64Array(buffer),
-    i32: new Int32Array(buffer),
-    metric: new Float64Array(capacity * stride),
-    bits: new Uint8Array(capacity),
-    mask: capacity - 1,
-  };
-}
+  constructor(metrics: readonly MetricColumns[], capacity = 1024) {
+    this.latestAt = new Int32Array(metrics.length);
+    let w = FIRST + 1;
+    metrics.forEach((m, i) => {
+      this.latestAt[i] = w;
+      w += m.revenue ? 2 : 1;
+    });
+    this.leftOutAt = metrics.some((m) => m.revenue) ? w++ : -1;
+    this.words = w;
+    // Words FIRST … w − 1 of a new record.
+    this.initial = new Float64Array(w - FIRST).fill(-Infinity);
+    this.initial[0] = Infinity;
+    metrics.forEach((m, i) => {
+      if (m.revenue) this.initial[this.latestAt[i] + 1 - FIRST] = 0;
+    });
+    this.index = new Int32Array(capacity);
+    this.mask = capacity - 1;
+  }
 
-/**
- * The slot of the user's record, created on first sight when `create` is true
- * (with `init` called on it), else −1 for an unknown user.
- */
-export function slotOf(t: UserTable, userId: string, create: boolean, init?: (p: number) => void): number {
-  const h = hashString(userId);
-  const len = userId.length;
-  for (;;) {
-    const i32 = t.i32;
-    const mask = t.mask;
-    let p = h & mask;
+  // ---- the fields of user u's record ----
+
+  /** Earliest exposure to a known arm, epoch ms; Infinity when none. */
+  firstExposure(u: number): number {
+    return this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + FIRST];
+  }
+
+  setFirstExposure(u: number, time: number): void {
+    this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + FIRST] = time;
+  }
+
+  /** The arm of the earliest exposure seen (index into the tally's arms), −1 when none. */
+  arm(u: number): number {
+    return (this.state(u) & ARM_MASK) - 1;
+  }
+
+  /** True once exposures to two different arms were seen. */
+  isMultiArm(u: number): boolean {
+    return (this.state(u) & MULTI_BIT) !== 0;
+  }
+
+  setArm(u: number, arm: number, multiArm: boolean): void {
+    const s = this.state(u);
+    this.setState(u, (s & AMBIGUOUS_BIT) | (multiArm ? MULTI_BIT : 0) | (arm + 1));
+  }
+
+  /** Latest conversion to metric m, epoch ms; −Infinity when none. */
+  latestConversion(u: number, m: number): number {
+    return this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + this.latestAt[m]];
+  }
+
+  setLatestConversion(u: number, m: number, time: number): void {
+    this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + this.latestAt[m]] = time;
+  }
+
+  /** Sum of metric m's values counted so far (revenue metrics only). */
+  revenue(u: number, m: number): number {
+    return this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + this.latestAt[m] + 1];
+  }
+
+  addRevenue(u: number, m: number, value: number): void {
+    this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + this.latestAt[m] + 1] += value;
+  }
+
+  /** Revenue sums back to 0, for the second pass. */
+  clearRevenue(u: number, revenueMetrics: readonly number[]): void {
+    const page = this.f64Pages[u >>> PAGE_BITS];
+    const at = (u & PAGE_MASK) * this.words;
+    for (const m of revenueMetrics) page[at + this.latestAt[m] + 1] = 0;
+  }
+
+  /** Latest revenue conversion left out because it was before the earliest exposure then known; −Infinity when none. */
+  latestLeftOut(u: number): number {
+    return this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + this.leftOutAt];
+  }
+
+  setLatestLeftOut(u: number, time: number): void {
+    this.f64Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words + this.leftOutAt] = time;
+  }
+
+  isAmbiguous(u: number): boolean {
+    return (this.state(u) & AMBIGUOUS_BIT) !== 0;
+  }
+
+  markAmbiguous(u: number): void {
+    this.setState(u, this.state(u) | AMBIGUOUS_BIT);
+  }
+
+  /** Bytes held: records, index and ids. */
+  bytes(): number {
+    let n = this.index.byteLength;
+    for (const p of this.f64Pages) n += p.byteLength;
+    for (const p of this.arena) n += p.byteLength;
+    return n;
+  }
+
+  // ---- lookup by id ----
+
+  /**
+   * The record of the user whose id is the bytes b[start, end) (not empty):
+   * one byte per character, or two (UTF-16LE) when `wide`. Created on first
+   * sight when `create` is true; else −1 for an unknown id.
+   */
+  find(b: Uint8Array, start: number, end: number, wide: boolean, create: boolean): number {
+    // FNV-1a, then murmur3's finalizer so that ids that differ only in their
+    // last characters spread over the low bits used for probing.
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    const lenCode = (end - start) * 2 + (wide ? 1 : 0);
+    const index = this.index;
+    const mask = this.mask;
+    let slot = h & mask;
     for (;;) {
-      const q = 8 * p;
-      const l = i32[q + 7];
-      if (l === 0) {
-        if (!create) return -1;
-        if ((t.users + 1) * 2 > mask + 1) break; // grow first, then insert
-        t.users++;
-        i32[q + 4] = h;
-        i32[q + 5] = -1;
-        i32[q + 6] = storeKey(t, userId);
-        i32[q + 7] = len;
-        t.f64[4 * p] = Infinity;
-        t.f64[4 * p + 1] = -Infinity;
-        init?.(p);
-        return p;
-      }
-      if (l === len && i32[q + 4] === h && sameKey(t.arena, i32[q + 6], userId)) return p;
-      p = (p + 1) & mask;
+      const entry = index[slot];
+      if (entry === 0) break;
+      const u = entry - 1;
+      const ints = this.i32Pages[u >>> PAGE_BITS];
+      const at = (u & PAGE_MASK) * this.words * 2;
+      if (ints[at] === h && ints[at + 1] === lenCode && this.sameId(ints[at + 2], b, start, end)) return u;
+      slot = (slot + 1) & mask;
     }
-    grow(t);
+    if (!create) return -1;
+    const u = this.size++;
+    if ((u & PAGE_MASK) === 0) this.addPage();
+    const page = this.f64Pages[u >>> PAGE_BITS];
+    page.set(this.initial, (u & PAGE_MASK) * this.words + FIRST);
+    const ints = this.i32Pages[u >>> PAGE_BITS];
+    const at = (u & PAGE_MASK) * this.words * 2;
+    ints[at] = h;
+    ints[at + 1] = lenCode;
+    ints[at + 2] = this.storeId(b, start, end);
+    ints[at + 3] = 0;
+    if (this.size * 2 > mask + 1) this.growIndex();
+    else index[slot] = u + 1;
+    return u;
   }
-}
 
-function storeKey(t: UserTable, userId: string): number {
-  const at = t.arenaUsed;
-  const len = userId.length;
-  if (at + len > t.arena.length) {
-    // Offsets are int32: 2^31 code units of ids, far beyond any log this tool reads in memory.
-    const size = Math.min(Math.max(t.arena.length * 2, at + len), 2 ** 31 - 1);
-    if (at + len > size) throw new RangeError('too many distinct users for one analysis');
-    const bigger = new Uint16Array(size);
-    bigger.set(t.arena.subarray(0, at));
-    t.arena = bigger;
+  /** find() by a string id: its characters as one byte each when all are below U+0100, else two. */
+  findString(id: string, create: boolean): number {
+    let wide = false;
+    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 0xff) wide = true;
+    const n = wide ? id.length * 2 : id.length;
+    if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
+    const b = this.scratch;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      if (wide) {
+        b[2 * i] = c & 0xff;
+        b[2 * i + 1] = c >>> 8;
+      } else b[i] = c;
+    }
+    return this.find(b, 0, n, wide, create);
   }
-  const arena = t.arena;
-  for (let i = 0; i < len; i++) arena[at + i] = userId.charCodeAt(i);
-  t.arenaUsed = at + len;
-  return at;
-}
 
-function sameKey(arena: Uint16Array, at: number, userId: string): boolean {
-  for (let i = 0; i < userId.length; i++) if (arena[at + i] !== userId.charCodeAt(i)) return false;
-  return true;
-}
-
-function grow(t: UserTable): void {
-  const { i32: old, f64: oldF64, metric: oldMetric, bits: oldBits, stride } = t;
-  const next = arrays((t.mask + 1) * 2, stride);
-  const { i32, f64, metric, bits, mask } = next;
-  const slots = t.mask + 1;
-  for (let o = 0; o < slots; o++) {
-    const len = old[8 * o + 7];
-    if (len === 0) continue;
-    const h = old[8 * o + 4];
-    let p = h & mask;
-    while (i32[8 * p + 7] !== 0) p = (p + 1) & mask;
-    f64[4 * p] = oldF64[4 * o];
-    f64[4 * p + 1] = oldF64[4 * o + 1];
-    i32[8 * p + 4] = h;
-    i32[8 * p + 5] = old[8 * o + 5];
-    i32[8 * p + 6] = old[8 * o + 6];
-    i32[8 * p + 7] = len;
-    for (let k = 0; k < stride; k++) metric[stride * p + k] = oldMetric[stride * o + k];
-    bits[p] = oldBits[o];
+  private state(u: number): number {
+    return this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 3];
   }
-  Object.assign(t, next);
-}
 
-// FNV-1a over UTF-16 code units, then murmur3's finalizer so that ids that
-// differ only in their last characters spread over the low bits used for
-// probing. A signed 32-bit result, as stored.
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
+  private setState(u: number, s: number): void {
+    this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 3] = s;
+  }
+
+  private addPage(): void {
+    const buffer = new ArrayBuffer(PAGE_RECORDS * this.words * 8);
+    this.f64Pages.push(new Float64Array(buffer));
+    this.i32Pages.push(new Int32Array(buffer));
+  }
+
+  private sameId(ref: number, b: Uint8Array, start: number, end: number): boolean {
+    const bytes = this.arena[ref >>> ARENA_PAGE_BITS];
+    const at = (ref & (ARENA_PAGE - 1)) - start;
+    for (let i = start; i < end; i++) if (bytes[at + i] !== b[i]) return false;
+    return true;
+  }
+
+  private storeId(b: Uint8Array, start: number, end: number): number {
+    const n = end - start;
+    let bytes = this.arena[this.arena.length - 1];
+    if (this.arenaUsed + n > (bytes?.length ?? 0)) {
+      // An id longer than a page gets a page of its own.
+      if (this.arena.length >= MAX_ARENA_PAGES) throw new RangeError('too many distinct users for one analysis');
+      bytes = new Uint8Array(Math.max(ARENA_PAGE, n));
+      this.arena.push(bytes);
+      this.arenaUsed = 0;
+    }
+    const ref = ((this.arena.length - 1) << ARENA_PAGE_BITS) | this.arenaUsed;
+    let at = this.arenaUsed;
+    for (let i = start; i < end; i++) bytes[at++] = b[i];
+    this.arenaUsed = at;
+    return ref;
+  }
+
+  private growIndex(): void {
+    const capacity = (this.mask + 1) * 2;
+    const index = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let u = 0; u < this.size; u++) {
+      let slot = this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2] & mask;
+      while (index[slot] !== 0) slot = (slot + 1) & mask;
+      index[slot] = u + 1;
+    }
+    this.index = index;
+    this.mask = mask;
+  }
 }

@@ -22,49 +22,64 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * `02-30` over into March.
  */
 export function parseEventTimestamp(s: string): number {
+  if (s.length > scratch.length) scratch = new Uint8Array(s.length * 3);
+  // Any character outside ASCII makes it invalid; UTF-8 spells each of them in more than one byte.
+  const { written } = encoder.encodeInto(s, scratch);
+  return written === s.length ? parseTimestampBytes(scratch, 0, written) : NaN;
+}
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(96);
+
+/**
+ * parseEventTimestamp of the ASCII bytes b[start, end), read in place (the
+ * event scanner passes the timestamp's range in the line's bytes).
+ */
+export function parseTimestampBytes(b: Uint8Array, start: number, end: number): number {
   // Shortest form: YYYY-MM-DDTHH:MM:SSZ (20 chars).
-  const len = s.length;
-  if (len < 20) return NaN;
-  const year = num4(s, 0);
-  const month = num2(s, 5);
-  const day = num2(s, 8);
-  const hour = num2(s, 11);
-  const minute = num2(s, 14);
-  const second = num2(s, 17);
+  if (end - start < 20) return NaN;
+  const year = num4(b, start);
+  const month = num2(b, start + 5);
+  const day = num2(b, start + 8);
+  const hour = num2(b, start + 11);
+  const minute = num2(b, start + 14);
+  const second = num2(b, start + 17);
   if (
     year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
     second < 0 || second > 59 ||
-    s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 /* T */ ||
-    s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58
+    b[start + 4] !== 45 /* - */ || b[start + 7] !== 45 || b[start + 10] !== 84 /* T */ ||
+    b[start + 13] !== 58 /* : */ || b[start + 16] !== 58
   ) {
     return NaN;
   }
   if (day > daysInMonth(year, month)) return NaN;
-  let i = 19;
+  let i = start + 19;
   let ms = 0;
-  if (s.charCodeAt(i) === 46 /* . */) {
+  if (b[i] === 46 /* . */) {
     i++;
-    const start = i;
-    while (i < len) {
-      const c = s.charCodeAt(i) - 48;
+    const first = i;
+    while (i < end) {
+      const c = b[i] - 48;
       if (c < 0 || c > 9) break;
       // Milliseconds are the resolution of the comparison; finer digits are checked but not kept.
-      if (i - start < 3) ms = ms * 10 + c;
+      if (i - first < 3) ms = ms * 10 + c;
       i++;
     }
-    const digits = i - start;
+    const digits = i - first;
     if (digits === 0) return NaN;
     if (digits === 1) ms *= 100;
     else if (digits === 2) ms *= 10;
   }
+  // The range may sit inside a longer buffer: nothing past `end` counts.
+  if (i >= end) return NaN;
   let offsetMinutes = 0;
-  const zc = s.charCodeAt(i);
+  const zc = b[i];
   if (zc === 90 /* Z */) {
-    if (i + 1 !== len) return NaN;
+    if (i + 1 !== end) return NaN;
   } else if (zc === 43 /* + */ || zc === 45 /* - */) {
-    if (i + 6 !== len || s.charCodeAt(i + 3) !== 58) return NaN;
-    const oh = num2(s, i + 1);
-    const om = num2(s, i + 4);
+    if (i + 6 !== end || b[i + 3] !== 58) return NaN;
+    const oh = num2(b, i + 1);
+    const om = num2(b, i + 4);
     if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
     offsetMinutes = (zc === 43 ? 1 : -1) * (oh * 60 + om);
   } else {
@@ -74,17 +89,17 @@ export function parseEventTimestamp(s: string): number {
   return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60000 + second * 1000 + ms;
 }
 
-function num2(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  // NaN (past the end) fails these comparisons too, so it is rejected.
-  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
-  return a * 10 + b;
+function num2(b: Uint8Array, i: number): number {
+  const x = b[i] - 48;
+  const y = b[i + 1] - 48;
+  // NaN (past the end of the array) fails these comparisons too, so it is rejected.
+  if (!(x >= 0 && x <= 9 && y >= 0 && y <= 9)) return -1;
+  return x * 10 + y;
 }
 
-function num4(s: string, i: number): number {
-  const hi = num2(s, i);
-  const lo = num2(s, i + 2);
+function num4(b: Uint8Array, i: number): number {
+  const hi = num2(b, i);
+  const lo = num2(b, i + 2);
   return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
 }
 

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { FlagsError } from '../errors.js';
-import { assertRegularFile, MAX_EVENT_LINE_BYTES, readEventLines } from './event-log.js';
+import { assertRegularFile, MAX_EVENT_LINE_BYTES, readEventLineBytes, readEventLines, splitBytes } from './event-log.js';
 
 export interface ExpandedSources {
   files: string[];
@@ -67,6 +67,12 @@ export interface ReadSourcesOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** A line over MAX_EVENT_LINE_BYTES, skipped without being held (line number in its file, its length). */
   onOverlongLine?: (line: number, bytes: number) => void;
+  /**
+   * When given, called for each line instead of `onLine`, with the line's
+   * UTF-8 bytes buf[start, end) (no newline; `buf` is reused after the call):
+   * a caller that reads canonical lines in place skips decoding them.
+   */
+  onLineBytes?: (buf: Buffer, start: number, end: number, lineNumber: number) => void;
 }
 
 /**
@@ -118,17 +124,21 @@ export async function readEventSources(
       continue;
     }
     if (gzip) {
-      reports.push(await readGzipLines(file, onLine, (bytes) => options.onProgress?.(done + bytes, total), options.onOverlongLine));
+      reports.push(await readGzipLines(file, onLine, (bytes) => options.onProgress?.(done + bytes, total), options.onOverlongLine, options.onLineBytes));
     } else {
       let n = 0;
       try {
-        const r = readEventLines(file, (line) => onLine(line, ++n), {
-          onProgress: (bytes) => options.onProgress?.(done + bytes, total),
-          onOverlongLine: (line, bytes) => {
+        const readOptions = {
+          onProgress: (bytes: number) => options.onProgress?.(done + bytes, total),
+          onOverlongLine: (line: number, bytes: number) => {
             n = line;
             options.onOverlongLine?.(line, bytes);
           },
-        });
+        };
+        const { onLineBytes } = options;
+        const r = onLineBytes
+          ? readEventLineBytes(file, (buf, start, end) => onLineBytes(buf, start, end, ++n), readOptions)
+          : readEventLines(file, (line) => onLine(line, ++n), readOptions);
         reports.push({ file, gzip, bytes: r.bytes, lines: r.lines, tornLastLine: r.tornLastLine, problem: r.exists ? null : 'the file disappeared while reading' });
       } catch (e) {
         if (!(e instanceof FlagsError && e.code === 'EVENT_LOG_READ')) throw e;
@@ -145,6 +155,7 @@ async function readGzipLines(
   onLine: (line: string, n: number) => void,
   onProgress: (compressedBytes: number) => void,
   onOverlongLine?: (line: number, bytes: number) => void,
+  onLineBytes?: (buf: Buffer, start: number, end: number, n: number) => void,
 ): Promise<FileReadReport> {
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   const gunzip = createGunzip({ chunkSize: 1 << 18 });
@@ -179,18 +190,21 @@ async function readGzipLines(
         } else carry = buf;
         continue;
       }
-      // Decode up to the last newline only, so a UTF-8 sequence is never cut.
-      const text = buf.toString('utf8', 0, last);
-      let start = 0;
-      for (;;) {
-        const end = text.indexOf('\n', start);
-        lines++;
-        if (end === -1) {
-          onLine(text.slice(start), lines);
-          break;
+      if (onLineBytes) splitBytes(buf, last, (b, start, end) => onLineBytes(b, start, end, ++lines));
+      else {
+        // Decode up to the last newline only, so a UTF-8 sequence is never cut.
+        const text = buf.toString('utf8', 0, last);
+        let start = 0;
+        for (;;) {
+          const end = text.indexOf('\n', start);
+          lines++;
+          if (end === -1) {
+            onLine(text.slice(start), lines);
+            break;
+          }
+          onLine(text.slice(start, end), lines);
+          start = end + 1;
         }
-        onLine(text.slice(start, end), lines);
-        start = end + 1;
       }
       carry = Buffer.from(buf.subarray(last + 1));
       if (carry.length > MAX_EVENT_LINE_BYTES) {

@@ -15,7 +15,7 @@ import { CountsError, parseCounts, statsFromRows } from '../../experiments/count
 import { analyzeExperiment, describeVerdict } from '../../experiments/results.js';
 import { CORRECTIONS, type Correction } from '../../experiments/stats.js';
 import type { SufficientStats } from '../../experiments/sufficient-stats.js';
-import { beginSecondPass, createTally, needsSecondPass, readerNotes, tallyLine, tallyMalformed, tallyStats, type ReaderNotes } from '../../experiments/tally.js';
+import { beginSecondPass, createTally, needsSecondPass, readerNotes, tallyLine, tallyLineBytes, tallyMalformed, tallyStats, type ReaderNotes } from '../../experiments/tally.js';
 import { buildStatsQuery, type StatsQueryPlan } from '../../experiments/warehouse-sql.js';
 import { analysisWindow } from '../../experiments/window.js';
 import { statsQueryPlan } from '../../experiments/query-plan.js';
@@ -150,6 +150,8 @@ async function countStreaming(ctx: CommandContext, logs: string[], experiment: E
   // Several files: a malformed line is reported as file:line (line numbers restart per file).
   let prefix = '';
   const onLine = (line: string, n: number) => (single ? tallyLine(tally, line) : tallyLine(tally, line, `${prefix}:${n}`));
+  // The same, from the line's bytes: canonical lines are read in place, never decoded (issue 21.2).
+  const onLineBytes = (buf: Buffer, start: number, end: number, n: number) => tallyLineBytes(tally, buf, start, end, single ? undefined : () => `${prefix}:${n}`);
   const onFile = (file: string) => {
     prefix = ctx.relative(file);
   };
@@ -164,11 +166,11 @@ async function countStreaming(ctx: CommandContext, logs: string[], experiment: E
   const progress = createProgress(ctx.io.stderr, `reading ${where}`);
   let reports;
   try {
-    reports = await readEventSources(files, onLine, { onFile, onOverlongLine, onProgress: (bytes, total) => progress.update(bytes, total, tally.lineNumber) });
+    reports = await readEventSources(files, onLine, { onLineBytes, onFile, onOverlongLine, onProgress: (bytes, total) => progress.update(bytes, total, tally.lineNumber) });
     if (needsSecondPass(tally)) {
       // Rare: see tally.ts. The same files again, for the few users whose revenue sums are not final.
       beginSecondPass(tally);
-      await readEventSources(files, onLine, { onFile });
+      await readEventSources(files, onLine, { onLineBytes, onFile });
     }
   } finally {
     progress.done();
