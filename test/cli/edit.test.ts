@@ -3,12 +3,13 @@
  * of the flags directory, with real git repositories, real permissions and
  * eight real processes at once.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireLock } from '../../src/store/lock.js';
 import { BIN, flagYaml, projectWith, removeDir, runBin, runBinAsync, runMain, tempProject, type RunResult } from '../helpers/cli.js';
+import { changedLines as changedLinesOf, commitAll, git } from '../helpers/git.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
@@ -32,31 +33,15 @@ const showJsonMain = async (d: string, key: string) => {
 /** Hidden entries of the flags directory: temp files or locks left behind. */
 const leftovers = (d: string) => readdirSync(path.join(d, 'flags')).filter((n) => n.startsWith('.'));
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
-}
-function gitProject(): string {
-  const d = project();
-  git(d, 'init', '-q');
-  git(d, 'config', 'user.email', 'test@example.com');
-  git(d, 'config', 'user.name', 'test');
-  git(d, 'config', 'core.autocrlf', 'false');
-  git(d, 'add', '.');
-  git(d, 'commit', '-q', '-m', 'flags');
-  return d;
-}
+const gitProject = (): string => commitAll(project(), 'flags');
 /** `git diff --numstat` of the flags file: [added, removed]. */
 function numstat(d: string): [number, number] {
   const line = git(d, 'diff', '--numstat', '--', 'flags/default-flags.yaml').trim();
   const [added, removed] = line.split('\t');
   return [Number(added), Number(removed)];
 }
-/** The changed lines of `git diff -U0`, without the headers. */
-function changedLines(d: string): string[] {
-  return git(d, 'diff', '-U0', '--', 'flags/default-flags.yaml')
-    .split('\n')
-    .filter((l) => /^[+-]/.test(l) && !/^(\+\+\+|---) /.test(l));
-}
+/** The changed lines of `git diff -U0` of the flags file, without the headers. */
+const changedLines = (d: string): string[] => changedLinesOf(d, 'flags/default-flags.yaml');
 const TIMESTAMP = /^\+    updatedAt: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('minimal diffs in a git repository', () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 import { ANSI, flagYaml, projectWith, removeDir, runBin, runMain, tempProject } from '../helpers/cli.js';
+import { newOrchestratorV2 } from '../helpers/flags.js';
 
 let dir: string;
 beforeAll(() => {
@@ -31,26 +32,7 @@ describe('flags list (real binary)', () => {
     expect(r.code).toBe(0);
     const flags = JSON.parse(r.stdout);
     expect(flags).toHaveLength(4);
-    expect(flags[2]).toEqual({
-      key: 'new-orchestrator-v2',
-      name: 'New Orchestrator V2',
-      description: 'Use the new orchestrator implementation',
-      type: 'boolean',
-      defaultValue: false,
-      enabled: true,
-      rules: [
-        {
-          id: 'beta-testers',
-          description: 'Beta tenants always get the new orchestrator',
-          conditions: [{ attribute: 'tenant.id', operator: 'in', value: ['tenant-beta-1', 'tenant-beta-2'] }],
-          value: true,
-        },
-      ],
-      fallthrough: { percentage: 10, value: true },
-      tags: ['orchestrator', 'beta'],
-      owner: 'core-team',
-      killSwitch: false,
-    });
+    expect(flags[2]).toEqual(newOrchestratorV2());
   });
 
   it('uses --dir and FLAGS_DIR, and names a missing directory with a hint', () => {

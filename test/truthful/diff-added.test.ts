@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { flagYaml, removeDir, runBin, runMain } from '../helpers/cli.js';
-import { git, repoWith } from './git-repo.js';
+import { git, repoWith } from '../helpers/git.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));

@@ -7,21 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { blastRadiusOverSegments } from '../../src/review/blast-radius.js';
 import { ruleSegments } from '../../src/review/rule-segments.js';
 import type { Flag } from '../../src/schema/flag.js';
-import { removeDir, runBin, runMain } from '../helpers/cli.js';
-import { edit, repoWith } from './git-repo.js';
+import { flagYamlWithRules, removeDir, runBin, runMain } from '../helpers/cli.js';
+import { edit, repoWith } from '../helpers/git.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
 /** Two rules over many attributes: their cross product is too large, so the attribute segments vary one at a time. */
-const CHECKOUT = `key: new-checkout
-name: New checkout
-description: ""
-type: boolean
-defaultValue: false
-enabled: true
-rules:
-  - id: mobile-new
+const CHECKOUT = flagYamlWithRules(
+  'new-checkout',
+  `  - id: mobile-new
     conditions:
       - attribute: platform
         operator: in
@@ -45,9 +40,8 @@ rules:
         operator: regex
         value: "@acme\\\\.com$"
     value: true
-tags: []
-owner: team
-`;
+`,
+);
 
 function repo(): string {
   const d = repoWith({ 'flags/new-checkout.yaml': CHECKOUT });
