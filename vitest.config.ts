@@ -1,4 +1,6 @@
+// `npm test`: every test file (the fast loop is vitest.fast.config.ts).
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './test/helpers/slow-first.js';
 
 export default defineConfig({
   test: {
@@ -6,5 +8,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Both cores: vitest's default keeps one free (one worker on a two-core machine), which left
+    // `npm test` running one file at a time.
+    maxWorkers: 2,
+    // Longest files first, so the run does not end on one long file with the other core idle.
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });

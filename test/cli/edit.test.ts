@@ -1,7 +1,9 @@
 /**
- * End to end: the real binary (built by `npm run build`) editing temp copies
- * of the flags directory, with real git repositories, real permissions and
- * eight real processes at once.
+ * The editing commands from the user's side: in-process runs (main() with
+ * injected io) over temp copies of the flags directory, in real git
+ * repositories for the minimal diffs; the real binary (built by `npm run
+ * build`) where only a process will do: real permissions, a lock held by
+ * another process, eight real processes at once, CRLF through the bin.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,12 +21,7 @@ const project = () => {
   return d;
 };
 const defaults = (d: string) => readFileSync(path.join(d, 'flags/default-flags.yaml'), 'utf8');
-const showJson = (d: string, key: string) => {
-  const r = runBin(['show', key, '--json'], { cwd: d });
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-};
-/** The same, in-process (most tests run main() with injected io; the git-diff tests above run the real binary). */
+/** `flags show KEY --json`, in-process. */
 const showJsonMain = async (d: string, key: string) => {
   const r = await runMain(['show', key, '--json'], { cwd: d });
   expect(r.code).toBe(0);
@@ -45,9 +42,9 @@ const changedLines = (d: string): string[] => changedLinesOf(d, 'flags/default-f
 const TIMESTAMP = /^\+    updatedAt: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('minimal diffs in a git repository', () => {
-  it('a toggle is at most 2 removed and 3 added lines: enabled and updatedAt', () => {
+  it('a toggle is at most 2 removed and 3 added lines: enabled and updatedAt', async () => {
     const d = gitProject();
-    const r = runBin(['toggle', 'model-provider'], { cwd: d });
+    const r = await runMain(['toggle', 'model-provider'], { cwd: d });
     expect(r).toMatchObject({ code: 0, stdout: 'Flag model-provider disabled\n', stderr: '' });
     const [added, removed] = numstat(d);
     expect(added).toBeLessThanOrEqual(3);
@@ -59,28 +56,28 @@ describe('minimal diffs in a git repository', () => {
 
     // A second toggle after a commit rewrites updatedAt in place.
     git(d, 'commit', '-q', '-am', 'off');
-    expect(runBin(['toggle', 'model-provider', '--on'], { cwd: d }).stdout).toBe('Flag model-provider enabled\n');
+    expect((await runMain(['toggle', 'model-provider', '--on'], { cwd: d })).stdout).toBe('Flag model-provider enabled\n');
     const [a2, r2] = numstat(d);
     expect(a2).toBeLessThanOrEqual(3);
     expect(r2).toBeLessThanOrEqual(2);
   });
 
-  it('a kill is three added lines and one removed, and the flag re-reads as killed', () => {
+  it('a kill is three added lines and one removed, and the flag re-reads as killed', async () => {
     const d = gitProject();
-    const r = runBin(['kill', 'new-orchestrator-v2'], { cwd: d });
+    const r = await runMain(['kill', 'new-orchestrator-v2'], { cwd: d });
     expect(r).toMatchObject({ code: 0, stdout: 'Kill switch activated for new-orchestrator-v2\n', stderr: '' });
     expect(numstat(d)).toEqual([3, 1]);
     const lines = changedLines(d);
     expect(lines.slice(0, 3)).toEqual(['-    enabled: true', '+    enabled: false', '+    killSwitch: true']);
     expect(lines[3]).toMatch(TIMESTAMP);
-    expect(showJson(d, 'new-orchestrator-v2')).toMatchObject({ killSwitch: true, enabled: false });
-    const ev = runBin(['eval', 'new-orchestrator-v2', '--set', 'tenant.id=tenant-beta-1', '--json'], { cwd: d });
+    expect(await showJsonMain(d, 'new-orchestrator-v2')).toMatchObject({ killSwitch: true, enabled: false });
+    const ev = await runMain(['eval', 'new-orchestrator-v2', '--set', 'tenant.id=tenant-beta-1', '--json'], { cwd: d });
     expect(JSON.parse(ev.stdout)).toMatchObject({ value: false, reason: 'KILL_SWITCH' });
   });
 
-  it('a rollout changes the percentage line and updatedAt only', () => {
+  it('a rollout changes the percentage line and updatedAt only', async () => {
     const d = gitProject();
-    expect(runBin(['rollout', 'new-orchestrator-v2', '25%'], { cwd: d }).stdout).toBe('Rollout of new-orchestrator-v2 (fallthrough): 10% → 25%\n');
+    expect((await runMain(['rollout', 'new-orchestrator-v2', '25%'], { cwd: d })).stdout).toBe('Rollout of new-orchestrator-v2 (fallthrough): 10% → 25%\n');
     const lines = changedLines(d);
     expect(lines.slice(0, 2)).toEqual(['-      percentage: 10', '+      percentage: 25']);
     expect(lines[2]).toMatch(TIMESTAMP);
@@ -377,7 +374,7 @@ describe('concurrency', () => {
       const results = await Promise.all(runs);
       for (const r of results) expect(r.stderr).toBe('');
       expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
-      const list = JSON.parse(runBin(['list', '--json'], { cwd: d }).stdout) as { key: string; enabled: boolean; owner: string }[];
+      const list = JSON.parse((await runMain(['list', '--json'], { cwd: d })).stdout) as { key: string; enabled: boolean; owner: string }[];
       expect(list).toHaveLength(8);
       for (let i = 0; i < 8; i++) {
         const f = list.find((x) => x.key === `f${i}`)!;
