@@ -318,14 +318,22 @@ describe('read-only files and directories', () => {
     return d;
   }
 
-  it('a read-only flag file: exit 1 with the OS reason, original intact, no temp file', () => {
+  /**
+   * A project where `target` is read-only for the user who runs the command
+   * and the other (flag file or flags directory) is writable by them.
+   */
+  function readOnly(target: 'file' | 'dir') {
     const d = permissionProject();
     const flagsDir = path.join(d, 'flags');
     const file = path.join(flagsDir, 'default-flags.yaml');
+    if (isRoot) chownSync(target === 'file' ? flagsDir : file, NOBODY, NOBODY);
+    chmodSync(target === 'file' ? file : flagsDir, target === 'file' ? 0o444 : 0o555);
+    return { d, flagsDir, file, before: readFileSync(file, 'utf8') };
+  }
+
+  it('a read-only flag file: exit 1 with the OS reason, original intact, no temp file', () => {
     // The directory is writable by the user (a rename over the file would work), the file is not.
-    if (isRoot) chownSync(flagsDir, NOBODY, NOBODY);
-    chmodSync(file, 0o444);
-    const before = readFileSync(file, 'utf8');
+    const { d, file, before } = readOnly('file');
     const r = runAsUser(['kill', 'model-provider'], d);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: cannot write flags/default-flags.yaml: EACCES: permission denied (the file was not changed)\n');
@@ -334,13 +342,8 @@ describe('read-only files and directories', () => {
   });
 
   it('a read-only flags directory: exit 1 with the OS reason, original intact', () => {
-    const d = permissionProject();
-    const flagsDir = path.join(d, 'flags');
-    const file = path.join(flagsDir, 'default-flags.yaml');
     // The file is writable by the user, the directory (where the temp file and the lock go) is not.
-    if (isRoot) chownSync(file, NOBODY, NOBODY);
-    chmodSync(flagsDir, 0o555);
-    const before = readFileSync(file, 'utf8');
+    const { d, flagsDir, file, before } = readOnly('dir');
     try {
       const r = runAsUser(['toggle', 'model-provider', '--off'], d);
       expect(r.code).toBe(1);
