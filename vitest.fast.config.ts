@@ -1,8 +1,10 @@
-// `npm run test:fast`: the edit loop. Unit tests of the pure core and the CLI
-// tests, without the slow files: the hardening suite (resource bombs, fuzz,
-// streams of gigabytes), the package test (npm pack + install) and the tests
-// that start real servers, databases or browsers (`*.e2e.test.ts`). `npm test`
-// runs everything.
+// `npm run test:fast`: the edit loop. Unit tests of the pure core and the
+// CLI tests run in-process (main() with injected io), without the slow files:
+// the hardening suite (resource bombs, fuzz, streams of gigabytes), the
+// package test (npm pack + install) and the tests that start real servers,
+// databases or browsers or run the real binary for each command family
+// (`*.e2e.test.ts`). `npm test` runs everything; both use both cores and one
+// module graph per worker (vitest.config.ts).
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
@@ -10,8 +12,6 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
-      // Both cores: vitest's default leaves one free, which doubled this loop's time here (152 s → 94 s).
-      maxWorkers: 2,
       exclude: [
         'node_modules/**',
         'test/hardening/**',

@@ -10,41 +10,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ANSI, BIN, flagYaml, REPO_FLAGS, removeDir, ROOT, runBin, runMain, tempDir } from '../helpers/cli.js';
+import { edit, git, repoWith as newRepo, write } from '../helpers/git.js';
 
 const DEFAULT_FLAGS = readFileSync(path.join(REPO_FLAGS, 'default-flags.yaml'), 'utf8');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim();
-}
-
-function write(root: string, rel: string, text: string): void {
-  const full = path.join(root, rel);
-  mkdirSync(path.dirname(full), { recursive: true });
-  writeFileSync(full, text);
-}
-
 /** A git repository whose first commit holds `files`; the working tree is then free to change. */
 function repoWith(files: Record<string, string>): string {
-  const dir = tempDir('flags-diff-');
+  const dir = newRepo(files, 'flags-diff-');
   dirs.push(dir);
-  git(dir, 'init', '-q');
-  git(dir, 'config', 'user.name', 'Test');
-  git(dir, 'config', 'user.email', 'test@example.com');
-  git(dir, 'config', 'commit.gpgsign', 'false');
-  for (const [rel, text] of Object.entries(files)) write(dir, rel, text);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'base');
   return dir;
-}
-
-function edit(root: string, rel: string, from: string | RegExp, to: string): void {
-  const full = path.join(root, rel);
-  const text = readFileSync(full, 'utf8');
-  const next = text.replace(from, to);
-  expect(next, `edit of ${rel} must change it`).not.toBe(text);
-  writeFileSync(full, next);
 }
 
 async function diffJson(cwd: string, ...args: string[]) {

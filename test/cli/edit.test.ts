@@ -1,14 +1,17 @@
 /**
- * End to end: the real binary (built by `npm run build`) editing temp copies
- * of the flags directory, with real git repositories, real permissions and
- * eight real processes at once.
+ * The editing commands from the user's side: in-process runs (main() with
+ * injected io) over temp copies of the flags directory, in real git
+ * repositories for the minimal diffs; the real binary (built by `npm run
+ * build`) where only a process will do: real permissions, a lock held by
+ * another process, eight real processes at once, CRLF through the bin.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireLock } from '../../src/store/lock.js';
 import { BIN, flagYaml, projectWith, removeDir, runBin, runBinAsync, runMain, tempProject, type RunResult } from '../helpers/cli.js';
+import { changedLines as changedLinesOf, commitAll, git } from '../helpers/git.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
@@ -18,12 +21,7 @@ const project = () => {
   return d;
 };
 const defaults = (d: string) => readFileSync(path.join(d, 'flags/default-flags.yaml'), 'utf8');
-const showJson = (d: string, key: string) => {
-  const r = runBin(['show', key, '--json'], { cwd: d });
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-};
-/** The same, in-process (most tests run main() with injected io; the git-diff tests above run the real binary). */
+/** `flags show KEY --json`, in-process. */
 const showJsonMain = async (d: string, key: string) => {
   const r = await runMain(['show', key, '--json'], { cwd: d });
   expect(r.code).toBe(0);
@@ -32,37 +30,21 @@ const showJsonMain = async (d: string, key: string) => {
 /** Hidden entries of the flags directory: temp files or locks left behind. */
 const leftovers = (d: string) => readdirSync(path.join(d, 'flags')).filter((n) => n.startsWith('.'));
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
-}
-function gitProject(): string {
-  const d = project();
-  git(d, 'init', '-q');
-  git(d, 'config', 'user.email', 'test@example.com');
-  git(d, 'config', 'user.name', 'test');
-  git(d, 'config', 'core.autocrlf', 'false');
-  git(d, 'add', '.');
-  git(d, 'commit', '-q', '-m', 'flags');
-  return d;
-}
+const gitProject = (): string => commitAll(project(), 'flags');
 /** `git diff --numstat` of the flags file: [added, removed]. */
 function numstat(d: string): [number, number] {
   const line = git(d, 'diff', '--numstat', '--', 'flags/default-flags.yaml').trim();
   const [added, removed] = line.split('\t');
   return [Number(added), Number(removed)];
 }
-/** The changed lines of `git diff -U0`, without the headers. */
-function changedLines(d: string): string[] {
-  return git(d, 'diff', '-U0', '--', 'flags/default-flags.yaml')
-    .split('\n')
-    .filter((l) => /^[+-]/.test(l) && !/^(\+\+\+|---) /.test(l));
-}
+/** The changed lines of `git diff -U0` of the flags file, without the headers. */
+const changedLines = (d: string): string[] => changedLinesOf(d, 'flags/default-flags.yaml');
 const TIMESTAMP = /^\+    updatedAt: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('minimal diffs in a git repository', () => {
-  it('a toggle is at most 2 removed and 3 added lines: enabled and updatedAt', () => {
+  it('a toggle is at most 2 removed and 3 added lines: enabled and updatedAt', async () => {
     const d = gitProject();
-    const r = runBin(['toggle', 'model-provider'], { cwd: d });
+    const r = await runMain(['toggle', 'model-provider'], { cwd: d });
     expect(r).toMatchObject({ code: 0, stdout: 'Flag model-provider disabled\n', stderr: '' });
     const [added, removed] = numstat(d);
     expect(added).toBeLessThanOrEqual(3);
@@ -74,28 +56,28 @@ describe('minimal diffs in a git repository', () => {
 
     // A second toggle after a commit rewrites updatedAt in place.
     git(d, 'commit', '-q', '-am', 'off');
-    expect(runBin(['toggle', 'model-provider', '--on'], { cwd: d }).stdout).toBe('Flag model-provider enabled\n');
+    expect((await runMain(['toggle', 'model-provider', '--on'], { cwd: d })).stdout).toBe('Flag model-provider enabled\n');
     const [a2, r2] = numstat(d);
     expect(a2).toBeLessThanOrEqual(3);
     expect(r2).toBeLessThanOrEqual(2);
   });
 
-  it('a kill is three added lines and one removed, and the flag re-reads as killed', () => {
+  it('a kill is three added lines and one removed, and the flag re-reads as killed', async () => {
     const d = gitProject();
-    const r = runBin(['kill', 'new-orchestrator-v2'], { cwd: d });
+    const r = await runMain(['kill', 'new-orchestrator-v2'], { cwd: d });
     expect(r).toMatchObject({ code: 0, stdout: 'Kill switch activated for new-orchestrator-v2\n', stderr: '' });
     expect(numstat(d)).toEqual([3, 1]);
     const lines = changedLines(d);
     expect(lines.slice(0, 3)).toEqual(['-    enabled: true', '+    enabled: false', '+    killSwitch: true']);
     expect(lines[3]).toMatch(TIMESTAMP);
-    expect(showJson(d, 'new-orchestrator-v2')).toMatchObject({ killSwitch: true, enabled: false });
-    const ev = runBin(['eval', 'new-orchestrator-v2', '--set', 'tenant.id=tenant-beta-1', '--json'], { cwd: d });
+    expect(await showJsonMain(d, 'new-orchestrator-v2')).toMatchObject({ killSwitch: true, enabled: false });
+    const ev = await runMain(['eval', 'new-orchestrator-v2', '--set', 'tenant.id=tenant-beta-1', '--json'], { cwd: d });
     expect(JSON.parse(ev.stdout)).toMatchObject({ value: false, reason: 'KILL_SWITCH' });
   });
 
-  it('a rollout changes the percentage line and updatedAt only', () => {
+  it('a rollout changes the percentage line and updatedAt only', async () => {
     const d = gitProject();
-    expect(runBin(['rollout', 'new-orchestrator-v2', '25%'], { cwd: d }).stdout).toBe('Rollout of new-orchestrator-v2 (fallthrough): 10% → 25%\n');
+    expect((await runMain(['rollout', 'new-orchestrator-v2', '25%'], { cwd: d })).stdout).toBe('Rollout of new-orchestrator-v2 (fallthrough): 10% → 25%\n');
     const lines = changedLines(d);
     expect(lines.slice(0, 2)).toEqual(['-      percentage: 10', '+      percentage: 25']);
     expect(lines[2]).toMatch(TIMESTAMP);
@@ -336,14 +318,22 @@ describe('read-only files and directories', () => {
     return d;
   }
 
-  it('a read-only flag file: exit 1 with the OS reason, original intact, no temp file', () => {
+  /**
+   * A project where `target` is read-only for the user who runs the command
+   * and the other (flag file or flags directory) is writable by them.
+   */
+  function readOnly(target: 'file' | 'dir') {
     const d = permissionProject();
     const flagsDir = path.join(d, 'flags');
     const file = path.join(flagsDir, 'default-flags.yaml');
+    if (isRoot) chownSync(target === 'file' ? flagsDir : file, NOBODY, NOBODY);
+    chmodSync(target === 'file' ? file : flagsDir, target === 'file' ? 0o444 : 0o555);
+    return { d, flagsDir, file, before: readFileSync(file, 'utf8') };
+  }
+
+  it('a read-only flag file: exit 1 with the OS reason, original intact, no temp file', () => {
     // The directory is writable by the user (a rename over the file would work), the file is not.
-    if (isRoot) chownSync(flagsDir, NOBODY, NOBODY);
-    chmodSync(file, 0o444);
-    const before = readFileSync(file, 'utf8');
+    const { d, file, before } = readOnly('file');
     const r = runAsUser(['kill', 'model-provider'], d);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: cannot write flags/default-flags.yaml: EACCES: permission denied (the file was not changed)\n');
@@ -352,13 +342,8 @@ describe('read-only files and directories', () => {
   });
 
   it('a read-only flags directory: exit 1 with the OS reason, original intact', () => {
-    const d = permissionProject();
-    const flagsDir = path.join(d, 'flags');
-    const file = path.join(flagsDir, 'default-flags.yaml');
     // The file is writable by the user, the directory (where the temp file and the lock go) is not.
-    if (isRoot) chownSync(file, NOBODY, NOBODY);
-    chmodSync(flagsDir, 0o555);
-    const before = readFileSync(file, 'utf8');
+    const { d, flagsDir, file, before } = readOnly('dir');
     try {
       const r = runAsUser(['toggle', 'model-provider', '--off'], d);
       expect(r.code).toBe(1);
@@ -392,7 +377,7 @@ describe('concurrency', () => {
       const results = await Promise.all(runs);
       for (const r of results) expect(r.stderr).toBe('');
       expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
-      const list = JSON.parse(runBin(['list', '--json'], { cwd: d }).stdout) as { key: string; enabled: boolean; owner: string }[];
+      const list = JSON.parse((await runMain(['list', '--json'], { cwd: d })).stdout) as { key: string; enabled: boolean; owner: string }[];
       expect(list).toHaveLength(8);
       for (let i = 0; i < 8; i++) {
         const f = list.find((x) => x.key === `f${i}`)!;

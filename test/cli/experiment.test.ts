@@ -3,7 +3,6 @@
  * real git repositories for the lifecycle, the real binary for the full
  * lifecycle and for eight concurrent writers, in-process runs elsewhere.
  */
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import cdf from '@stdlib/stats-base-dists-normal-cdf';
@@ -11,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { removeDir, runBin, runBinAsync, runMain, tempProject, type RunResult } from '../helpers/cli.js';
+import { changedLines, commitAll, git } from '../helpers/git.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
@@ -23,25 +23,7 @@ const LOG = 'flags/experiments/events.jsonl';
 const readLog = (d: string, file = LOG) => (existsSync(path.join(d, file)) ? readFileSync(path.join(d, file), 'utf8') : '');
 const logLines = (d: string, file = LOG) => readLog(d, file).split('\n').filter((l) => l !== '');
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
-}
-function gitProject(): string {
-  const d = project();
-  git(d, 'init', '-q');
-  git(d, 'config', 'user.email', 'test@example.com');
-  git(d, 'config', 'user.name', 'test');
-  git(d, 'config', 'core.autocrlf', 'false');
-  git(d, 'add', '.');
-  git(d, 'commit', '-q', '-m', 'flags');
-  return d;
-}
-/** The changed lines of `git diff -U0` of one file, without headers. */
-function changedLines(d: string, file: string): string[] {
-  return git(d, 'diff', '-U0', '--', file)
-    .split('\n')
-    .filter((l) => /^[+-]/.test(l) && !/^(\+\+\+|---) /.test(l));
-}
+const gitProject = (): string => commitAll(project(), 'flags');
 
 const CREATE = [
   'experiment', 'create', 'checkout-button',

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
-import { ANSI, flagYaml, projectWith, removeDir, runBin, runMain, tempProject } from '../helpers/cli.js';
+import { ANSI, flagYaml, projectWith, removeDir, runMain, tempProject } from '../helpers/cli.js';
+import { newOrchestratorV2 } from '../helpers/flags.js';
 
 let dir: string;
 beforeAll(() => {
@@ -9,9 +10,9 @@ beforeAll(() => {
 });
 afterAll(() => removeDir(dir));
 
-describe('flags list (real binary)', () => {
-  it('prints a table of the four predefined flags with no ANSI codes when piped', () => {
-    const r = runBin(['list'], { cwd: dir });
+describe('flags list', () => {
+  it('prints a table of the four predefined flags with no ANSI codes when piped', async () => {
+    const r = await runMain(['list'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     for (const key of ['self-evolution-enabled', 'parallel-agents-limit', 'new-orchestrator-v2', 'model-provider']) expect(r.stdout).toContain(key);
@@ -19,46 +20,27 @@ describe('flags list (real binary)', () => {
     expect(r.stdout).not.toMatch(ANSI);
   });
 
-  it('filters by --tag', () => {
-    const r = runBin(['list', '--tag', 'beta'], { cwd: dir });
+  it('filters by --tag', async () => {
+    const r = await runMain(['list', '--tag', 'beta'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('new-orchestrator-v2');
     expect(r.stdout).not.toContain('model-provider');
   });
 
-  it('--json prints every field with defaults filled in', () => {
-    const r = runBin(['list', '--json'], { cwd: dir });
+  it('--json prints every field with defaults filled in', async () => {
+    const r = await runMain(['list', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     const flags = JSON.parse(r.stdout);
     expect(flags).toHaveLength(4);
-    expect(flags[2]).toEqual({
-      key: 'new-orchestrator-v2',
-      name: 'New Orchestrator V2',
-      description: 'Use the new orchestrator implementation',
-      type: 'boolean',
-      defaultValue: false,
-      enabled: true,
-      rules: [
-        {
-          id: 'beta-testers',
-          description: 'Beta tenants always get the new orchestrator',
-          conditions: [{ attribute: 'tenant.id', operator: 'in', value: ['tenant-beta-1', 'tenant-beta-2'] }],
-          value: true,
-        },
-      ],
-      fallthrough: { percentage: 10, value: true },
-      tags: ['orchestrator', 'beta'],
-      owner: 'core-team',
-      killSwitch: false,
-    });
+    expect(flags[2]).toEqual(newOrchestratorV2());
   });
 
-  it('uses --dir and FLAGS_DIR, and names a missing directory with a hint', () => {
+  it('uses --dir and FLAGS_DIR, and names a missing directory with a hint', async () => {
     const other = projectWith({ 'x.yaml': flagYaml('only-here') });
     try {
-      expect(runBin(['list', '--dir', path.join(other, 'flags')], { cwd: dir }).stdout).toContain('only-here');
-      expect(runBin(['list'], { cwd: dir, env: { FLAGS_DIR: path.join(other, 'flags') } }).stdout).toContain('only-here');
-      const r = runBin(['list', '--dir', 'nowhere'], { cwd: dir });
+      expect((await runMain(['list', '--dir', path.join(other, 'flags')], { cwd: dir })).stdout).toContain('only-here');
+      expect((await runMain(['list'], { cwd: dir, env: { FLAGS_DIR: path.join(other, 'flags') } })).stdout).toContain('only-here');
+      const r = await runMain(['list', '--dir', 'nowhere'], { cwd: dir });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(path.join(dir, 'nowhere'));
       expect(r.stderr).toContain('--dir');
@@ -68,10 +50,10 @@ describe('flags list (real binary)', () => {
     }
   });
 
-  it('warns once about broken files and still lists the good flags', () => {
+  it('warns once about broken files and still lists the good flags', async () => {
     const p = projectWith({ 'good.yaml': flagYaml('good'), 'bad.yaml': 'key: bad\n', 'worse.yaml': ': :\n' });
     try {
-      const r = runBin(['list'], { cwd: p });
+      const r = await runMain(['list'], { cwd: p });
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('good');
       expect(r.stderr.trim().split('\n')).toEqual(['warning: 2 flag files have errors; run `flags validate`']);
@@ -82,21 +64,21 @@ describe('flags list (real binary)', () => {
 });
 
 describe('flags show', () => {
-  it('shows rules, rollouts and conditions readably', () => {
-    const r = runBin(['show', 'new-orchestrator-v2'], { cwd: dir });
+  it('shows rules, rollouts and conditions readably', async () => {
+    const r = await runMain(['show', 'new-orchestrator-v2'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('beta-testers');
     expect(r.stdout).toContain('tenant.id in ["tenant-beta-1","tenant-beta-2"]');
     expect(r.stdout).toContain('10% of other contexts');
   });
 
-  it('--json prints the one flag', () => {
-    const r = runBin(['show', 'model-provider', '--json'], { cwd: dir });
+  it('--json prints the one flag', async () => {
+    const r = await runMain(['show', 'model-provider', '--json'], { cwd: dir });
     expect(JSON.parse(r.stdout).defaultValue).toBe('anthropic');
   });
 
-  it('an unknown flag is exit 1 with one line', () => {
-    const r = runBin(['show', 'nope'], { cwd: dir });
+  it('an unknown flag is exit 1 with one line', async () => {
+    const r = await runMain(['show', 'nope'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('no flag "nope"');
@@ -104,31 +86,31 @@ describe('flags show', () => {
 });
 
 describe('program', () => {
-  it('an unknown command is a usage error (exit 2)', () => {
-    const r = runBin(['frobnicate'], { cwd: dir });
+  it('an unknown command is a usage error (exit 2)', async () => {
+    const r = await runMain(['frobnicate'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown command 'frobnicate'");
   });
 
-  it('an unknown option is a usage error (exit 2)', () => {
-    expect(runBin(['list', '--bogus'], { cwd: dir }).code).toBe(2);
+  it('an unknown option is a usage error (exit 2)', async () => {
+    expect((await runMain(['list', '--bogus'], { cwd: dir })).code).toBe(2);
   });
 
-  it('a missing argument is a usage error (exit 2)', () => {
-    expect(runBin(['show'], { cwd: dir }).code).toBe(2);
+  it('a missing argument is a usage error (exit 2)', async () => {
+    expect((await runMain(['show'], { cwd: dir })).code).toBe(2);
   });
 
-  it('--version prints the package version', () => {
-    const r = runBin(['--version'], { cwd: dir });
+  it('--version prints the package version', async () => {
+    const r = await runMain(['--version'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it('--help works on the program and on each command', () => {
-    const top = runBin(['--help'], { cwd: dir });
+  it('--help works on the program and on each command', async () => {
+    const top = await runMain(['--help'], { cwd: dir });
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('list');
-    const sub = runBin(['list', '--help'], { cwd: dir });
+    const sub = await runMain(['list', '--help'], { cwd: dir });
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('--tag');
   });

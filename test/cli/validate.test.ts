@@ -119,17 +119,17 @@ describe('the repository flags', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it('the four seed flags produce no finding (real binary)', () => {
-    const r = runBin(['validate', '--format', 'json'], { cwd: dir });
+  it('the four seed flags produce no finding', async () => {
+    const r = await runMain(['validate', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ valid: true, diagnostics: [] });
-    const text = runBin(['validate', '--strict'], { cwd: dir });
+    const text = await runMain(['validate', '--strict'], { cwd: dir });
     expect(text.code).toBe(0);
     expect(text.stdout).toBe('✓ 4 flags in 1 file are valid\n');
   });
 
-  it('the repository itself validates with the default directory', () => {
-    const r = runBin(['validate', '--strict'], { cwd: ROOT });
+  it('the repository itself validates with the default directory', async () => {
+    const r = await runMain(['validate', '--strict'], { cwd: ROOT });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^✓ \d+ flags? .*valid\n$/);
   });

@@ -1,20 +1,7 @@
 import type { Flag } from '../../src/schema/flag.js';
+import { makeFlag } from '../helpers/flags.js';
 
-/** A valid flag with the given fields: the smallest object evaluate accepts. */
-export function makeFlag(fields: Partial<Flag> & Pick<Flag, 'key'>): Flag {
-  return {
-    name: fields.key,
-    description: '',
-    type: 'boolean',
-    defaultValue: false,
-    enabled: true,
-    rules: [],
-    tags: [],
-    owner: 'platform',
-    killSwitch: false,
-    ...fields,
-  };
-}
+export { makeFlag };
 
 /** The four predefined flags of the seed, as flags/default-flags.yaml defines them. */
 export const PREDEFINED: Flag[] = [

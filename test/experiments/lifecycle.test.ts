@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { allowedActions, computeArmWeights, flagEnabledFor, transition, type LifecycleAction } from '../../src/experiments/lifecycle.js';
 import { ExperimentSchema, armWeights, controlWeight, type Experiment, type ExperimentStatus } from '../../src/schema/experiment.js';
+import { experimentInput } from '../helpers/experiments.js';
 
 const NOW = '2025-03-01T10:00:00.000Z';
 
-function experiment(status: ExperimentStatus, extra: Partial<Experiment> = {}): Experiment {
-  return ExperimentSchema.parse({
-    id: 'checkout-color',
-    name: 'Checkout button colour',
-    description: '',
-    flagKey: 'checkout-color',
-    control: { key: 'blue', name: 'Blue' },
-    treatment: [{ key: 'green', name: 'Green', weight: 50 }],
-    primaryMetric: 'purchase',
-    status,
-    ...extra,
-  });
-}
+const experiment = (status: ExperimentStatus, extra: Partial<Experiment> = {}): Experiment => ExperimentSchema.parse(experimentInput({ status, ...extra }));
 
 describe('transition: the legal moves (SPEC 4.1)', () => {
   it.each([
@@ -154,17 +143,7 @@ describe('the experiment schema', () => {
     ['an id that is not a safe file name', { id: '../x' }, ['id']],
     ['a date without a time zone', { startDate: '2025-01-01T10:00:00' }, ['startDate']],
   ])('rejects %s', (_name, patch, path) => {
-    const base = {
-      id: 'e1',
-      name: 'E',
-      description: '',
-      flagKey: 'f',
-      control: { key: 'blue', name: 'Blue' },
-      treatment: [{ key: 'green', name: 'Green', weight: 50 }],
-      primaryMetric: 'purchase',
-      status: 'draft',
-    };
-    const r = ExperimentSchema.safeParse({ ...base, ...patch });
+    const r = ExperimentSchema.safeParse(experimentInput(patch));
     expect(r.success).toBe(false);
     expect(r.error!.issues.map((i) => i.path)).toContainEqual(path);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeMetric } from '../../src/experiments/metric-analysis.js';
 import { sequentialHalfWidth, sequentialPValue, sequentialRho } from '../../src/experiments/sequential.js';
 import type { ArmMetricStats } from '../../src/experiments/sufficient-stats.js';
+import { rng } from '../helpers/rng.js';
 
 describe('the asymptotic confidence sequence', () => {
   it('uses the Waudby-Smith et al. / GrowthBook tuning and boundary', () => {
@@ -23,18 +24,6 @@ describe('the asymptotic confidence sequence', () => {
     }
   });
 });
-
-/** mulberry32: a small seeded generator, so the simulation is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const METRIC = { key: 'purchase', kind: 'conversion' as const, direction: 'increase' as const, guardrail: false, primary: true };
 

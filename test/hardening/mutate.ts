@@ -5,17 +5,10 @@
  * the same text, so a failure is reproduced with FUZZ_SEED=s FUZZ_ONLY=i.
  */
 
-/** mulberry32: small, fast, good enough to pick mutations. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
+
+/** mulberry32 (small, fast, good enough to pick mutations). */
+export { rng };
 
 /** The PRNG of case `index` of run `seed`, independent of the other cases. */
 export function caseRng(seed: number, index: number): () => number {

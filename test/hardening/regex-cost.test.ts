@@ -12,17 +12,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_REGEX_PROGRAM, REGEX_COST_BUDGET, regexProblem } from '../../src/evaluation/operators/regex.js';
-import { BIN, flagYaml, projectWith, removeDir, runMain } from '../helpers/cli.js';
+import { BIN, flagYaml, projectWith, regexFlagYaml, removeDir, runMain } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-function regexFlag(key: string, pattern: string): string {
-  return flagYaml(key).replace(
-    'rules: []',
-    `rules:\n  - id: match\n    conditions: [{attribute: user.name, operator: regex, value: ${JSON.stringify(pattern)}}]\n    value: true`,
-  );
-}
 
 /** The real binary, killed after 20 s: a hang is a failure, not a frozen test worker. */
 function bin(argv: string[], cwd: string) {
@@ -37,7 +31,7 @@ const WORST_VALID = ['[a-q][^t-z]{296}y', '.{298}', '(?:.{98}){3}'];
 
 describe('patterns are bounded (INVALID_REGEX "too large")', () => {
   it.each(TOO_LARGE.map((p) => [p.length > 40 ? `${p.slice(0, 40)}… (${p.length} chars)` : p, p]))('%s is refused with the reason, the other flags are served', async (_name, pattern) => {
-    const dir = projectWith({ 'big.yaml': regexFlag('big', pattern), 'good.yaml': flagYaml('good') });
+    const dir = projectWith({ 'big.yaml': regexFlagYaml('big', pattern), 'good.yaml': flagYaml('good') });
     dirs.push(dir);
     const v = await runMain(['validate', '--format', 'json'], { cwd: dir });
     expect(v.code).toBe(1);
@@ -62,9 +56,9 @@ describe('patterns are bounded (INVALID_REGEX "too large")', () => {
 
 describe('one match is bounded: the worst valid pattern against a 1 MB input', () => {
   it('eval --contexts through the binary: 1 MB inputs, inputs at the budget, short ones that match', () => {
-    const files: Record<string, string> = { 'was-valid.yaml': regexFlag('was-valid', '.{1000}'.repeat(10)) };
-    WORST_VALID.forEach((p, i) => (files[`w${i}.yaml`] = regexFlag(`w${i}`, p)));
-    files['small.yaml'] = regexFlag('small', '(a+)+$');
+    const files: Record<string, string> = { 'was-valid.yaml': regexFlagYaml('was-valid', '.{1000}'.repeat(10)) };
+    WORST_VALID.forEach((p, i) => (files[`w${i}.yaml`] = regexFlagYaml(`w${i}`, p)));
+    files['small.yaml'] = regexFlagYaml('small', '(a+)+$');
     const dir = projectWith(files);
     dirs.push(dir);
     let seed = 7;

@@ -11,17 +11,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { flagYaml, projectWith, removeDir, runBin, runMain } from '../helpers/cli.js';
+import { flagYaml, projectWith, regexFlagYaml, removeDir, runBin, runMain } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-function regexFlag(key: string, pattern: string): string {
-  return flagYaml(key).replace(
-    'rules: []',
-    `rules:\n  - id: match\n    conditions: [{attribute: user.name, operator: regex, value: ${JSON.stringify(pattern)}}]\n    value: true`,
-  );
-}
 
 // [pattern, an input that makes a backtracking engine explode, whether RE2 finds a match in it]
 const CATASTROPHIC: [string, string, boolean][] = [
@@ -38,7 +32,7 @@ const CATASTROPHIC: [string, string, boolean][] = [
 describe('catastrophic patterns finish (RE2)', () => {
   it('in-process: eval and eval --contexts on 100,000-character inputs, the right answers', async () => {
     const files: Record<string, string> = {};
-    CATASTROPHIC.forEach(([pattern], i) => (files[`re${i}.yaml`] = regexFlag(`re${i}`, pattern)));
+    CATASTROPHIC.forEach(([pattern], i) => (files[`re${i}.yaml`] = regexFlagYaml(`re${i}`, pattern)));
     const dir = projectWith(files);
     dirs.push(dir);
     const v = await runMain(['validate'], { cwd: dir });
@@ -58,7 +52,7 @@ describe('catastrophic patterns finish (RE2)', () => {
   }, 120_000);
 
   it('through the binary with a 1 MB input', () => {
-    const dir = projectWith({ 're.yaml': regexFlag('re', '(a+)+$') });
+    const dir = projectWith({ 're.yaml': regexFlagYaml('re', '(a+)+$') });
     dirs.push(dir);
     writeFileSync(path.join(dir, 'ctx.json'), JSON.stringify({ user: { name: 'a'.repeat(1 << 20) + '!' } }));
     const r = runBin(['eval', 're', '--json', '--context', 'ctx.json'], { cwd: dir });
@@ -79,7 +73,7 @@ describe('patterns RE2 rejects are validation errors and are not served', () => 
     ['[z-a]', /invalid character class range/],
     ['a**', /invalid nested repetition operator/],
   ])('%s', async (pattern, reason) => {
-    const dir = projectWith({ 'bad.yaml': regexFlag('bad', pattern), 'good.yaml': flagYaml('good') });
+    const dir = projectWith({ 'bad.yaml': regexFlagYaml('bad', pattern), 'good.yaml': flagYaml('good') });
     dirs.push(dir);
     const v = await runMain(['validate', '--format', 'json'], { cwd: dir });
     expect(v.code).toBe(1);

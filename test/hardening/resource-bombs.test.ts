@@ -13,6 +13,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, flagYaml, projectWith, removeDir, runMain, type RunResult } from '../helpers/cli.js';
+import { MAX_YAML_ITEMS } from '../../src/schema/parse-file.js';
+import { MAX_FLAG_FILE_BYTES } from '../../src/store/flag-repo.js';
 import { rng } from './mutate.js';
 
 const dirs: string[] = [];
@@ -97,19 +99,24 @@ describe('alias expansion (billion laughs)', () => {
 
 describe('size and density', () => {
   it('a file over 10 MiB is refused with its size, without being parsed', async () => {
-    const big = flagYaml('bomb') + ('# ' + 'x'.repeat(1022) + '\n').repeat(10 * 1024 + 1);
+    const big = flagYaml('bomb') + ('# ' + 'x'.repeat(1022) + '\n').repeat(MAX_FLAG_FILE_BYTES / 1024 + 1);
     const { diagnostics } = await runAll(project(big), 'bomb', 'main');
     expect(diagnostics).toEqual([expect.objectContaining({ code: 'FILE_TOO_LARGE', line: 1, message: expect.stringMatching(/10\.0 MiB; flag files are limited to 10 MiB/) })]);
   });
 
   // Under the size cap, but one YAML item per one or two bytes: the parser used
-  // gigabytes for these and the process died of an out-of-memory abort.
+  // gigabytes for these (ten megabytes of them) and the process died of an
+  // out-of-memory abort. Each is refused by the item count before parsing, so
+  // just over MAX_YAML_ITEMS items proves the limit as well as ten megabytes
+  // did, at a tenth of the size.
+  const OVER = MAX_YAML_ITEMS + 1000;
   it.each([
-    ['ten megabytes of "["', 'v: ' + '['.repeat(10 * 1024 * 1024 - 100)],
-    ['a flat flow list of five million items', 'v: [' + 'a,'.repeat(5 * 1024 * 1024 - 100) + 'a]'],
-    ['five million compact "- " levels', 'v:\n' + '- '.repeat(5 * 1024 * 1024 - 100) + 'x'],
-    ['two million "a: 1" lines', 'a: 1\n'.repeat(2_000_000)],
+    ['"[" past the item limit', 'v: ' + '['.repeat(OVER)],
+    ['a flat flow list past the item limit', 'v: [' + 'a,'.repeat(OVER) + 'a]'],
+    ['compact "- " levels past the item limit', 'v:\n' + '- '.repeat(OVER) + 'x'],
+    ['"a: 1" lines past the item limit', 'a: 1\n'.repeat(OVER)],
   ])('%s: refused before parsing (binary)', async (_name, body) => {
+    expect(body.length).toBeLessThan(MAX_FLAG_FILE_BYTES);
     const { diagnostics } = await runAll(project(`key: bomb\n${body}\n`), 'bomb', 'bin');
     expect(diagnostics).toEqual([expect.objectContaining({ code: 'FILE_TOO_LARGE', message: expect.stringMatching(/more than 1,000,000 YAML items/) })]);
   }, 120_000);

@@ -36,6 +36,16 @@ function pipeToHead(dir: string, args: string, stdinFile?: string) {
 }
 
 describe('a reader that stops early (EPIPE)', () => {
+  /** One project of 5000 flags for every case (built on first use): output many pipe buffers long. */
+  let manyDir: string | undefined;
+  const many = (): string => {
+    if (manyDir === undefined) {
+      manyDir = projectWith({ 'many.yaml': manyFlags(5000) });
+      dirs.push(manyDir);
+    }
+    return manyDir;
+  };
+
   it.each([
     ['list', /┌|key/],
     ['list --json', /^\[/],
@@ -44,9 +54,7 @@ describe('a reader that stops early (EPIPE)', () => {
     ['validate --strict', /./],
     ['show flag-1', /flag-1/],
   ])('flags %s | head -1 exits cleanly', (args, first) => {
-    const dir = projectWith({ 'many.yaml': manyFlags(5000) });
-    dirs.push(dir);
-    const r = pipeToHead(dir, args);
+    const r = pipeToHead(many(), args);
     expect(r.killed).toBe(false);
     expect(r.head).toMatch(first);
     expect(r.head.split('\n').filter(Boolean)).toHaveLength(1);
@@ -89,12 +97,19 @@ describe('large --contexts input', () => {
     return bytes;
   }
 
+  /** One project and one input of LINES contexts for both runs (written once: it is over 50 MB). */
+  let shared: Promise<string> | undefined;
+  const contextsProject = (): Promise<string> =>
+    (shared ??= (async () => {
+      const dir = projectWith({ 'default-flags.yaml': readFileSync(path.join(REPO_FLAGS, 'default-flags.yaml'), 'utf8') });
+      dirs.push(dir);
+      const bytes = await writeContexts(path.join(dir, 'users.jsonl'));
+      expect(bytes).toBeGreaterThan(50 * 1024 * 1024);
+      return dir;
+    })());
+
   it.each([[[] as string[]], [['--summary']]])(`${LINES.toLocaleString('en-US')} lines stream in bounded memory (eval --contexts %j)`, async (extra) => {
-    const dir = projectWith({ 'default-flags.yaml': readFileSync(path.join(REPO_FLAGS, 'default-flags.yaml'), 'utf8') });
-    dirs.push(dir);
-    const input = path.join(dir, 'users.jsonl');
-    const bytes = await writeContexts(input);
-    expect(bytes).toBeGreaterThan(50 * 1024 * 1024);
+    const dir = await contextsProject();
     const preload = path.join(dir, 'rss.cjs');
     const rssFile = path.join(dir, 'rss.txt');
     writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);

@@ -90,4 +90,14 @@ export function flagYaml(key: string, extra = ''): string {
   return `key: ${key}\nname: ${key}\ndescription: ""\ntype: boolean\ndefaultValue: false\nenabled: true\nrules: []\ntags: []\nowner: team\n${extra}`;
 }
 
+/** flagYaml's body with `rules` (the list's YAML lines, indented two spaces) in place of `rules: []`. */
+export function flagYamlWithRules(key: string, rules: string, extra = ''): string {
+  return flagYaml(key, extra).replace('rules: []\n', `rules:\n${rules}`);
+}
+
+/** A one-flag file body whose rule matches `user.name` against the regular expression `pattern`. */
+export function regexFlagYaml(key: string, pattern: string): string {
+  return flagYamlWithRules(key, `  - id: match\n    conditions: [{attribute: user.name, operator: regex, value: ${JSON.stringify(pattern)}}]\n    value: true\n`);
+}
+
 export const ANSI = /\u001b\[/;

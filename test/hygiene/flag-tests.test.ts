@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTestSpecFile, shareOf } from '../../src/schema/test-spec.js';
-import { removeDir, runBin, runMain, tempProject } from '../helpers/cli.js';
+import { removeDir, runMain, tempProject } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
@@ -144,15 +144,15 @@ describe('flags test', () => {
     expect(r.stderr).toContain('no test specs found in flags/tests');
   });
 
-  it('flags validate --tests: one step for both, exit 1 when either fails (real binary)', () => {
+  it('flags validate --tests: one step for both, exit 1 when either fails', async () => {
     const dir = project({ 'orchestrator.yaml': PASSING.replace('expect: {value: 15}', 'expect: {value: 4}') });
-    const r = runBin(['validate', '--tests'], { cwd: dir });
+    const r = await runMain(['validate', '--tests'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✓ 4 flags in 1 file are valid');
     expect(r.stdout).toContain('value: expected 4, got 15');
-    const json = JSON.parse(runBin(['validate', '--tests', '--format', 'json'], { cwd: dir }).stdout);
+    const json = JSON.parse((await runMain(['validate', '--tests', '--format', 'json'], { cwd: dir })).stdout);
     expect(json).toMatchObject({ valid: true, tests: { passed: false, total: 4, failed: 1 } });
     const ok = project({ 'orchestrator.yaml': PASSING });
-    expect(runBin(['validate', '--tests'], { cwd: ok }).code).toBe(0);
+    expect((await runMain(['validate', '--tests'], { cwd: ok })).code).toBe(0);
   });
 });

@@ -16,21 +16,9 @@ import {
   type Finding,
 } from '../../src/schema/checks.js';
 import { FlagSchema, OPERATORS, type Condition, type Flag, type Operator, type Rule } from '../../src/schema/flag.js';
+import { flagInput } from '../helpers/flags.js';
 
-function flag(over: Partial<Flag> = {}): Flag {
-  return FlagSchema.parse({
-    key: 'f',
-    name: 'F',
-    description: '',
-    type: 'boolean',
-    defaultValue: false,
-    enabled: true,
-    rules: [],
-    tags: [],
-    owner: 'team',
-    ...over,
-  });
-}
+const flag = (over: Partial<Flag> = {}): Flag => FlagSchema.parse(flagInput({ name: 'F', ...over }));
 
 const rule = (id: string, over: Partial<Rule> = {}): Rule => ({ id, conditions: [{ attribute: 'user.id', operator: 'exists' }], value: true, ...over });
 const brief = (findings: Finding[]) => findings.map((f) => `${f.severity} ${f.code} ${f.path.join('.')}`);

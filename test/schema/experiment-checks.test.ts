@@ -12,42 +12,40 @@ import { ExperimentSchema, type Experiment } from '../../src/schema/experiment.j
 import { FlagSchema, type Flag } from '../../src/schema/flag.js';
 import { parseExperimentFile, parseFlagFile } from '../../src/schema/parse-file.js';
 import { validateFlagFiles } from '../../src/schema/validate.js';
+import { experimentInput } from '../helpers/experiments.js';
+import { flagInput } from '../helpers/flags.js';
 
 function experiment(over: Partial<Experiment> = {}): Experiment {
-  return ExperimentSchema.parse({
-    id: 'exp',
-    name: 'Exp',
-    description: '',
-    flagKey: 'f',
-    control: { key: 'c', name: 'C' },
-    treatment: [
-      { key: 't1', name: 'T1', weight: 33.33 },
-      { key: 't2', name: 'T2', weight: 33.33 },
-    ],
-    primaryMetric: 'purchase',
-    status: 'running',
-    ...over,
-  });
+  return ExperimentSchema.parse(
+    experimentInput({
+      id: 'exp',
+      name: 'Exp',
+      flagKey: 'f',
+      control: { key: 'c', name: 'C' },
+      treatment: [
+        { key: 't1', name: 'T1', weight: 33.33 },
+        { key: 't2', name: 'T2', weight: 33.33 },
+      ],
+      status: 'running',
+      ...over,
+    }),
+  );
 }
 
 function flag(over: Partial<Flag> = {}): Flag {
-  return FlagSchema.parse({
-    key: 'f',
-    name: 'F',
-    description: '',
-    type: 'string',
-    defaultValue: 'c',
-    enabled: true,
-    rules: [],
-    variants: [
-      { key: 'c', name: 'C', value: 'c', weight: 33.34 },
-      { key: 't1', name: 'T1', value: 't1', weight: 33.33 },
-      { key: 't2', name: 'T2', value: 't2', weight: 33.33 },
-    ],
-    tags: [],
-    owner: 'team',
-    ...over,
-  });
+  return FlagSchema.parse(
+    flagInput({
+      name: 'F',
+      type: 'string',
+      defaultValue: 'c',
+      variants: [
+        { key: 'c', name: 'C', value: 'c', weight: 33.34 },
+        { key: 't1', name: 'T1', value: 't1', weight: 33.33 },
+        { key: 't2', name: 'T2', value: 't2', weight: 33.33 },
+      ],
+      ...over,
+    }),
+  );
 }
 
 const brief = (fs: { severity: string; code: string; path: (string | number)[] }[]) => fs.map((f) => `${f.severity} ${f.code} ${f.path.join('.')}`);

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FLAG_FIELDS, FlagSchema } from '../../src/schema/flag.js';
+import { flagInput } from '../helpers/flags.js';
 
-const base = {
-  key: 'checkout-v2',
-  name: 'Checkout v2',
-  description: '',
-  type: 'boolean',
-  defaultValue: false,
-  enabled: true,
-  rules: [],
-  tags: [],
-  owner: 'payments',
-};
+const base = flagInput({ key: 'checkout-v2', name: 'Checkout v2', owner: 'payments' });
 
 describe('FlagSchema', () => {
   it('accepts a minimal flag and fills killSwitch with false', () => {

@@ -6,24 +6,20 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBundleEvaluator } from '../../src/runtime.js';
 import { createEvaluator } from '../../src/store/live-evaluator.js';
-import { projectWith, removeDir, runMain } from '../helpers/cli.js';
+import { flagYamlWithRules, projectWith, removeDir, runMain } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-const FLAG = `key: beta-ui
-name: Beta UI
-description: ""
-type: boolean
-defaultValue: false
-enabled: true
-rules:
-  - id: beta
+const FLAG = flagYamlWithRules(
+  'beta-ui',
+  `  - id: beta
     conditions:
       - operator: in_segment
         value: [beta-tenants]
     value: true
-environments:
+`,
+  `environments:
   staging:
     enabled: true
     rules:
@@ -32,9 +28,8 @@ environments:
           - operator: not_in_segment
             value: [beta-tenants]
         value: true
-tags: []
-owner: team
-`;
+`,
+);
 const SEGMENT = `key: beta-tenants
 description: Tenants in the beta
 conditions:

@@ -3,8 +3,8 @@
  * risk, and compares two revisions (`flags diff main feature`).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { flagYaml, removeDir, runBin, runMain } from '../helpers/cli.js';
-import { git, repoWith } from './git-repo.js';
+import { flagYaml, removeDir, runMain } from '../helpers/cli.js';
+import { git, repoWith } from '../helpers/git.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -22,7 +22,7 @@ describe('added flags: content and risk', () => {
     await runMain(['create', 'dark-mode', '--type', 'boolean', '--default', 'false', '--on-value', 'true'], { cwd: d });
     await runMain(['toggle', 'dark-mode', '--on'], { cwd: d });
     await runMain(['create', 'later', '--type', 'string', '--default', 'a'], { cwd: d });
-    const text = runBin(['diff'], { cwd: d }).stdout;
+    const text = (await runMain(['diff'], { cwd: d })).stdout;
     expect(text).toContain('HIGH    dark-mode  added  flags/dark-mode.yaml\n        new flag enabled and serving values other than its default: callers that already ask for it change at once');
     expect(text).toContain('    fallthrough  true for every other context');
     expect(text).toContain('LOW     later  added  flags/later.yaml\n        new flag, disabled');
@@ -48,16 +48,16 @@ describe('two revisions', () => {
     git(d, 'add', '-A');
     git(d, 'commit', '-q', '-m', 'feature');
     git(d, 'checkout', '-q', 'main');
-    const r = runBin(['diff', 'main', 'feature'], { cwd: d });
+    const r = await runMain(['diff', 'main', 'feature'], { cwd: d });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^flags diff main \([0-9a-f]{7}\) → feature \([0-9a-f]{7}\)\n1 changed \(1 high\), 1 added, 0 removed\n/);
     expect(r.stdout).toContain('dark-mode  added');
-    const json = JSON.parse(runBin(['diff', 'main', 'feature', '--json'], { cwd: d }).stdout);
+    const json = JSON.parse((await runMain(['diff', 'main', 'feature', '--json'], { cwd: d })).stdout);
     expect(json.head).toBe('feature');
     expect(json.changed.map((c: { key: string }) => c.key)).toEqual(['keep']);
     // The working tree (main) has no change against main.
-    expect(runBin(['diff', 'main'], { cwd: d }).stdout).toContain('no flag changes');
-    const bad = runBin(['diff', 'main', 'no-such-branch'], { cwd: d });
+    expect((await runMain(['diff', 'main'], { cwd: d })).stdout).toContain('no flag changes');
+    const bad = await runMain(['diff', 'main', 'no-such-branch'], { cwd: d });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('error: unknown git revision "no-such-branch"\n');
   });
@@ -70,7 +70,7 @@ describe('experiment definition changes', () => {
     git(d, 'add', '-A');
     git(d, 'commit', '-q', '-m', 'experiment');
     expect((await runMain(['experiment', 'start', 'checkout-button'], { cwd: d })).code).toBe(0);
-    const text = runBin(['diff'], { cwd: d }).stdout;
+    const text = (await runMain(['diff'], { cwd: d })).stdout;
     expect(text).toContain('experiments: 1 changed, 0 added, 0 removed\n  changed  checkout-button\n');
     expect(text).toContain('    status: "draft" → "running"');
     const json = JSON.parse((await runMain(['diff', '--json'], { cwd: d })).stdout);
@@ -78,7 +78,7 @@ describe('experiment definition changes', () => {
     const md = (await runMain(['diff', '--format', 'markdown'], { cwd: d })).stdout;
     expect(md).toContain('| `checkout-button` | `status` | `"draft"` | `"running"` |');
     git(d, 'commit', '-q', '-am', 'start');
-    const two = JSON.parse(runBin(['diff', 'HEAD~2', 'HEAD', '--json'], { cwd: d }).stdout);
+    const two = JSON.parse((await runMain(['diff', 'HEAD~2', 'HEAD', '--json'], { cwd: d })).stdout);
     expect(two.experiments.added).toEqual(['checkout-button']);
   });
 });

@@ -7,21 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { blastRadiusOverSegments } from '../../src/review/blast-radius.js';
 import { ruleSegments } from '../../src/review/rule-segments.js';
 import type { Flag } from '../../src/schema/flag.js';
-import { removeDir, runBin, runMain } from '../helpers/cli.js';
-import { edit, repoWith } from './git-repo.js';
+import { flagYamlWithRules, removeDir, runMain } from '../helpers/cli.js';
+import { edit, repoWith } from '../helpers/git.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
 /** Two rules over many attributes: their cross product is too large, so the attribute segments vary one at a time. */
-const CHECKOUT = `key: new-checkout
-name: New checkout
-description: ""
-type: boolean
-defaultValue: false
-enabled: true
-rules:
-  - id: mobile-new
+const CHECKOUT = flagYamlWithRules(
+  'new-checkout',
+  `  - id: mobile-new
     conditions:
       - attribute: platform
         operator: in
@@ -45,9 +40,8 @@ rules:
         operator: regex
         value: "@acme\\\\.com$"
     value: true
-tags: []
-owner: team
-`;
+`,
+);
 
 function repo(): string {
   const d = repoWith({ 'flags/new-checkout.yaml': CHECKOUT });
@@ -55,11 +49,11 @@ function repo(): string {
   return d;
 }
 
-describe('diff blast radius per rule (real binary, real git)', () => {
-  it('a threshold change in a two-condition rule moves the contexts just below the new threshold', () => {
+describe('diff blast radius per rule (real git)', () => {
+  it('a threshold change in a two-condition rule moves the contexts just below the new threshold', async () => {
     const d = repo();
     edit(d, 'flags/new-checkout.yaml', 'value: 2.3.0', 'value: 2.5.0');
-    const r = runBin(['diff', '--json'], { cwd: d });
+    const r = await runMain(['diff', '--json'], { cwd: d });
     expect(r.code).toBe(0);
     const radius = JSON.parse(r.stdout).changed[0].blastRadius;
     expect(radius.changed).toBeGreaterThan(0);
@@ -70,7 +64,7 @@ describe('diff blast radius per rule (real binary, real git)', () => {
     expect(moved).toContainEqual({ platform: 'android', 'app.version': '2.3.0' });
     expect(moved).toContainEqual({ platform: 'ios', 'app.version': '2.4.999' });
     expect(moved.every((s: Record<string, unknown>) => s.platform === 'ios' || s.platform === 'android')).toBe(true);
-    const text = runBin(['diff'], { cwd: d }).stdout;
+    const text = (await runMain(['diff'], { cwd: d })).stdout;
     expect(text).not.toContain('no value changes');
     expect(text).toMatch(/true → false: [\d,]+ of [\d,]+ samples/);
   });

@@ -4,7 +4,7 @@
  * with --json an {"error": {code, message}} object on stdout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, runBin, runMain, tempProject } from '../helpers/cli.js';
+import { removeDir, runMain, tempProject } from '../helpers/cli.js';
 
 let dir: string;
 beforeAll(() => {
@@ -62,7 +62,7 @@ describe('one line on stderr', () => {
         `${p}/flags/broken.yaml`,
         'key: broken\nname: b\ndescription: ""\ntype: boolean\ndefaultValue: 3\nenabled: true\nrules:\n  - id: r\n    conditions: []\n    value: "x"\ntags: []\nowner: 5\nbogus: 1\n',
       );
-      const r = runBin(['toggle', 'broken', '--off'], { cwd: p });
+      const r = await runMain(['toggle', 'broken', '--off'], { cwd: p });
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('Flag broken disabled\n');
       const lines = r.stderr.split('\n').filter(Boolean);
@@ -73,8 +73,8 @@ describe('one line on stderr', () => {
     }
   });
 
-  it('commander usage errors with a suggestion are one line', () => {
-    const r = runBin(['lst'], { cwd: dir });
+  it('commander usage errors with a suggestion are one line', async () => {
+    const r = await runMain(['lst'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("error: unknown command 'lst' (Did you mean list?)\n");
   });
@@ -87,8 +87,8 @@ describe('--json errors are an object on stdout', () => {
     [['set', 'model-provider', 'enabled', 'maybe', '--json'], 'INVALID_VALUE', 2],
     [['--json', 'toggle', 'model-provider', '--bogus'], 'USAGE', 2],
     [['experiment', 'show', 'nope', '--json'], 'EXPERIMENT_NOT_FOUND', 1],
-  ])('%j → %s', (argv, code, exit) => {
-    const r = runBin(argv as string[], { cwd: dir });
+  ])('%j → %s', async (argv, code, exit) => {
+    const r = await runMain(argv as string[], { cwd: dir });
     expect(r.code).toBe(exit);
     const body = JSON.parse(r.stdout);
     expect(body.error.code).toBe(code);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { flagYaml, projectWith, removeDir, runBin, runMain, tempDir, REPO_FLAGS } from '../helpers/cli.js';
+import { flagYaml, projectWith, removeDir, REPO_FLAGS, runMain, tempDir } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -17,20 +17,20 @@ function fresh(): string {
 }
 
 describe('an enabled flag that changes nothing (item 3)', () => {
-  it('create + toggle --on: the message says it serves its default to everyone, with the fix; validate warns NO_EFFECT', () => {
+  it('create + toggle --on: the message says it serves its default to everyone, with the fix; validate warns NO_EFFECT', async () => {
     const d = fresh();
-    expect(runBin(['create', 'dark-mode', '--type', 'boolean', '--default', 'false'], { cwd: d }).code).toBe(0);
-    const r = runBin(['toggle', 'dark-mode', '--on'], { cwd: d });
+    expect((await runMain(['create', 'dark-mode', '--type', 'boolean', '--default', 'false'], { cwd: d })).code).toBe(0);
+    const r = await runMain(['toggle', 'dark-mode', '--on'], { cwd: d });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       'Flag dark-mode enabled, but it serves its default value false to everyone: no rule, fallthrough, variant or override serves anything else; ' +
         'give it a value with `flags set dark-mode fallthrough.value true` or `flags rollout dark-mode 10`\n',
     );
     expect(r.stderr).toBe('');
-    const v = runBin(['validate', '--json'], { cwd: d });
+    const v = await runMain(['validate', '--json'], { cwd: d });
     expect(v.code).toBe(0);
     expect(JSON.parse(v.stdout).diagnostics.map((x: { code: string; line: number }) => `${x.code} ${x.line}`)).toEqual(['NO_EFFECT 6']);
-    expect(runBin(['validate', '--strict'], { cwd: d }).code).toBe(1);
+    expect((await runMain(['validate', '--strict'], { cwd: d })).code).toBe(1);
   });
 
   it('both fixes the message names work: rollout creates the fallthrough of a boolean flag, and then the warning is gone', async () => {
@@ -69,10 +69,10 @@ describe('an enabled flag that changes nothing (item 3)', () => {
     expect(b.code).toBe(2);
   });
 
-  it("the repository's own flags stay clean under --strict", () => {
+  it("the repository's own flags stay clean under --strict", async () => {
     const d = tempDir();
     dirs.push(d);
-    expect(runBin(['validate', '--strict', '--dir', REPO_FLAGS], { cwd: d }).code).toBe(0);
+    expect((await runMain(['validate', '--strict', '--dir', REPO_FLAGS], { cwd: d })).code).toBe(0);
   });
 });
 
@@ -82,9 +82,9 @@ describe('toggle --env says what the environment really serves (item 4)', () => 
   it('a flag off globally: never "already enabled" while staging serves the default', async () => {
     const d = projectWith({ 'checkout.yaml': FLAG });
     dirs.push(d);
-    const first = runBin(['toggle', 'checkout', '--on', '--env', 'staging'], { cwd: d });
+    const first = await runMain(['toggle', 'checkout', '--on', '--env', 'staging'], { cwd: d });
     expect(first.stdout).toMatch(/^Flag checkout is still off in staging \(serves its default value false\); its staging override is now enabled, but the flag is disabled globally/);
-    const again = runBin(['toggle', 'checkout', '--on', '--env', 'staging'], { cwd: d });
+    const again = await runMain(['toggle', 'checkout', '--on', '--env', 'staging'], { cwd: d });
     expect(again.stdout).not.toContain('already enabled');
     expect(again.stdout).toMatch(/^Flag checkout is still off in staging \(serves its default value false\); nothing changed: its staging override already has enabled: true/);
     expect(again.stdout).toContain('`flags toggle checkout --on`');

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeDir, runBin, runMain, tempProject } from '../helpers/cli.js';
+import { removeDir, runMain, tempProject } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -17,13 +17,13 @@ function project(): string {
 }
 
 describe('invalid flags stay in view (item 14)', () => {
-  it('list marks them with their number of problems and the hint', () => {
+  it('list marks them with their number of problems and the hint', async () => {
     const d = project();
-    const r = runBin(['list'], { cwd: d });
+    const r = await runMain(['list'], { cwd: d });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/│ broken +│ INVALID +│ +│ 1 problem +│ +│ flags\/broken\.yaml:1 +│/);
     expect(r.stdout).toContain('1 invalid flag is not served (callers get their own default); run `flags validate` or `flags show KEY`');
-    const json = JSON.parse(runBin(['list', '--json'], { cwd: d }).stdout);
+    const json = JSON.parse((await runMain(['list', '--json'], { cwd: d })).stdout);
     expect(json.at(-1)).toEqual({ key: 'broken', invalid: true, problems: 1, file: 'flags/broken.yaml', line: 1 });
   });
 
@@ -60,7 +60,7 @@ describe('editing the flag of a running experiment warns (item 15)', () => {
     expect((await runMain(['toggle', 'exp-flag', '--on'], { cwd: d })).stderr).not.toContain('running experiment');
     await runMain(['toggle', 'exp-flag', '--off'], { cwd: d });
     expect((await runMain(['experiment', 'start', 'exp'], { cwd: d })).code).toBe(0);
-    const off = runBin(['toggle', 'exp-flag', '--off'], { cwd: d });
+    const off = await runMain(['toggle', 'exp-flag', '--off'], { cwd: d });
     expect(off.code).toBe(0);
     expect(off.stdout).toBe('Flag exp-flag disabled\n');
     expect(off.stderr).toMatch(/^warning: exp-flag is the flag of running experiment exp: turning it on or off changes which users are exposed to which arm/);
