@@ -146,10 +146,12 @@ export function parseYamlFile(file: string, text: string): ParsedYaml & { duplic
       const opened = err.code === 'MISSING_CHAR' || err.code === 'BAD_INDENT' ? unclosed().get(err.pos[0]) : (plainYamlError(err.code, err.pos[0], bom ? text.slice(1) : text) ?? undefined);
       const message =
         opened?.message ??
-        (err.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(err.message) ? 'the document is nested too deeply to read (hundreds of levels)' : firstLine(err.message));
+        yamlErrorMessage(err.message);
       const offset = opened?.offset ?? err.pos[0];
-      if (reported.has(`${offset}\u0000${message}`)) continue;
-      reported.add(`${offset}\u0000${message}`);
+      // Too deep is one finding a file, wherever the parser's stages run out of stack.
+      const place = message === NESTED_TOO_DEEPLY ? message : `${offset}\u0000${message}`;
+      if (reported.has(place)) continue;
+      reported.add(place);
       diagnostics.push({ code: 'YAML_SYNTAX', severity: 'error', message, file, ...positionAt(offset, lineCounter) });
     }
   }
@@ -160,10 +162,23 @@ export function parseYamlFile(file: string, text: string): ParsedYaml & { duplic
   } catch (e) {
     // An alias to an anchor that is not defined (yet), or an alias bomb.
     syntaxOk = false;
-    diagnostics.push({ code: 'YAML_SYNTAX', severity: 'error', message: firstLine((e as Error).message), file, ...positionOf(firstBadAlias(doc), lineCounter) });
+    diagnostics.push({ code: 'YAML_SYNTAX', severity: 'error', message: yamlErrorMessage((e as Error).message), file, ...positionOf(firstBadAlias(doc), lineCounter) });
   }
   return { file, text, bom, doc, lineCounter, js, diagnostics, syntaxOk, duplicateKeyOffsets };
 }
+
+/**
+ * The parser's message in words for a flag author. A stack overflow can surface
+ * from more than one stage of the parser (as RESOURCE_EXHAUSTION or inside
+ * another error), and how deep it gets first depends on the stack the process
+ * has left: whichever stage meets it, the author reads the same sentence, never
+ * V8's "Maximum call stack size exceeded".
+ */
+function yamlErrorMessage(message: string): string {
+  return /call stack/i.test(message) ? NESTED_TOO_DEEPLY : firstLine(message);
+}
+
+const NESTED_TOO_DEEPLY = 'the document is nested too deeply to read (hundreds of levels)';
 
 /**
  * The parser notices an unclosed quote or bracket only where it gives up (the

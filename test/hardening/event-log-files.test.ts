@@ -15,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runBinWithPeakRss } from '../helpers/peak-rss.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, flagYaml, projectWith, removeDir, runMain, tempDir } from '../helpers/cli.js';
 
@@ -33,14 +34,8 @@ async function runningExperiment(): Promise<{ dir: string; log: string }> {
 const expose = (dir: string, extra: string[] = [], env: Record<string, string> = {}) =>
   runMain(['experiment', 'expose', 'exp', '--user', 'x$(touch pwned)', '--variant', 'a', ...extra], { cwd: dir, env });
 
-/** The binary, with its peak memory (maxRSS, kB) written by a preloaded script; killed after 60 s. */
-function binWithRss(dir: string, args: string[]) {
-  const preload = path.join(dir, 'rss.cjs');
-  const rssFile = path.join(dir, 'rss.txt');
-  writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
-  const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, rssKb: existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : NaN };
-}
+/** The binary with its peak memory, in kB (test/helpers/peak-rss.ts). */
+const binWithRss = runBinWithPeakRss;
 
 /** A file of `mb` megabytes of `x` without a newline, then `tail`. */
 function bigLine(file: string, mb: number, tail: string): void {

@@ -3,14 +3,14 @@
  * (`flags list | head -1`) ends the command cleanly, without a stack trace;
  * a very large `eval --contexts` input streams through in bounded memory.
  *
- * Peak memory is the child's own `process.resourceUsage().maxRSS`, written
- * at exit by a preloaded script; the bound is generous (several times what
+ * Peak memory is the child's own maxRSS (test/helpers/peak-rss.ts); the bound is generous (several times what
  * streaming needs, well under what holding the input would take).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
+import { runBinWithPeakRss } from '../helpers/peak-rss.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, projectWith, removeDir, REPO_FLAGS } from '../helpers/cli.js';
 
@@ -110,17 +110,8 @@ describe('large --contexts input', () => {
 
   it.each([[[] as string[]], [['--summary']]])(`${LINES.toLocaleString('en-US')} lines stream in bounded memory (eval --contexts %j)`, async (extra) => {
     const dir = await contextsProject();
-    const preload = path.join(dir, 'rss.cjs');
-    const rssFile = path.join(dir, 'rss.txt');
-    writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
-    const r = spawnSync(process.execPath, ['-r', preload, BIN, 'eval', 'parallel-agents-limit', '--contexts', 'users.jsonl', ...extra], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 120_000,
-      maxBuffer: 256 * 1024 * 1024,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    });
-    expect(r.status, r.stderr).toBe(0);
+    const r = runBinWithPeakRss(dir, ['eval', 'parallel-agents-limit', '--contexts', 'users.jsonl', ...extra], { timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+    expect(r.code, r.stderr).toBe(0);
     if (extra.length === 0) {
       const lines = r.stdout.trimEnd().split('\n');
       expect(lines).toHaveLength(LINES);
@@ -129,7 +120,7 @@ describe('large --contexts input', () => {
     } else {
       expect(r.stdout).toMatch(/300,000 contexts/);
     }
-    const maxRssKb = Number(readFileSync(rssFile, 'utf8'));
+    const maxRssKb = r.rssKb;
     expect(maxRssKb).toBeGreaterThan(0);
     // Holding the input alone (one string plus parsed objects) takes more than this.
     expect(maxRssKb).toBeLessThan(BOUND_KB);
