@@ -2,7 +2,7 @@
  * Finds and reads flag files (SPEC 1.1). The only flag code that touches the
  * disk for reading; parsing and validation are pure (schema/).
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
@@ -52,19 +52,24 @@ export async function listFlagFiles(dir: string, problems: Diagnostic[] = []): P
   // Synchronous on purpose: thousands of small reads finish faster than the
   // promise machinery around them, and a CLI has nothing else to do meanwhile.
   const walk = (folder: string, top: boolean, ancestors: string[]) => {
-    let names: string[];
+    let dirents: Dirent[];
     try {
-      names = readdirSync(folder).sort();
+      // The entry types come with the listing: no lstat per file (a folder of
+      // 5,000 flags paid 5,000 system calls for them).
+      dirents = readdirSync(folder, { withFileTypes: true });
     } catch (e) {
       finding(folder, 'UNREADABLE_FILE', 'error', `cannot read folder: ${errorCode(e)}`);
       return;
     }
-    for (const name of names) {
+    const types = new Map(dirents.map((d) => [d.name, d]));
+    for (const name of [...types.keys()].sort()) {
       if (name.startsWith('.')) continue;
       if (top && (name === EXPERIMENTS_DIR || name === SEGMENTS_DIR || name === TESTS_DIR)) continue;
       const full = path.join(folder, name);
       try {
-        let info = lstatSync(full);
+        const dirent = types.get(name)!;
+        // A file system that does not report types (some network mounts) says "unknown": ask it.
+        let info: Pick<Stats, 'isDirectory' | 'isFile' | 'isSymbolicLink'> = dirent.isFile() || dirent.isDirectory() || dirent.isSymbolicLink() ? dirent : lstatSync(full);
         if (info.isSymbolicLink()) {
           let target: string;
           try {
