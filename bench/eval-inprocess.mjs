@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { report } from './lib.mjs';
+import { median, report, THREE_FLAGS } from './lib.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const OPS = Number(process.env.OPS ?? 200_000);
@@ -83,23 +83,7 @@ const naiveTenantRule = (ctx) =>
 
 // ---- the same flags, as files would define them ---------------------------
 
-const base = { name: 'bench', description: '', tags: [], owner: 'bench', enabled: true, killSwitch: false };
-const enterpriseRule = { id: 'enterprise-only', conditions: [{ attribute: 'tenant.type', operator: 'equals', value: 'enterprise' }], value: true };
-const flags = {
-  'tenant.type rule': { ...base, key: 'tenant-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule] },
-  'rule + 10% rollout': { ...base, key: 'rollout-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule], fallthrough: { percentage: 10, value: true } },
-  '50/50 variants': {
-    ...base,
-    key: 'split-flag',
-    type: 'string',
-    defaultValue: 'control',
-    rules: [],
-    variants: [
-      { key: 'control', name: 'Control', value: 'control', weight: 50 },
-      { key: 'treatment', name: 'Treatment', value: 'treatment', weight: 50 },
-    ],
-  },
-};
+const flags = THREE_FLAGS;
 
 // 1024 contexts: a quarter enterprise, the rest spread over other types.
 const TYPES = ['enterprise', 'professional', 'startup', 'free'];
@@ -120,10 +104,6 @@ function timeBatch(fn) {
   }
   return Number(process.hrtime.bigint() - t0) / OPS;
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /**
  * Interleaved rounds (alternating which contender runs first), so a load spike
