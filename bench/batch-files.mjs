@@ -1,24 +1,19 @@
 // The batch-evaluation fixture shared by eval-batch.mjs and scale.mjs: N
 // contexts as JSON Lines, and the floor script that answers the repository's
 // new-orchestrator-v2 flag for each of them by hand (same md5 bucketing).
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { lineWriter } from './lib.mjs';
 
 /** Writes `n` contexts (one in 50 a beta tenant, a third enterprise) to `dir/contexts.jsonl` and returns its path. */
 export function writeContexts(dir, n) {
   const file = path.join(dir, 'contexts.jsonl');
-  const fd = openSync(file, 'w');
-  let chunk = '';
+  const out = lineWriter(file);
   for (let i = 0; i < n; i++) {
     const tenant = i % 50 === 0 ? `tenant-beta-${(i % 2) + 1}` : `tenant-${i % 977}`;
-    chunk += JSON.stringify({ user: { id: `user-${i}` }, tenant: { id: tenant, type: i % 3 ? 'free' : 'enterprise' }, environment: 'production' }) + '\n';
-    if (chunk.length > 1 << 20) {
-      writeSync(fd, chunk);
-      chunk = '';
-    }
+    out.line(JSON.stringify({ user: { id: `user-${i}` }, tenant: { id: tenant, type: i % 3 ? 'free' : 'enterprise' }, environment: 'production' }));
   }
-  writeSync(fd, chunk);
-  closeSync(fd);
+  out.close();
   return file;
 }
 

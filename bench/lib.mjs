@@ -3,7 +3,7 @@
 // bench/run.mjs can collect them into a table. Absolute times on shared
 // machines are noise; the ratio measured side by side is the figure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,25 @@ export function tempDir(prefix = 'flags-bench-') {
 
 export function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Writes a large generated file in 1 MiB pieces: `line(text)` appends text and a newline, `close()` finishes. */
+export function lineWriter(file) {
+  const fd = openSync(file, 'w');
+  let chunk = '';
+  return {
+    line(text) {
+      chunk += text + '\n';
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    },
+    close() {
+      writeSync(fd, chunk);
+      closeSync(fd);
+    },
+  };
 }
 
 /** report() of an interleave() result: the per-side medians, the ratio of medians and its range. */

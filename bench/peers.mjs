@@ -23,7 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, report, ROOT, THREE_FLAGS } from './lib.mjs';
+import { loadAverage, median, report, ROOT, THREE_FLAGS } from './lib.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
 const USERS = Number(process.env.USERS ?? 100_000);
@@ -189,7 +189,7 @@ for (const [key, shape] of Object.entries(shapes)) {
     floor: r[fastest].ns,
     unit: 'ns',
     target: Number(TARGET.toFixed(2)),
-    extra: peers.map((p) => `${p} ${r[p].ns.toFixed(0)} ns`).join(', '),
+    extra: `ratio = ours / fastest peer (≤ 0.67: at least 1.5× faster); ` + peers.map((p) => `${p} ${r[p].ns.toFixed(0)} ns`).join(', ') + `; load ${loadAverage()}`,
   };
   report(line);
 }
