@@ -52,8 +52,10 @@ async function loadEngine() {
 
 // ---- the floor: what a developer would write by hand for each flag ---------
 
-// Same hashing as the engine: one-shot md5, first four digest bytes.
-const md5u32 = (s) => {
+// Same hashing as the engine: its own md5Uint32 once the engine is loaded (a
+// JavaScript md5 for short ASCII keys since issue 21.4), else one-shot
+// node:crypto md5, first four digest bytes.
+let md5u32 = (s) => {
   const d = nodeCrypto.hash('md5', s, 'binary');
   return ((d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3)) >>> 0;
 };
@@ -128,6 +130,7 @@ function compare(contenders) {
 }
 
 const engine = await loadEngine();
+if (typeof engine.md5Uint32 === 'function') md5u32 = engine.md5Uint32;
 const evaluator = engine.createFlagEvaluator(Object.values(flags));
 
 // The engine and the floor must agree before their speed means anything.

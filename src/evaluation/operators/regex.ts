@@ -6,7 +6,8 @@
  * linear in the input, at the price of rejecting lookaround and backreferences
  * (reported by validation through regexProblem).
  */
-import { RE2JS, RE2Set } from 're2js';
+import * as re2js from 're2js';
+import { RE2JS } from 're2js';
 import type { ValueTest } from './types.js';
 
 /**
@@ -69,6 +70,7 @@ export function regexProblem(pattern: string): string | null {
 }
 
 const MAX_REMEMBERED_PATTERNS = 10_000;
+const re2Exports: Partial<typeof re2js> = re2js;
 const regexProblems = new Map<string, string | null>();
 
 function findRegexProblem(pattern: string): string | null {
@@ -82,8 +84,10 @@ function findRegexProblem(pattern: string): string | null {
   try {
     // Parsing alone finds every syntax error (RE2Set.add: the same parser and flags as compile, a third of the cost). A pattern
     // of ≤ 64 characters without a counted repetition compiles to at most 3 instructions a character (+2): far below the bound.
-    if (pattern.length <= 64 && !pattern.includes('{')) {
-      new RE2Set().add(pattern);
+    // (The serving bundles load re2js lazily through a shim without RE2Set: they compile.)
+    const ParseOnly = re2Exports.RE2Set;
+    if (ParseOnly !== undefined && pattern.length <= 64 && !pattern.includes('{')) {
+      new ParseOnly().add(pattern);
       return null;
     }
     const size = RE2JS.compile(pattern).programSize();
