@@ -53,8 +53,10 @@ async function loadEngine() {
 // ---- the floor: what a developer would write by hand for each flag ---------
 
 // Same hashing as the engine: its own md5Uint32 once the engine is loaded (a
-// JavaScript md5 for short ASCII keys since issue 21.4), else one-shot
-// node:crypto md5, first four digest bytes.
+// JavaScript md5 for short ASCII keys since issue 21.4; the bundled
+// src/evaluation exports it), else one-shot node:crypto md5, first four digest
+// bytes (a module given by path without md5Uint32: the ratio then compares
+// different hashing).
 let md5u32 = (s) => {
   const d = nodeCrypto.hash('md5', s, 'binary');
   return ((d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3)) >>> 0;
