@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { report } from './lib.mjs';
+import { median, report, THREE_FLAGS } from './lib.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const OPS = Number(process.env.OPS ?? 200_000);
@@ -52,8 +52,12 @@ async function loadEngine() {
 
 // ---- the floor: what a developer would write by hand for each flag ---------
 
-// Same hashing as the engine: one-shot md5, first four digest bytes.
-const md5u32 = (s) => {
+// Same hashing as the engine: its own md5Uint32 once the engine is loaded (a
+// JavaScript md5 for short ASCII keys since issue 21.4; the bundled
+// src/evaluation exports it), else one-shot node:crypto md5, first four digest
+// bytes (a module given by path without md5Uint32: the ratio then compares
+// different hashing).
+let md5u32 = (s) => {
   const d = nodeCrypto.hash('md5', s, 'binary');
   return ((d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3)) >>> 0;
 };
@@ -83,23 +87,7 @@ const naiveTenantRule = (ctx) =>
 
 // ---- the same flags, as files would define them ---------------------------
 
-const base = { name: 'bench', description: '', tags: [], owner: 'bench', enabled: true, killSwitch: false };
-const enterpriseRule = { id: 'enterprise-only', conditions: [{ attribute: 'tenant.type', operator: 'equals', value: 'enterprise' }], value: true };
-const flags = {
-  'tenant.type rule': { ...base, key: 'tenant-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule] },
-  'rule + 10% rollout': { ...base, key: 'rollout-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule], fallthrough: { percentage: 10, value: true } },
-  '50/50 variants': {
-    ...base,
-    key: 'split-flag',
-    type: 'string',
-    defaultValue: 'control',
-    rules: [],
-    variants: [
-      { key: 'control', name: 'Control', value: 'control', weight: 50 },
-      { key: 'treatment', name: 'Treatment', value: 'treatment', weight: 50 },
-    ],
-  },
-};
+const flags = THREE_FLAGS;
 
 // 1024 contexts: a quarter enterprise, the rest spread over other types.
 const TYPES = ['enterprise', 'professional', 'startup', 'free'];
@@ -120,10 +108,6 @@ function timeBatch(fn) {
   }
   return Number(process.hrtime.bigint() - t0) / OPS;
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /**
  * Interleaved rounds (alternating which contender runs first), so a load spike
@@ -148,6 +132,7 @@ function compare(contenders) {
 }
 
 const engine = await loadEngine();
+if (typeof engine.md5Uint32 === 'function') md5u32 = engine.md5Uint32;
 const evaluator = engine.createFlagEvaluator(Object.values(flags));
 
 // The engine and the floor must agree before their speed means anything.

@@ -3,8 +3,8 @@
 // bench/run.mjs can collect them into a table. Absolute times on shared
 // machines are noise; the ratio measured side by side is the figure.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +24,23 @@ export function timeProcess(cmd, args, opts = {}) {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
+}
+
+/**
+ * Wall time (ms), CPU time (user + sys, ms) and peak resident memory (MiB) of
+ * one child process. CPU and memory come from GNU time (`/usr/bin/time -v`
+ * fields through -f), and are null where it is missing.
+ */
+export function measureProcess(cmd, args, opts = {}) {
+  if (!existsSync('/usr/bin/time')) return { ms: timeProcess(cmd, args, opts), cpuMs: null, rssMiB: null };
+  const out = path.join(tmpdir(), `flags-bench-time-${process.pid}`);
+  try {
+    const ms = timeProcess('/usr/bin/time', ['-o', out, '-f', '%U %S %M', cmd, ...args], opts);
+    const [user, sys, kib] = readFileSync(out, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
+    return { ms, cpuMs: (user + sys) * 1000, rssMiB: kib / 1024 };
+  } finally {
+    rmSync(out, { force: true });
+  }
 }
 
 /**
@@ -66,6 +83,35 @@ export function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Writes a large generated file in 1 MiB pieces: `line(text)` appends text and a newline, `close()` finishes. */
+export function lineWriter(file) {
+  const fd = openSync(file, 'w');
+  let chunk = '';
+  return {
+    line(text) {
+      chunk += text + '\n';
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    },
+    close() {
+      writeSync(fd, chunk);
+      closeSync(fd);
+    },
+  };
+}
+
+/** report() of an interleave() result: the per-side medians, the ratio of medians and its range. */
+export function reportInterleaved(r, fields) {
+  report({ ...fields, subject: r.subject.median, floor: r.floor.median, ratio: r.ratio, ratioMin: r.ratioMin, ratioMax: r.ratioMax });
+}
+
+/** The machine's load average, for every printed table: on a shared machine the figures mean little without it. */
+export function loadAverage() {
+  return loadavg().map((x) => x.toFixed(1)).join(' ');
+}
+
 /** Prints the human line and, with --json (as run.mjs calls it), one JSON result line. */
 export function report(result) {
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
@@ -78,3 +124,24 @@ export function report(result) {
     );
   }
 }
+
+// ---- the three flags the in-process benchmarks evaluate (eval-inprocess, peers) ----
+
+const benchBase = { name: 'bench', description: '', tags: [], owner: 'bench', enabled: true, killSwitch: false };
+const enterpriseRule = { id: 'enterprise-only', conditions: [{ attribute: 'tenant.type', operator: 'equals', value: 'enterprise' }], value: true };
+/** A tenant.type rule; the same rule plus a 10% rollout; a 50/50 split. Keyed by shape. */
+export const THREE_FLAGS = {
+  'tenant.type rule': { ...benchBase, key: 'tenant-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule] },
+  'rule + 10% rollout': { ...benchBase, key: 'rollout-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule], fallthrough: { percentage: 10, value: true } },
+  '50/50 variants': {
+    ...benchBase,
+    key: 'split-flag',
+    type: 'string',
+    defaultValue: 'control',
+    rules: [],
+    variants: [
+      { key: 'control', name: 'Control', value: 'control', weight: 50 },
+      { key: 'treatment', name: 'Treatment', value: 'treatment', weight: 50 },
+    ],
+  },
+};

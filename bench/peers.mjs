@@ -23,7 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, report, ROOT } from './lib.mjs';
+import { loadAverage, median, report, ROOT, THREE_FLAGS } from './lib.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
 const USERS = Number(process.env.USERS ?? 100_000);
@@ -35,23 +35,7 @@ if (!existsSync(dist)) throw new Error('run `npm run build` first');
 const ours = await import(pathToFileURL(dist).href);
 
 // ---- the flags ---------------------------------------------------------------
-const base = { name: 'bench', description: '', tags: [], owner: 'bench', enabled: true, killSwitch: false };
-const enterpriseRule = { id: 'enterprise-only', conditions: [{ attribute: 'tenant.type', operator: 'equals', value: 'enterprise' }], value: true };
-const ourFlags = [
-  { ...base, key: 'tenant-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule] },
-  { ...base, key: 'rollout-flag', type: 'boolean', defaultValue: false, rules: [enterpriseRule], fallthrough: { percentage: 10, value: true } },
-  {
-    ...base,
-    key: 'split-flag',
-    type: 'string',
-    defaultValue: 'control',
-    rules: [],
-    variants: [
-      { key: 'control', name: 'Control', value: 'control', weight: 50 },
-      { key: 'treatment', name: 'Treatment', value: 'treatment', weight: 50 },
-    ],
-  },
-];
+const ourFlags = Object.values(THREE_FLAGS);
 
 const isEnterprise = { '==': [{ var: 'tenant.type' }, 'enterprise'] };
 const flagdConfig = JSON.stringify({
@@ -205,7 +189,7 @@ for (const [key, shape] of Object.entries(shapes)) {
     floor: r[fastest].ns,
     unit: 'ns',
     target: Number(TARGET.toFixed(2)),
-    extra: peers.map((p) => `${p} ${r[p].ns.toFixed(0)} ns`).join(', '),
+    extra: `ratio = ours / fastest peer (≤ 0.67: at least 1.5× faster); ` + peers.map((p) => `${p} ${r[p].ns.toFixed(0)} ns`).join(', ') + `; load ${loadAverage()}`,
   };
   report(line);
 }

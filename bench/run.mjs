@@ -23,6 +23,8 @@ const benches = [
   ['record-bench.mjs', []], // SPEC 8: recordExposure from a loaded evaluator
   // issue 18: 10M events in 20 files, streaming vs --engine duckdb vs a bare parse (several minutes)
   ['sharded-bench.mjs', ['--runs', '3']],
+  // issue 21.8: scale curves, the quick sizes (the issue's sizes: node bench/scale.mjs --sizes full, several minutes)
+  ['scale.mjs', ['--sizes', 'small', '--no-svg']],
 ];
 const only = process.argv.slice(2);
 const rows = [];

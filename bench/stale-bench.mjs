@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, interleave, removeDir, report, ROOT, tempDir, timeProcess } from './lib.mjs';
+import { BIN, interleave, removeDir, reportInterleaved, ROOT, tempDir, timeProcess } from './lib.mjs';
 
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 5000);
 const FLAGS = Number(process.env.BENCH_FLAGS ?? 200);
@@ -92,16 +92,11 @@ process.stdout.write(n + ' versions\\n');
     runs,
     warmup: 1,
   });
-  report({
+  reportInterleaved(r, {
     name: `stale (${COMMITS.toLocaleString('en-US')} commits, ${FLAGS} flags, 500 code files)`,
     subjectLabel: 'flags stale',
     floorLabel: 'git log + cat-file + parseDocument',
     unit: 'ms',
-    subject: r.subject.median,
-    floor: r.floor.median,
-    ratio: r.ratio,
-    ratioMin: r.ratioMin,
-    ratioMax: r.ratioMax,
     target: 2,
     extra: Object.entries(actions).map(([a, n]) => `${n} ${a}`).join(', '),
   });

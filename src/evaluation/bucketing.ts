@@ -8,6 +8,7 @@
  * bucketing function, not security.
  */
 import * as nodeCrypto from 'node:crypto';
+import { md5AsciiUint32 } from './md5.js';
 import type { EvaluationContext } from './types.js';
 
 /**
@@ -23,10 +24,16 @@ import type { EvaluationContext } from './types.js';
  * Why one-shot `crypto.hash`: Node ≥ 20.12 has it and it skips the Hash
  * object; older Node 20 falls back to createHash with the same output.
  */
-export const md5Uint32: (input: string) => number =
+const nativeMd5Uint32: (input: string) => number =
   typeof nodeCrypto.hash === 'function'
     ? (input) => digestToUint32(nodeCrypto.hash('md5', input, 'binary'))
     : (input) => digestToUint32(nodeCrypto.createHash('md5').update(input, 'utf8').digest('binary'));
+
+/** Short ASCII keys (nearly all) are hashed in JavaScript, the rest by node:crypto: the same number either way (see md5.ts). */
+export function md5Uint32(input: string): number {
+  const h = md5AsciiUint32(input);
+  return h >= 0 ? h : nativeMd5Uint32(input);
+}
 
 function digestToUint32(d: string): number {
   return ((d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3)) >>> 0;

@@ -100,6 +100,8 @@ export function parseFlagFile(file: string, text: string): ParsedFlagFile {
   // that override, a value `{__proto__: {…}, a: 1}` as `{a: 1}`. Strict objects
   // (the flag, rules, conditions) already report it as an unknown field; in the
   // free-form places it makes the flag unservable like a duplicated key.
+  // (The key can only be spelt with the word itself or with an escape in a quoted string: skip the walk otherwise.)
+  if (text.includes('__proto__') || text.includes('\\'))
   visit(doc, {
     Pair(_, pair, path) {
       const key = pair.key as Node | null;

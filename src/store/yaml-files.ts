@@ -7,7 +7,7 @@
  * Synchronous on purpose: thousands of small reads finish faster than the
  * promise machinery around them, and a CLI has nothing else to do meanwhile.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import type { ParsedYaml } from '../schema/yaml-read.js';
@@ -43,21 +43,26 @@ export function listYamlFilesSync(folder: string, opts: ListYamlOptions): string
   const finding = (file: string, code: Diagnostic['code'], severity: Diagnostic['severity'], message: string) =>
     opts.problems.push({ code, severity, message, file, line: 1, column: 1 });
   const walk = (dir: string, top: boolean, ancestors: string[]) => {
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir).sort();
+      // The entry types come with the listing: no lstat per file (a folder of
+      // 5,000 flags paid 5,000 system calls for them).
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       finding(dir, 'UNREADABLE_FILE', 'error', `cannot read folder: ${errorCode(e)}`);
       return;
     }
-    for (const name of names) {
+    const byName = new Map(entries.map((d) => [d.name, d]));
+    for (const name of [...byName.keys()].sort()) {
       if (name.startsWith('.')) continue;
       if (top && opts.skip?.has(name)) continue;
       // Without sub-folders, only YAML names can be listed: the rest (an event log) is not even looked at.
       if (!recursive && !YAML_NAME.test(name)) continue;
       const full = path.join(dir, name);
       try {
-        let info = lstatSync(full);
+        const entry = byName.get(name)!;
+        // A file system that does not report types (some network mounts) says "unknown": ask it.
+        let info: Pick<Stats, 'isDirectory' | 'isFile' | 'isSymbolicLink'> = entry.isFile() || entry.isDirectory() || entry.isSymbolicLink() ? entry : lstatSync(full);
         if (info.isSymbolicLink()) {
           let target: string;
           try {
