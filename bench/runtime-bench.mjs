@@ -17,7 +17,7 @@ const loaders = {
   runtime: `require(${JSON.stringify(path.join(ROOT, 'dist/runtime.cjs'))})`,
   growthbook: `require(${JSON.stringify(require.resolve('@growthbook/growthbook'))})`,
   flagdCore: `require(${JSON.stringify(require.resolve('@openfeature/flagd-core'))})`,
-  // The full library is ESM only.
+  // The full library's ESM entry (it requires the CommonJS one: one copy for both).
   library: `await import(${JSON.stringify(path.join(ROOT, 'dist/index.js'))})`,
 };
 const timeLoad = (code) =>
@@ -59,7 +59,7 @@ try {
   execFileSync(process.execPath, [BIN, 'build'], { cwd: dir });
   const lib = await import(path.join(ROOT, 'dist/index.js'));
   const { createBundleEvaluator } = require(path.join(ROOT, 'dist/runtime.cjs'));
-  const library = await lib.createEvaluator({ dir: path.join(dir, 'flags') });
+  const library = await lib.createDirectoryEvaluator({ dir: path.join(dir, 'flags') });
   const runtime = await createBundleEvaluator({ file: path.join(dir, 'bundles/flags.json'), pollMs: 0 });
   const keys = library.keys();
   const types = ['enterprise', 'professional', 'free', 'starter'];
@@ -84,7 +84,7 @@ try {
   report({
     name: 'runtime evaluation',
     subjectLabel: 'flagyard/runtime',
-    floorLabel: 'library createEvaluator',
+    floorLabel: 'library createDirectoryEvaluator',
     unit: 'ns',
     subject: median(a),
     floor: median(b),

@@ -24,7 +24,7 @@ export interface RecordOptions {
 }
 
 export interface RecordExposureOptions extends RecordOptions {
-  /** The live evaluator (`createEvaluator`), or any FlagEvaluator, already loaded. */
+  /** The directory evaluator (`createDirectoryEvaluator`), or any FlagEvaluator, already loaded. */
   evaluator: Pick<FlagEvaluator, 'evaluate'>;
 }
 

@@ -88,10 +88,10 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
     close = () => loaded.close();
     source = `bundle ${isUrl ? where : ctx.relative(where)} (${loaded.version()})`;
   } else {
-    const { createEvaluator } = await import('../../store/live-evaluator.js');
+    const { createDirectoryEvaluator } = await import('../../store/live-evaluator.js');
     const dir = ctx.flagsDir;
     let wasBroken = 0;
-    const live = await createEvaluator({
+    const live = await createDirectoryEvaluator({
       dir,
       watch: true,
       pollInterval: pollMs,
