@@ -13,7 +13,7 @@ import { renderValue } from '../render/flag.js';
 import { createProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
 import { didYouMean } from '../../schema/suggest.js';
-import { FlagSetValidator, type FlagIndex } from '../../schema/validate.js';
+import { loadServedFlags, type ServedFlags } from '../served-flags.js';
 
 export interface EvalOptions extends ContextOptions {
   all?: boolean;
@@ -63,26 +63,6 @@ export async function runEval(ctx: CommandContext, key: string | undefined, opts
   }
   if (ctx.json) return ctx.printJson({ key, ...result });
   ctx.out(renderResultLine(ctx, result));
-}
-
-/** What evaluation needs of the flags directory: the served flags, the keys and the segments. */
-type ServedFlags = Pick<FlagIndex, 'flags' | 'entries' | 'invalidKeys' | 'segments'>;
-
-/**
- * The flags validated one file at a time, each document let go once checked
- * (as `flags validate` reads them): evaluation never needs the YAML nodes, and
- * holding every document (ctx.loadFlags) made `eval --all` take twice the
- * memory of `validate` (221 against 111 MiB for 5,000 flags). Same findings,
- * same warning on stderr.
- */
-async function loadServedFlags(ctx: CommandContext): Promise<ServedFlags> {
-  const { listFlagFilesSync, readFlagFileSync, readSegments } = await import('../../store/flag-repo.js');
-  const problems: Diagnostic[] = [];
-  const validator = new FlagSetValidator({ keepEntries: false, segments: readSegments(ctx.flagsDir) });
-  for (const file of listFlagFilesSync(ctx.flagsDir, problems)) validator.add(readFlagFileSync(file));
-  const index = validator.finish();
-  ctx.warnAboutErrors(problems.length > 0 ? [...index.diagnostics, ...problems] : index.diagnostics);
-  return index;
 }
 
 function detail(r: Result): string {

@@ -1,15 +1,16 @@
 import type { CommandContext } from '../context.js';
 import { withDefaults } from '../render/flag.js';
-import { invalidFlags } from '../render/invalid-flag.js';
+import { invalidFlagPlaces } from '../render/invalid-flag.js';
 import { renderTable } from '../render/table.js';
+import { loadServedFlags } from '../served-flags.js';
 
 export async function runList(ctx: CommandContext, opts: { tag?: string; segments?: boolean }): Promise<void> {
-  const set = await ctx.loadFlags();
-  if (opts.segments) return (await import('./segments.js')).runListSegments(ctx, set);
+  if (opts.segments) return (await import('./segments.js')).runListSegments(ctx, await ctx.loadFlags());
+  const set = await loadServedFlags(ctx);
   let flags = [...set.flags.values()];
   if (opts.tag !== undefined) flags = flags.filter((f) => f.tags.includes(opts.tag!));
   // Invalid flags stay in view (marked), unless a tag filter is asked for: their tags cannot be trusted.
-  const invalid = opts.tag === undefined ? invalidFlags(set) : [];
+  const invalid = opts.tag === undefined ? invalidFlagPlaces(set) : [];
   if (ctx.json) {
     const marked = invalid.map((v) => ({ key: v.key, invalid: true, problems: v.problems.length, file: ctx.relative(v.file), line: v.line }));
     return ctx.printJson([...flags.map(withDefaults), ...marked]);

@@ -3,7 +3,7 @@
  * the flag as written with its problems. Nothing here is served.
  */
 import type { Diagnostic } from '../../errors.js';
-import type { FlagSet } from '../../schema/validate.js';
+import type { FlagIndex, FlagSet } from '../../schema/validate.js';
 
 export interface InvalidFlagView {
   key: string;
@@ -14,21 +14,29 @@ export interface InvalidFlagView {
   problems: Diagnostic[];
 }
 
-/** Each key defined but not served, with its text and its errors (for a duplicate: the first place). */
-export function invalidFlags(set: FlagSet, only?: string): InvalidFlagView[] {
-  const out: InvalidFlagView[] = [];
+/** Each key defined but not served, where (for a duplicate: the first place) and its errors: what `list` shows. */
+export function invalidFlagPlaces(set: Pick<FlagIndex, 'invalidKeys' | 'entries' | 'diagnostics'>, only?: string): Omit<InvalidFlagView, 'source'>[] {
+  const out: Omit<InvalidFlagView, 'source'>[] = [];
   for (const key of [...set.invalidKeys].sort()) {
     if (only !== undefined && key !== only) continue;
-    const entry = set.entries.get(key)?.[0];
-    if (!entry) continue;
+    const place = set.entries.get(key)?.[0];
+    if (!place) continue;
+    const problems = set.diagnostics.filter((d) => d.severity === 'error' && (d.flagKey === key || (d.file === place.file && d.flagKey === undefined)));
+    out.push({ key, file: place.file, line: place.position.line, problems });
+  }
+  return out;
+}
+
+/** invalidFlagPlaces with each flag's own text (its mapping, or the whole file that did not parse): what `show` prints. */
+export function invalidFlags(set: FlagSet, only?: string): InvalidFlagView[] {
+  return invalidFlagPlaces(set, only).map((view) => {
+    const entry = set.entries.get(view.key)![0]!;
     const file = set.files.find((f) => f.file === entry.file);
     const range = (entry.node as { range?: [number, number, number] } | undefined)?.range;
     const text = file ? (file.bom ? file.text.slice(1) : file.text) : '';
     const source = range && file?.syntaxOk !== false ? sourceLines(text, range[0], range[2]) : text;
-    const problems = set.diagnostics.filter((d) => d.severity === 'error' && (d.flagKey === key || (d.file === entry.file && d.flagKey === undefined)));
-    out.push({ key, file: entry.file, line: entry.position.line, source: source.replace(/\s+$/, ''), problems });
-  }
-  return out;
+    return { ...view, source: source.replace(/\s+$/, '') };
+  });
 }
 
 /** Whole lines from the one holding `start` to the one holding `end`, indentation as written. */
