@@ -5,12 +5,12 @@
  * build`) where only a process will do: real permissions, a lock held by
  * another process, eight real processes at once, CRLF through the bin.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { IS_ROOT, NOBODY, runBinAsUser } from '../helpers/as-user.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireLock } from '../../src/store/lock.js';
-import { BIN, flagYaml, projectWith, removeDir, runBin, runBinAsync, runMain, tempProject, type RunResult } from '../helpers/cli.js';
+import { flagYaml, projectWith, removeDir, runBin, runBinAsync, runMain, tempProject } from '../helpers/cli.js';
 import { changedLines as changedLinesOf, commitAll, git } from '../helpers/git.js';
 
 const dirs: string[] = [];
@@ -300,18 +300,8 @@ describe('failures', () => {
  * and its parents must be readable by that user.
  */
 describe('read-only files and directories', () => {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const NOBODY = 65534;
-  function runAsUser(args: string[], cwd: string): RunResult {
-    const r = spawnSync(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '' },
-      encoding: 'utf8',
-      timeout: 60_000,
-      ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-    });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  }
+  const isRoot = IS_ROOT;
+  const runAsUser = runBinAsUser;
   function permissionProject(): string {
     const d = project();
     chmodSync(d, 0o755);

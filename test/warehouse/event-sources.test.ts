@@ -7,7 +7,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandLogSources, readEventSources } from '../../src/store/event-sources.js';
-import { removeDir, runMain, tempDir } from '../helpers/cli.js';
+import { flagYaml, removeDir, runMain, tempDir } from '../helpers/cli.js';
+import { giveToUser, runBinAsUser } from '../helpers/as-user.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -67,12 +68,25 @@ describe('readEventSources', () => {
     expect(users.size).toBe(2001);
   });
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable file is reported, the others read', async () => {
-    const d = tree({ '1.jsonl': `${ev('u1')}\n`, '2.jsonl': `${ev('u2')}\n` });
+  it('an unreadable file is reported, the others read (the binary, as an ordinary user)', async () => {
+    // Root reads any file: as root the binary runs as `nobody` over a tree given to it (test/helpers/as-user.ts).
+    const d = tree({ 'flags/checkout.yaml': flagYaml('checkout', 'variants:\n  - { key: blue, name: Blue, value: blue, weight: 50 }\n  - { key: green, name: Green, value: green, weight: 50 }\n').replace('type: boolean\ndefaultValue: false', 'type: string\ndefaultValue: blue') });
+    const started = new Date('2026-11-01T00:00:00.000Z');
+    const create = await runMain(['experiment', 'create', 'checkout', '--flag', 'checkout', '--name', 'C', '--control', 'blue', '--treatment', 'green', '--metric', 'purchase'], { cwd: d, now: started });
+    expect(create.code, create.stderr).toBe(0);
+    expect((await runMain(['experiment', 'start', 'checkout'], { cwd: d, now: started })).code).toBe(0);
+    writeFileSync(path.join(d, '1.jsonl'), `${ev('u1')}\n`);
+    writeFileSync(path.join(d, '2.jsonl'), `${ev('u2', 'exposure', { variant: 'green' })}\n`);
+    giveToUser(d);
     chmodSync(path.join(d, '1.jsonl'), 0);
-    const reports = await readEventSources([path.join(d, '1.jsonl'), path.join(d, '2.jsonl')], () => {});
-    expect(reports[0].problem).toMatch(/EACCES/);
-    expect(reports[1].lines).toBe(1);
+    const r = runBinAsUser(['experiment', 'results', 'checkout', '--log', '1.jsonl', '--log', '2.jsonl', '--json'], d);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1\.jsonl: EACCES: permission denied.*; 0 lines of it were analysed, the other files in full/);
+    const arms = (JSON.parse(r.stdout) as { arms: { key: string; users: number }[] }).arms;
+    expect(arms.map((a) => [a.key, a.users])).toEqual([
+      ['blue', 0],
+      ['green', 1],
+    ]);
   });
 
   it('a file that is not gzip but a folder or vanished is reported, not fatal', async () => {

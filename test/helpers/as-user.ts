@@ -1,0 +1,34 @@
+/**
+ * Permission tests from the user's side. Root ignores file permissions, so a
+ * test of "unreadable" or "read-only" run as root would prove nothing; as
+ * root the real binary runs as `nobody` (uid/gid 65534) over a tree given to
+ * that user, as an ordinary user it runs as itself. No test needs skipping.
+ */
+import { spawnSync } from 'node:child_process';
+import { chownSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, type RunResult } from './cli.js';
+
+export const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+export const NOBODY = 65534;
+
+/** The binary as the user the permission test is about (see above). */
+export function runBinAsUser(args: string[], cwd: string): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '' },
+    encoding: 'utf8',
+    timeout: 60_000,
+    ...(IS_ROOT ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Gives `dir` and everything in it to the user runBinAsUser runs as (nothing to do unless root). */
+export function giveToUser(dir: string): void {
+  if (!IS_ROOT) return;
+  chownSync(dir, NOBODY, NOBODY);
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    chownSync(path.join(entry.parentPath ?? entry.path, entry.name), NOBODY, NOBODY);
+  }
+}
