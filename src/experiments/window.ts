@@ -2,7 +2,8 @@
  * The analysis window (SPEC 8): the experiment's startDate/endDate, narrowed
  * by `--since`/`--until`. Both ends are included. A date without a time means
  * the whole day in UTC: `--until 2025-03-31` keeps events of March 31st, and an
- * endDate written as a date keeps the events of its last day. Pure.
+ * endDate written as a date keeps the events of its last day; an end written
+ * to the second keeps that whole second. Pure.
  */
 import { parseEventTimestamp } from '../schema/event.js';
 
@@ -17,7 +18,8 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Epoch ms of a window end: an ISO-8601 timestamp with a time zone, or a date
- * (`end: 'start'` its first millisecond, `'end'` its last). NaN when invalid.
+ * (`end: 'start'` its first millisecond, `'end'` its last; likewise a time
+ * written to the second). NaN when invalid.
  */
 export function parseWindowEnd(value: string, end: 'start' | 'end'): number {
   const s = value.trim();
@@ -25,8 +27,15 @@ export function parseWindowEnd(value: string, end: 'start' | 'end'): number {
     const start = parseEventTimestamp(`${s}T00:00:00Z`);
     return end === 'start' ? start : start + DAY_MS - 1;
   }
-  return parseEventTimestamp(s);
+  const ms = parseEventTimestamp(s);
+  // A time written to the second covers that whole second as an end, as a
+  // date covers its day: `complete` stamps endDate to the second, and an
+  // exposure recorded 0.4 s before it, in the same second, belongs inside.
+  return end === 'end' && WHOLE_SECONDS.test(s) ? ms + 999 : ms;
 }
+
+/** A timestamp whose seconds have no fraction (`…T12:00:05Z`, `…T12:00:05+02:00`). */
+const WHOLE_SECONDS = /T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 export type WindowResult =
   | { ok: true; window: AnalysisWindow; since: string | undefined; until: string | undefined }
