@@ -5,7 +5,10 @@
  * --percentage`, and the numbers inside a json value. One grammar and one
  * check for all of them, so a value one command takes is never refused by
  * another, and a bad one gets one clear line naming the field and the value
- * (INVALID_VALUE or USAGE, exit 2) before any file is read or written.
+ * (INVALID_VALUE or USAGE, exit 2) before any file is read or written. The
+ * numbers of other options (`experiment plan --mde`, `convert --value`,
+ * `results --alpha`, `serve --port`, `rule add --position`) are read with the
+ * same grammar (parseNumberOption, readInteger).
  *
  * A number is a decimal literal (`12`, `-3.5`, `.5`, `1e3`; no `0x10`,
  * `1_000`, `Infinity` or `NaN`) that a flag file can hold as typed: nothing
@@ -13,6 +16,7 @@
  * (`99999999999999999999` would be stored as 1e20). `-0` is 0.
  */
 import { FlagsError, UsageError } from '../errors.js';
+import { hasAtMostTwoDecimals } from '../schema/checks.js';
 import { FLAG_TYPES, type FlagType, type JsonValue } from '../schema/flag.js';
 import { didYouMean } from '../schema/suggest.js';
 
@@ -47,20 +51,51 @@ function canonical(literal: string): string {
   return `${m[1] === '-' ? '-' : ''}${digits}e${exponent}`;
 }
 
-function withReason(message: string, reading: NumberReading): string {
+/** `message`, with why the text is not a number when the reader knows (`1e999`: out of range). */
+export function withReason(message: string, reading: NumberReading): string {
   return !reading.ok && reading.reason ? `${message} (${reading.reason})` : message;
 }
 
 /**
+ * A number typed for a command-line option (`--alpha 0.05`, `--value 19.99`):
+ * readNumber's grammar, or a usage error (exit 2) naming the option and the
+ * value. `expected` says what the option takes, for the message.
+ */
+export function parseNumberOption(text: string, option: string, expected = 'a number'): number {
+  const reading = readNumber(text);
+  if (!reading.ok) throw new UsageError(withReason(`${option} must be ${expected}, got "${text}"`, reading));
+  return reading.value;
+}
+
+/**
+ * A whole number from `min` to `max` typed on the command line (`--port 8080`,
+ * `--position 2`), in readNumber's grammar (`1e3` is 1000; `0x10`, `8.5` and a
+ * number too long to hold are not whole numbers), or undefined: the caller
+ * names the option and its range in its own message.
+ */
+export function readInteger(text: string, min: number, max: number): number | undefined {
+  const reading = readNumber(text);
+  return reading.ok && Number.isInteger(reading.value) && reading.value >= min && reading.value <= max ? reading.value : undefined;
+}
+
+/**
  * A percentage typed on the command line: `25`, `12.5` or `25%`, from 0 to
- * 100; anything else is a usage error (exit 2), like every bad argument.
+ * 100 with at most two decimals (what a flag file holds); anything else is a
+ * usage error (exit 2), like every bad argument.
  */
 export function parsePercentage(text: string, what = 'rollout percentage'): number {
   const reading = readNumber(text.trim().replace(/\s*%$/, ''));
-  if (!reading.ok || reading.value < 0 || reading.value > 100) {
-    throw new UsageError(withReason(`${what} must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`, reading));
-  }
+  if (!reading.ok) throw new UsageError(withReason(`${what} must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`, reading));
+  const problem = percentageProblem(reading.value, what, text);
+  if (problem !== null) throw new UsageError(problem);
   return reading.value;
+}
+
+/** Why a typed percentage is not one a flag file holds (0–100, at most two decimals: bucketing resolves 0.01%), or null. */
+function percentageProblem(value: number, what: string, text: string): string | null {
+  if (value < 0 || value > 100) return `${what} must be a number from 0 to 100 (e.g. 25 or 12.5), got "${text}"`;
+  if (!hasAtMostTwoDecimals(value)) return `${what} must have at most two decimals (rollouts resolve 0.01%), got "${text}"`;
+  return null;
 }
 
 /**
@@ -83,11 +118,14 @@ export function parseFieldValue(field: { kind: FieldKind; display: string }, raw
       throw new FlagsError('INVALID_VALUE', `${field.display} takes true or false, got "${rawValue}"`);
     case 'number':
     case 'percentage': {
-      // A percentage may be written `25%`, as `flags rollout` takes it; its range is the schema's to check.
+      // A percentage may be written `25%`, as `flags rollout` takes it.
       const text = field.kind === 'percentage' ? rawValue.trim().replace(/\s*%$/, '') : rawValue;
       const reading = readNumber(text);
-      if (reading.ok) return reading.value;
-      throw new FlagsError('INVALID_VALUE', withReason(`${field.display} takes a number, got "${rawValue}"`, reading));
+      if (!reading.ok) throw new FlagsError('INVALID_VALUE', withReason(`${field.display} takes a number, got "${rawValue}"`, reading));
+      // A percentage's range is known from the field: refused here, as `flags rollout` refuses it, not by the schema after reading the file.
+      const problem = field.kind === 'percentage' ? percentageProblem(reading.value, field.display, rawValue) : null;
+      if (problem !== null) throw new FlagsError('INVALID_VALUE', problem);
+      return reading.value;
     }
     case 'string':
       return rawValue;

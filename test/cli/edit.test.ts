@@ -159,11 +159,16 @@ describe('each command', () => {
   it('set refuses an invalid value with the diagnostic, exit 1, nothing written', async () => {
     const d = project();
     const before = defaults(d);
-    const r = (await runMain(['set', 'new-orchestrator-v2', 'fallthrough.percentage', '150'], { cwd: d }));
+    // A change only the whole flag can judge (the default no longer fits the new type) is the schema's finding, exit 1.
+    const r = (await runMain(['set', 'model-provider', 'type', 'number'], { cwd: d }));
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'error: refusing to write flags/default-flags.yaml: flag "new-orchestrator-v2" would be invalid: INVALID_PERCENTAGE at fallthrough.percentage: percentage number 150 is outside 0–100\n',
+      'error: refusing to write flags/default-flags.yaml: flag "model-provider" would be invalid: VALUE_TYPE_MISMATCH at defaultValue: defaultValue is string "anthropic", but the flag\'s type is number (and 1 more problem)\n',
     );
+    expect(defaults(d)).toBe(before);
+    // A percentage out of 0–100 is known to be wrong from the field alone: a bad argument, exit 2, as in `flags rollout` (round 4).
+    const range = (await runMain(['set', 'new-orchestrator-v2', 'fallthrough.percentage', '150'], { cwd: d }));
+    expect(range).toEqual({ code: 2, stdout: '', stderr: 'error: fallthrough.percentage must be a number from 0 to 100 (e.g. 25 or 12.5), got "150"\n' });
     expect(defaults(d)).toBe(before);
     const unknown = (await runMain(['set', 'new-orchestrator-v2', 'rules.beta.value', 'true'], { cwd: d }));
     expect(unknown.code).toBe(2); // a bad argument is a usage error (issue 12)

@@ -6,7 +6,7 @@
 import { UsageError } from '../../errors.js';
 import { parseWhen } from '../../schema/when.js';
 import { addRule, deleteFlag, editTags, moveRule, removeRule, setWeights, type RuleEditResult } from '../../store/rule-edits.js';
-import { parsePercentage } from '../../store/flag-values.js';
+import { parsePercentage, readInteger } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
 import { editOptions, renderEdit } from '../render/edit.js';
 import { warnRunningExperiment } from '../running-experiment.js';
@@ -87,7 +87,8 @@ function envText(r: Pick<RuleEditResult, 'env'>): string {
 
 function positionOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  // A position beyond 2^53 would be rounded in the message; it is out of range anyway.
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--position must be a whole number from 1, got "${text}"`);
-  return Number(text);
+  // The store checks the range against the rules there are (0 included, so its message names the top); a position past 2^53 is out of it anyway.
+  const position = readInteger(text, 0, Number.MAX_SAFE_INTEGER);
+  if (position === undefined) throw new UsageError(`--position must be a whole number from 1, got "${text}"`);
+  return position;
 }

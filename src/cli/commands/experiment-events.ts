@@ -13,6 +13,7 @@ import { FlagsError, UsageError } from '../../errors.js';
 import type { ConversionEvent, ExposureEvent } from '../../schema/event.js';
 import { experimentMetrics, type Experiment } from '../../schema/experiment.js';
 import { appendEvent } from '../../store/event-log.js';
+import { parseNumberOption } from '../../store/flag-values.js';
 import { applySet, type PlainObject } from '../context-args.js';
 import type { CommandContext } from '../context.js';
 import { describeNotInExperiment, renderConversionRecorded, renderExposureRecorded } from '../render/experiment.js';
@@ -77,7 +78,7 @@ export async function runExperimentExpose(ctx: CommandContext, id: string, opts:
 
 export async function runExperimentConvert(ctx: CommandContext, id: string, opts: ConvertOptions): Promise<void> {
   checkUser(opts.user);
-  const value = opts.value === undefined ? undefined : parseNumber(opts.value);
+  const value = opts.value === undefined ? undefined : parseNumberOption(opts.value, '--value');
   const { experiments } = await loadExperiments(ctx);
   const experiment = runningExperiment(ctx, experiments, id, 'conversions');
   const metric = opts.metric ?? experiment.primaryMetric;
@@ -120,10 +121,3 @@ function checkUser(user: string): void {
   if (user.trim() === '') throw new UsageError('--user must not be empty');
 }
 
-function parseNumber(raw: string): number {
-  const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(n) || !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim())) {
-    throw new UsageError(`--value must be a number, got "${raw}"`);
-  }
-  return n;
-}

@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../../errors.js';
 import { planExperiment } from '../../experiments/plan.js';
+import { parseNumberOption } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
 
 export interface PlanOptions {
@@ -43,9 +44,7 @@ export async function runExperimentPlan(ctx: CommandContext, opts: PlanOptions):
 }
 
 function number(name: string, raw: string): number {
-  const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name} must be a number, got "${raw}"`);
-  return n;
+  return parseNumberOption(raw, name);
 }
 
 function rate(name: string, raw: string): number {

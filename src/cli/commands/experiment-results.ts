@@ -22,6 +22,7 @@ import { statsQueryPlan } from '../../experiments/query-plan.js';
 import type { Experiment } from '../../schema/experiment.js';
 import { MAX_EVENT_LINE_BYTES } from '../../store/event-log.js';
 import { expandLogSources, readEventSources } from '../../store/event-sources.js';
+import { parseNumberOption } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
 import { readStdin } from '../context-args.js';
 import { renderResultsReport, type ResultsReportInput } from '../render/experiment-results.js';
@@ -192,7 +193,8 @@ async function countStreaming(ctx: CommandContext, logs: string[], experiment: E
 }
 
 function parseAlpha(raw: string): number {
-  const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 1) throw new UsageError(`--alpha must be a number between 0 and 1 (e.g. 0.05), got "${raw}"`);
+  const expected = 'a number between 0 and 1 (e.g. 0.05)';
+  const n = parseNumberOption(raw, '--alpha', expected);
+  if (n <= 0 || n >= 1) throw new UsageError(`--alpha must be ${expected}, got "${raw}"`);
   return n;
 }

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError, type Diagnostic } from '../../errors.js';
 import type { ArmSpec, LifecycleAction } from '../../experiments/lifecycle.js';
+import { hasAtMostTwoDecimals } from '../../schema/checks.js';
 import { applyExperimentAction, createExperiment } from '../../store/experiment-edits.js';
+import { readNumber, withReason } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
 import { renderActionMessage, renderCreateMessage, renderExperimentDetails, renderExperimentList } from '../render/experiment.js';
 import { editOptions } from '../render/edit.js';
@@ -112,8 +114,6 @@ function showInvalidExperiment(ctx: CommandContext, id: string, file: string, di
 
 // ---- arm options ----
 
-const WEIGHT = /^(\d+(\.\d+)?|\.\d+)%?$/;
-
 /** `--control KEY[:NAME]`: everything after the first colon is the name. */
 export function parseControl(raw: string): { key: string; name?: string } {
   const colon = raw.indexOf(':');
@@ -138,14 +138,17 @@ export function parseTreatment(raw: string): ArmSpec {
   const tail = rest.slice(last + 1);
   let name = rest;
   let weight: number | undefined;
-  if (WEIGHT.test(tail)) {
-    weight = Number(tail.replace('%', ''));
+  // Read like every percentage on the command line (flag-values.ts): `20`, `12.5`, `20%`, `2e1`.
+  const reading = readNumber(tail.trim().replace(/\s*%$/, ''));
+  if (reading.ok) {
+    if (reading.value < 0 || reading.value > 100 || !hasAtMostTwoDecimals(reading.value)) {
+      throw new UsageError(`--treatment ${raw}: weight ${tail} must be 0–100 with at most two decimals`);
+    }
+    weight = reading.value;
     name = last < 0 ? '' : rest.slice(0, last);
-  } else if (last >= 0 && tail !== '' && /^[\d.%+-]+$/.test(tail)) {
-    throw new UsageError(`--treatment ${raw}: weight "${tail}" is not a percentage (0–100, up to two decimals)`);
-  }
-  if (weight !== undefined && (weight > 100 || !/^\d*(\.\d{1,2})?%?$/.test(tail))) {
-    throw new UsageError(`--treatment ${raw}: weight ${tail} must be 0–100 with at most two decimals`);
+  } else if (reading.reason !== undefined || (last >= 0 && tail !== '' && /^[\d.%+-]+$/.test(tail))) {
+    // A decimal no number holds (`1e999`), or digits and signs that read as no number (`1.2.3`, `-`).
+    throw new UsageError(withReason(`--treatment ${raw}: weight "${tail}" is not a percentage (0–100, up to two decimals)`, reading));
   }
   return { key, ...(name === '' ? {} : { name }), ...(weight === undefined ? {} : { weight }) };
 }

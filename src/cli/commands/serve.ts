@@ -9,6 +9,7 @@ import { FlagsError, UsageError } from '../../errors.js';
 import { withDefaultEnvironment } from '../../evaluation/default-environment.js';
 import type { FlagEvaluator } from '../../evaluation/index.js';
 import { startOfrepServer } from '../../serve/server.js';
+import { readInteger } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
 
 export interface ServeOptions {
@@ -25,8 +26,8 @@ export interface ServeOptions {
 
 function integer(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`invalid ${name} "${value}": use a whole number from ${min} to ${max}`);
+  const n = readInteger(value, min, max);
+  if (n === undefined) throw new UsageError(`invalid ${name} "${value}": use a whole number from ${min} to ${max}`);
   return n;
 }
 
