@@ -7,7 +7,9 @@
  */
 import { parseDocument } from 'yaml';
 import { FlagsError } from '../errors.js';
-import { conditionValueProblem } from '../evaluation/operators/index.js';
+import { conditionValueProblem, familyOf, type OperatorFamily } from '../evaluation/operators/index.js';
+import { existence } from '../evaluation/operators/existence.js';
+import { semver } from '../evaluation/operators/semver.js';
 import { CONDITION_OPERATORS, isSegmentOperator, type Condition, type Operator } from './flag.js';
 import { didYouMean } from './suggest.js';
 
@@ -18,8 +20,8 @@ export class WhenSyntaxError extends FlagsError {
   }
 }
 
-const VERSION_OPERATORS = new Set(['semver_gt', 'semver_lt', 'semver_eq', 'semver_gte', 'semver_lte']);
-const NO_VALUE = new Set(['exists', 'not_exists']);
+/** Operators are known by their family in the operator registry (one home): which take no value, which a version. */
+const familyIs = (op: string, family: OperatorFamily) => familyOf(op as Operator) === family;
 
 export function parseWhen(input: string): Condition {
   const tokens: { text: string; start: number }[] = [];
@@ -54,14 +56,14 @@ export function parseWhen(input: string): Condition {
   const restRaw = input.slice(opToken.start + op.length);
   const valueAt = opToken.start + op.length + (restRaw.length - restRaw.trimStart().length);
   const rest = restRaw.trim();
-  if (NO_VALUE.has(op)) {
+  if (familyIs(op, existence)) {
     if (rest !== '') throw new WhenSyntaxError(input, valueAt + 1, `${op} takes no value; remove "${rest}"`);
     return { attribute: attr.text, operator: op as Operator };
   }
   if (rest === '') throw new WhenSyntaxError(input, valueAt + 1, `${op} needs a value after it`);
   let value = parseValue(input, rest, valueAt);
   // `semver_gte 2.3` reads as the number 2.3 in YAML; a version is meant.
-  if (VERSION_OPERATORS.has(op) && typeof value === 'number' && /^[\d.]+$/.test(rest)) value = rest;
+  if (familyIs(op, semver) && typeof value === 'number' && /^[\d.]+$/.test(rest)) value = rest;
   const problem = conditionValueProblem(op as Operator, value);
   if (problem) throw new WhenSyntaxError(input, valueAt + 1, problem.message);
   return { attribute: attr.text, operator: op as Operator, value: value as Condition['value'] };
