@@ -12,6 +12,7 @@ import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
 import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
 import { parseSegmentFile, validateSegmentFiles } from '../schema/segment-checks.js';
 import { SEGMENTS_DIR } from '../schema/segment.js';
+import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
 import { assertFlagsDirSync, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES, TESTS_DIR } from './flag-repo.js';
 
 export interface GitLocation {
@@ -165,6 +166,17 @@ export async function readBlobs(root: string, objects: string[]): Promise<Map<st
   return out;
 }
 
+/**
+ * The text of a file at a revision. A file that is not UTF-8 is refused, as
+ * in the working tree: decoding it anyway would turn its bad bytes into U+FFFD
+ * and the comparison would report changes nobody made (or hide one).
+ */
+function revisionText(blob: Buffer, repoPath: string, revision: string, commit: string): string {
+  const decoded = decodeUtf8(blob);
+  if (decoded.ok) return decoded.text;
+  throw new FlagsError('NOT_UTF8_AT_REVISION', `${repoPath} at ${revision} (${commit.slice(0, 7)}) is ${utf8Problem(decoded)}`);
+}
+
 /** `segments/<name>.yaml` directly below the flags directory (SPEC 6). */
 function isSegmentFilePath(rel: string): boolean {
   const parts = rel.split('/');
@@ -232,7 +244,7 @@ export async function readFlagSetAtRevision(flagsDir: string, revision: string, 
       failed.diagnostics = [d];
       return failed;
     }
-    const text = blob.toString('utf8');
+    const text = revisionText(blob, entry.path, revision, commit);
     // A file identical in the working tree parses to the same thing: reuse it
     // (YAML parsing is most of the cost of a diff over thousands of files).
     const same = opts.unchanged?.get(file);
@@ -241,7 +253,7 @@ export async function readFlagSetAtRevision(flagsDir: string, revision: string, 
   const hasFlagsDir = where.prefix === '' || entries.length > 0;
   const segmentBlobs = await readBlobs(where.root, segmentEntries.map((e) => e.object));
   const segmentFiles = segmentEntries
-    .map((e) => ({ file: path.join(flagsDir, ...e.path.slice(strip).split('/')), text: segmentBlobs.get(e.object)?.toString('utf8') ?? '' }))
+    .map((e) => ({ file: path.join(flagsDir, ...e.path.slice(strip).split('/')), text: revisionText(segmentBlobs.get(e.object) ?? Buffer.alloc(0), e.path, revision, commit) }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
     .map((f) => parseSegmentFile(f.file, f.text));
   return { revision, commit, hasFlagsDir, flagSet: validateFlagFiles(files, { segments: validateSegmentFiles(segmentFiles) }) };
@@ -263,6 +275,6 @@ export async function readExperimentTextsAtRevision(flagsDir: string, revision: 
   });
   const blobs = await readBlobs(where.root, chosen.map((e) => e.object));
   const out = new Map<string, string>();
-  for (const e of chosen) out.set(e.path.slice(strip).split('/')[1], blobs.get(e.object)?.toString('utf8') ?? '');
+  for (const e of chosen) out.set(e.path.slice(strip).split('/')[1], revisionText(blobs.get(e.object) ?? Buffer.alloc(0), e.path, revision, commit));
   return out;
 }
