@@ -9,42 +9,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeDir, runMain } from '../helpers/cli.js';
+import { NUM } from '../helpers/flags.js';
 import { git, repoWith } from '../helpers/git.js';
-
-const NUM = `key: num
-name: num
-description: ""
-type: number
-defaultValue: 1
-enabled: true
-rules:
-  - id: r1
-    conditions:
-      - attribute: plan
-        operator: equals
-        value: pro
-    value: 2
-fallthrough:
-  percentage: 10
-  value: 3
-variants:
-  - key: a
-    name: A
-    value: 1
-    weight: 50
-  - key: b
-    name: B
-    value: 2
-    weight: 50
-environments:
-  staging:
-    enabled: true
-    fallthrough:
-      percentage: 20
-      value: 3
-tags: []
-owner: team
-`;
 
 const dirs: string[] = [];
 afterEach(() => {

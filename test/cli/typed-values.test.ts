@@ -15,41 +15,8 @@ import { readContextFile } from '../../src/store/context-file.js';
 import { addRule, setEnvRollout, setWeights } from '../../src/store/rule-edits.js';
 import { createFlag, setRollout } from '../../src/store/flag-edits.js';
 import { projectWith, removeDir, runMain } from '../helpers/cli.js';
+import { NUM } from '../helpers/flags.js';
 
-const NUM = `key: num
-name: num
-description: ""
-type: number
-defaultValue: 1
-enabled: true
-rules:
-  - id: r1
-    conditions:
-      - attribute: plan
-        operator: equals
-        value: pro
-    value: 2
-fallthrough:
-  percentage: 10
-  value: 3
-variants:
-  - key: a
-    name: A
-    value: 1
-    weight: 50
-  - key: b
-    name: B
-    value: 2
-    weight: 50
-environments:
-  staging:
-    enabled: true
-    fallthrough:
-      percentage: 20
-      value: 3
-tags: []
-owner: team
-`;
 const JS = 'key: js\nname: js\ndescription: ""\ntype: json\ndefaultValue: {}\nenabled: true\nrules: []\nfallthrough:\n  value: {on: true}\ntags: []\nowner: team\n';
 
 const dirs: string[] = [];

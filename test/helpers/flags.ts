@@ -43,3 +43,43 @@ export function newOrchestratorV2(): Flag {
     killSwitch: false,
   };
 }
+
+/**
+ * A number flag with every place a number is typed to: a rule with no
+ * percentage, a 10% fallthrough, two 50/50 variants and a staging environment
+ * with its own 20% fallthrough (the command-line number tests edit it).
+ */
+export const NUM = `key: num
+name: num
+description: ""
+type: number
+defaultValue: 1
+enabled: true
+rules:
+  - id: r1
+    conditions:
+      - attribute: plan
+        operator: equals
+        value: pro
+    value: 2
+fallthrough:
+  percentage: 10
+  value: 3
+variants:
+  - key: a
+    name: A
+    value: 1
+    weight: 50
+  - key: b
+    name: B
+    value: 2
+    weight: 50
+environments:
+  staging:
+    enabled: true
+    fallthrough:
+      percentage: 20
+      value: 3
+tags: []
+owner: team
+`;
