@@ -7,7 +7,7 @@
  * --percentage`, `experiment create --treatment`. In-process (runMain) in a
  * temporary git repository; `git status` shows that nothing was written.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, runMain } from '../helpers/cli.js';
 import { NUM } from '../helpers/flags.js';
 import { git, repoWith } from '../helpers/git.js';
@@ -23,11 +23,22 @@ function repo(): string {
   return dir;
 }
 
+/** One repository for a group of refusals: each checks that nothing was written, so none can leak into the next. */
+function sharedRepo(): () => string {
+  let dir = '';
+  beforeAll(() => {
+    dir = repoWith({ 'flags/num.yaml': NUM }, 'flags-numbers-');
+  });
+  afterAll(() => removeDir(dir));
+  return () => dir;
+}
+
 const run = (dir: string, argv: string[]) => runMain(argv, { cwd: dir, now: new Date('2026-03-01T12:00:00Z') });
 /** What git sees changed or added (lock folders, temp files and event logs included). */
 const changes = (dir: string) => git(dir, 'status', '--porcelain', '--untracked-files=all');
 
 describe('the numbers of experiment options are read with the one grammar', () => {
+  const shared = sharedRepo();
   it.each([
     // Each of these used to be taken: hexadecimal by Number(), and a value no number holds rounded silently.
     [['experiment', 'plan', '--baseline', '10%', '--mde', '0x2'], '--mde must be a number, got "0x2"'],
@@ -40,7 +51,7 @@ describe('the numbers of experiment options are read with the one grammar', () =
     [['experiment', 'results', 'exp', '--alpha', '0x0'], '--alpha must be a number between 0 and 1 (e.g. 0.05), got "0x0"'],
     [['experiment', 'results', 'exp', '--alpha', '0.050000000000000000001'], '--alpha must be a number between 0 and 1 (e.g. 0.05), got "0.050000000000000000001" (more digits than a number holds: it would be stored as 0.05)'],
   ])('%j: one line naming the option and the value, exit 2', async (argv, message) => {
-    const dir = repo();
+    const dir = shared();
     expect(await run(dir, argv)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\n` });
     expect(changes(dir)).toBe('');
   });
@@ -100,6 +111,7 @@ describe('whole numbers (rule positions, serve limits) share the grammar', () =>
 describe('a percentage out of its field\'s range is a bad argument in every command (exit 2, nothing written)', () => {
   const range = (what: string, v: string) => `${what} must be a number from 0 to 100 (e.g. 25 or 12.5), got "${v}"`;
   const decimals = (what: string, v: string) => `${what} must have at most two decimals (rollouts resolve 0.01%), got "${v}"`;
+  const shared = sharedRepo();
   it.each([
     // `set` used to leave these to the schema after reading the file: exit 1, while `rollout 150` was exit 2.
     [['set', 'num', 'fallthrough.percentage', '150'], range('fallthrough.percentage', '150')],
@@ -117,7 +129,7 @@ describe('a percentage out of its field\'s range is a bad argument in every comm
     [['create', 'fresh', '--type', 'boolean', '--default', 'false', '--rollout', '101'], range('--rollout', '101')],
     [['rule', 'add', 'num', '--id', 'r2', '--when', 'plan equals free', '--value', '5', '--percentage', '10.001'], decimals('percentage', '10.001')],
   ])('%j', async (argv, message) => {
-    const dir = repo();
+    const dir = shared();
     expect(await run(dir, argv)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\n` });
     const json = await run(dir, [...argv, '--json']);
     expect(json.code).toBe(2);

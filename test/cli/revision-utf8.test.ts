@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlagsError } from '../../src/errors.js';
 import { loadFlagsAtRevision } from '../../src/index.js';
-import { flagYaml, removeDir, runMain } from '../helpers/cli.js';
+import { flagYaml, removeDir, runBin, runMain } from '../helpers/cli.js';
 import { git, repoWith, write } from '../helpers/git.js';
 
 const dirs: string[] = [];
@@ -51,6 +51,8 @@ describe('flags diff against a revision whose files are not UTF-8', () => {
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).error).toEqual({ code: 'NOT_UTF8_AT_REVISION', message });
     expect(await run(dir, ['diff', '--format', 'markdown'])).toMatchObject({ code: 1, stderr: `error: ${message}\n` });
+    // The real binary: the process exits 1 with that one line.
+    expect(runBin(['diff'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: `error: ${message}\n` });
   });
 
   it('a segment file and an experiment definition at the revision, named the same way', async () => {
