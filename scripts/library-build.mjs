@@ -105,7 +105,8 @@ export function classNamesPlugin() {
   return {
     name: 'class-names',
     setup(b) {
-      b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const ours = new RegExp(`^${(path.join(ROOT, 'src') + path.sep).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\.ts$`);
+      b.onLoad({ filter: ours, namespace: 'file' }, (args) => {
         const text = readFileSync(args.path, 'utf8');
         const names = [...text.matchAll(/^(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
         return { contents: text + names.map((n) => `\nObject.defineProperty(${n}, 'name', { value: '${n}' });`).join(''), loader: 'ts' };
