@@ -10,8 +10,9 @@
 //   included, so the published package has no runtime dependencies (SPEC 5).
 //   The full entry is split for load time, its ESM file re-exporting the
 //   CommonJS one (one copy of the code, one FlagsError class):
-//   scripts/library-build.mjs. The runtime and openfeature entries are one
-//   bundle per format (the serving block at the end of this file).
+//   scripts/library-build.mjs. The runtime and openfeature entries are
+//   bundles of their own (the serving block at the end of this file), the
+//   runtime's ESM file requiring its CommonJS one as the full entry's does.
 // - dist/cli.cjs: the CLI, one CommonJS bundle. Commands are reached through
 //   import() in src/cli/program.ts; with dynamic import marked unsupported,
 //   esbuild turns each into a lazy module initialiser, so a command's code (and
