@@ -13,7 +13,7 @@
 // may land elsewhere; the shares must still agree).
 //
 // Also: the time to load each library (`require` in a fresh process, median
-// of interleaved runs, minus bare `node -e 0`).
+// of interleaved runs, minus bare `node -e 0`): our full entry and our runtime.
 //
 // Usage: node bench/peers.mjs [--json]   Env: ROUNDS (default 11), USERS (default 100000)
 import { FlagdCore } from '@openfeature/flagd-core';
@@ -154,15 +154,20 @@ for (const key of Object.keys(shapes)) {
 }
 
 // ---- load time: require in a fresh process, minus bare node ------------------
+// Without NODE_EXTRA_CA_CERTS, as in bench/load-bench.mjs: it adds the same start-up to every process and its spread swamps the differences.
+const loadEnv = { ...process.env };
+delete loadEnv.NODE_EXTRA_CA_CERTS;
 function loadMs(code) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: loadEnv });
   if (r.status !== 0) throw new Error(`${code}: ${r.stderr}`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
+// Like for like: every library by `require` (an import() would add Node's ESM loader to ours alone).
 const loads = {
   'node -e 0': '0',
-  flagyard: `import(${JSON.stringify(pathToFileURL(dist).href)})`,
+  flagyard: `require(${JSON.stringify(path.join(ROOT, 'dist/index.cjs'))})`,
+  'flagyard/runtime': `require(${JSON.stringify(path.join(ROOT, 'dist/runtime.cjs'))})`,
   'flagd-core': "require('@openfeature/flagd-core')",
   growthbook: "require('@growthbook/growthbook')",
   featurevisor: "require('@featurevisor/sdk')",

@@ -10,8 +10,9 @@
 //   included, so the published package has no runtime dependencies (SPEC 5).
 //   The full entry is split for load time, its ESM file re-exporting the
 //   CommonJS one (one copy of the code, one FlagsError class):
-//   scripts/library-build.mjs. The runtime and openfeature entries are one
-//   bundle per format (the serving block at the end of this file).
+//   scripts/library-build.mjs. The runtime and openfeature entries are
+//   bundles of their own (the serving block at the end of this file), the
+//   runtime's ESM file requiring its CommonJS one as the full entry's does.
 // - dist/cli.cjs: the CLI, one CommonJS bundle. Commands are reached through
 //   import() in src/cli/program.ts; with dynamic import marked unsupported,
 //   esbuild turns each into a lazy module initialiser, so a command's code (and
@@ -24,7 +25,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildLazyEntry, buildRe2Chunk, lazyCryptoPlugin, lazyDefaultFunctionPlugin, lazyRe2Plugin } from './library-build.mjs';
+import { buildLazyChunks, buildLazyEntry, classNamesPlugin, EXPORT_NAMES_FOOTER, lazyCryptoPlugin, lazyRe2Plugin, lazySemverPlugin, writeEsmEntry } from './library-build.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -75,8 +76,8 @@ rmSync('dist/chunks', { recursive: true, force: true });
 
 // ---- library entries (issue 21.3: load time) ----
 // The full entry is split so that a caller pays only for what it calls
-// (scripts/library-build.mjs says how); the RE2 engine is a file of its own.
-await buildRe2Chunk(common);
+// (scripts/library-build.mjs says how); the RE2 engine and node-semver are files of their own.
+await buildLazyChunks(common);
 for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyEntry({ ...entry, common });
 // ---- end library entries ----
 
@@ -215,18 +216,25 @@ function checkExports(exports) {
       b.onResolve({ filter: /\/store\/live-evaluator\.js$/ }, (args) => (args.importer.endsWith('src/openfeature/provider.ts') ? { path: `./index${ext}`, external: true } : undefined));
     },
   });
+  // The runtime's ESM file requires its CommonJS one (one copy, as the full
+  // entry does; as fast to import). The provider's stays a bundle of its own:
+  // it imports the application's SDK, whose ESM and CommonJS builds are two
+  // copies. Exports keep their names (minified, they print as `wt`).
   for (const [format, ext] of [['esm', '.js'], ['cjs', '.cjs']]) {
     const result = await build({
       ...common,
       format,
-      entryPoints: entries,
+      entryPoints: format === 'esm' ? { openfeature: entries.openfeature } : entries,
       outdir: 'dist',
       outExtension: { '.js': ext },
       external,
-      plugins: [lazyRe2Plugin(), lazyDefaultFunctionPlugin(), lazyCryptoPlugin(), throughIndex(ext)],
+      plugins: [classNamesPlugin(), lazyRe2Plugin(), lazySemverPlugin(), lazyCryptoPlugin(), throughIndex(ext)],
       metafile: true,
-      ...(format === 'esm' ? { banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } } : {}),
+      ...(format === 'esm'
+        ? { keepNames: true, banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } }
+        : { footer: { js: EXPORT_NAMES_FOOTER } }),
     });
     writeFileSync(`dist/serving-${format}.meta.json`, JSON.stringify(result.metafile));
   }
+  writeEsmEntry('runtime');
 }

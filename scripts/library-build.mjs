@@ -28,9 +28,12 @@
 //
 // The RE2 engine (most of the evaluator's bytes, needed only by `regex`
 // conditions) is its own file, dist/lib-re2.cjs, required on the first
-// compiled pattern; the runtime and openfeature entries use it too.
+// compiled pattern, and node-semver is dist/lib-semver.cjs, required on the
+// first version compared; the runtime and openfeature entries use them too.
+// Every export keeps its source name, arity and kind: stand-ins are written
+// to match, and minified names are put back.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -38,9 +41,14 @@ const require = createRequire(import.meta.url);
 const ROOT = process.cwd();
 const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
 
-/** dist/lib-re2.cjs: the re2js package alone, for lazyRe2Plugin. */
-export async function buildRe2Chunk(common) {
+/**
+ * The files required on first use by the stubs below: dist/lib-re2.cjs (the
+ * re2js package alone, for lazyRe2Plugin) and dist/lib-semver.cjs
+ * (node-semver's parse, for lazySemverPlugin).
+ */
+export async function buildLazyChunks(common) {
   await build({ ...common, format: 'cjs', stdin: { contents: "module.exports = require('re2js');", resolveDir: ROOT, loader: 'js' }, outfile: 'dist/lib-re2.cjs' });
+  await build({ ...common, format: 'cjs', stdin: { contents: "module.exports = require('semver/functions/parse.js');", resolveDir: ROOT, loader: 'js' }, outfile: 'dist/lib-semver.cjs' });
 }
 
 /**
@@ -64,22 +72,45 @@ export function lazyRe2Plugin(from = './lib-re2.cjs') {
 }
 
 /**
- * A CommonJS module whose default export is a function, required on its first
- * call instead of at load: node-semver builds some forty regular expressions
- * when loaded, and only `semver_*` conditions need them. Same code, bundled;
- * only its initialisation moves.
+ * node-semver's `parse`, the only part of it the evaluator uses, as a stub
+ * that requires dist/lib-semver.cjs on the first version compared: node-semver
+ * builds some forty regular expressions when loaded and is a quarter of the
+ * runtime entry's bytes, which V8 parses at every load; only `semver_*`
+ * conditions need it. Same code, same results. `from` is the path of that
+ * file relative to the output file requiring it.
  */
-export function lazyDefaultFunctionPlugin(specifiers = ['semver/functions/parse.js']) {
-  const filter = new RegExp(`^(${specifiers.map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+export function lazySemverPlugin(from = './lib-semver.cjs') {
   return {
-    name: 'lazy-default-function',
+    name: 'lazy-semver',
     setup(b) {
-      b.onResolve({ filter }, (args) => (args.namespace === 'lazy-default-function' ? undefined : { path: args.path, namespace: 'lazy-default-function' }));
-      b.onLoad({ filter: /.*/, namespace: 'lazy-default-function' }, (args) => ({
-        contents: `let real; export default function lazy() { real ??= require(${JSON.stringify(args.path)}); return real.apply(this, arguments); }`,
+      b.onResolve({ filter: /^semver\/functions\/parse\.js$/ }, () => ({ path: 'semver/functions/parse.js', namespace: 'lazy-semver' }));
+      b.onResolve({ filter: /^flagyard-semver-chunk$/ }, () => ({ path: from, external: true }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-semver' }, () => ({
+        contents: "let real; export default function parse(version, options) { real ??= require('flagyard-semver-chunk'); return real.apply(this, arguments); }",
         resolveDir: ROOT,
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * Minified, a class is called something like `je`, and an error it throws
+ * prints as `je [UsageError]: …`. Each class of our sources gets its name
+ * back (one defineProperty per class at load, which also keeps a class of a
+ * bundled file that nothing uses: a few bytes; esbuild's keepNames would name
+ * every function, which costs the runtime entry a tenth of its load).
+ */
+export function classNamesPlugin() {
+  return {
+    name: 'class-names',
+    setup(b) {
+      const ours = new RegExp(`^${(path.join(ROOT, 'src') + path.sep).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\.ts$`);
+      b.onLoad({ filter: ours, namespace: 'file' }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const names = [...text.matchAll(/^(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+        return { contents: text + names.map((n) => `\nObject.defineProperty(${n}, 'name', { value: '${n}' });`).join(''), loader: 'ts' };
+      });
     },
   };
 }
@@ -160,7 +191,7 @@ export async function buildLazyEntry({ name, source, eager, common }) {
     metafile: true,
     sourcemap: false,
     stdin: { contents: eager.map((m, i) => `export * as m${i} from ${JSON.stringify(abs(m))};`).join('\n'), resolveDir: ROOT, loader: 'js' },
-    plugins: [lazyRe2Plugin(), lazyDefaultFunctionPlugin(), lazyCryptoPlugin()],
+    plugins: [classNamesPlugin(), lazyRe2Plugin(), lazySemverPlugin(), lazyCryptoPlugin()],
   });
   const coreModules = Object.keys(closure.metafile.inputs).filter((f) => f.startsWith('src/') && f.endsWith('.ts'));
   const coreFile = `lib-core.cjs`;
@@ -176,7 +207,7 @@ export async function buildLazyEntry({ name, source, eager, common }) {
       sourcefile: `${name}-core`,
     },
     outfile: `dist/${coreFile}`,
-    plugins: [lazyRe2Plugin(), lazyDefaultFunctionPlugin(), lazyCryptoPlugin()],
+    plugins: [classNamesPlugin(), lazyRe2Plugin(), lazySemverPlugin(), lazyCryptoPlugin()],
   });
 
   // 2. The rest, importing core modules from the core file.
@@ -210,7 +241,7 @@ export async function buildLazyEntry({ name, source, eager, common }) {
       sourcefile: `${name}-rest`,
     },
     outfile: `dist/${restFile}`,
-    plugins: [fromCore, lazyRe2Plugin()],
+    plugins: [fromCore, classNamesPlugin(), lazyRe2Plugin()],
   });
 
   // 3. The entries. What each lazy export is decides its stand-in.
@@ -218,6 +249,7 @@ export async function buildLazyEntry({ name, source, eager, common }) {
   delete require.cache[restPath];
   delete require.cache[path.join(ROOT, 'dist', coreFile)];
   const rest = require(restPath);
+  const core = require(path.join(ROOT, 'dist', coreFile)).modules;
   const lines = [
     '"use strict";',
     `// Generated by scripts/library-build.mjs from ${source}: see there why the entry is split.`,
@@ -226,27 +258,47 @@ export async function buildLazyEntry({ name, source, eager, common }) {
     `const load = () => (rest ??= require("./${restFile}"));`,
   ];
   const exported = [];
+  const standIns = new Map(); // real value → the export holding its stand-in
   let usesLazyObject = false;
   for (const s of statements) {
     for (const { imported, exported: as } of s.names) {
       exported.push(as);
       if (isEager(s)) {
         lines.push(`exports.${as} = core[${JSON.stringify(s.module)}].${imported};`);
+        // Minified, the function or class is called something like `Tt`; a
+        // user inspecting it (or an instance: `A [FlagsError]: …`) sees that.
+        const value = core[s.module][imported];
+        if (typeof value === 'function' && value.name !== imported) lines.push(`Object.defineProperty(exports.${as}, "name", { value: ${JSON.stringify(imported)} });`);
         continue;
       }
       const value = rest[imported];
+      // An alias of an export already written (`export const createEvaluator =
+      // createDirectoryEvaluator`) is the same stand-in, as it is the same function.
+      const alias = standIns.get(value);
+      if (alias) {
+        lines.push(`exports.${as} = exports.${alias};`);
+        continue;
+      }
+      if (typeof value === 'function' || (value !== null && typeof value === 'object' && !isPlainData(value))) standIns.set(value, as);
       if (typeof value === 'function') {
         if (/^class\b/.test(Function.prototype.toString.call(value))) {
           throw new Error(`${as} (${s.module}) is a class: a stand-in cannot be one; add its module to the eager modules of ${name}`);
         }
-        lines.push(`exports.${as} = function ${as}() { return load().${imported}.apply(this, arguments); };`);
+        // The stand-in looks like the real one to a caller inspecting it: its
+        // name, its length (one parameter per declared one, as the real
+        // function counts them) and, for an async function, its kind.
+        const kind = Object.getPrototypeOf(value).constructor.name;
+        if (kind !== 'Function' && kind !== 'AsyncFunction') throw new Error(`${as} (${s.module}) is a ${kind}: stand-ins are plain or async functions; add its module to the eager modules of ${name}`);
+        const params = Array.from({ length: value.length }, (_, i) => `a${i}`).join(', ');
+        const fnName = /^[A-Za-z_$][\w$]*$/.test(imported) && imported !== 'default' ? imported : as;
+        lines.push(`exports.${as} = ${kind === 'AsyncFunction' ? 'async ' : ''}function ${fnName}(${params}) { return load().${imported}.apply(this, arguments); };`);
       } else if (isPlainData(value)) {
         lines.push(`exports.${as} = ${JSON.stringify(value)};`);
       } else if (value instanceof RegExp && !value.global && !value.sticky) {
         lines.push(`exports.${as} = ${value};`);
       } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         usesLazyObject = true;
-        lines.push(`exports.${as} = lazyObject(() => load().${imported});`);
+        lines.push(`exports.${as} = lazyObject(() => load().${imported}, ${JSON.stringify(Object.getPrototypeOf(value)?.constructor?.name ?? 'Object')});`);
       } else {
         throw new Error(`${as} (${s.module}) is neither a function nor plain data: add its module to the eager modules of ${name}`);
       }
@@ -254,30 +306,60 @@ export async function buildLazyEntry({ name, source, eager, common }) {
   }
   if (usesLazyObject) lines.splice(5, 0, LAZY_OBJECT);
   writeFileSync(`dist/${name}.cjs`, lines.join('\n') + '\n');
+  writeEsmEntry(name, exported);
+}
+
+/**
+ * dist/NAME.js, the ESM entry of a CommonJS one: `import` and `require` load
+ * one copy of the code (and of its classes: `instanceof` holds across both).
+ * It requires the file instead of importing it, so Node skips scanning the
+ * CommonJS file for export names (which costs more than loading it); the
+ * names are read from the built file when not given.
+ */
+export function writeEsmEntry(name, names) {
+  const file = path.join(ROOT, 'dist', `${name}.cjs`);
+  rmSync(`dist/${name}.js.map`, { force: true }); // left by a build that bundled it
+  if (!names) {
+    delete require.cache[file];
+    names = Object.keys(require(file));
+  }
   writeFileSync(
     `dist/${name}.js`,
     `// Generated by scripts/library-build.mjs: the ESM entry shares the CommonJS one, so \`import\` and \`require\` load one copy\n` +
       `// (required, not imported: Node then skips scanning it for export names).\n` +
-      `import { createRequire } from 'node:module';\nconst lib = createRequire(import.meta.url)('./${name}.cjs');\nexport const { ${exported.join(', ')} } = lib;\n`,
+      `import { createRequire } from 'node:module';\nconst lib = createRequire(import.meta.url)('./${name}.cjs');\nexport const { ${names.join(', ')} } = lib;\n`,
   );
 }
+
+/**
+ * An esbuild footer for a CommonJS entry: its exported functions and classes
+ * named as exported. Minified, `createBundleEvaluator` is called `wt` and an
+ * error prints as `T [BundleLoadError]: …` to a user inspecting them.
+ */
+export const EXPORT_NAMES_FOOTER = 'for(const[k,v]of Object.entries(module.exports))typeof v=="function"&&v.name!==k&&Object.defineProperty(v,"name",{value:k});';
 
 /**
  * The stand-in of an object export of the rest (a zod schema): a Proxy that
  * loads the rest on first use and forwards every operation to the real object,
  * so `FlagSchema.safeParse(x)` works unchanged. A non-configurable property is
  * copied onto the proxy's target before it is reported, as Proxy invariants
- * require.
+ * require. util.inspect (console.log) does not go through a proxy's traps: it
+ * shows the target, so the target's custom inspector loads and shows the real
+ * object (configurable, so no trap has to report it); below the depth shown,
+ * as \`[ZodMiniObject]\`, it loads nothing (the build knows the class name).
  */
-const LAZY_OBJECT = `function lazyObject(get) {
+const LAZY_OBJECT = `function lazyObject(get, className) {
   let real;
   const target = {};
   const of = () => (real ??= get());
+  const show = (depth, options, inspect) => (depth < 0 ? options.stylize("[" + className + "]", "special") : inspect(of(), { ...options, depth }));
+  Object.defineProperty(target, Symbol.for("nodejs.util.inspect.custom"), { configurable: true, value: show });
+  const pinned = () => Reflect.ownKeys(target).filter((key) => !Reflect.getOwnPropertyDescriptor(target, key).configurable);
   return new Proxy(target, {
     get: (_, key) => Reflect.get(of(), key),
     set: (_, key, value) => Reflect.set(of(), key, value),
     has: (_, key) => Reflect.has(of(), key),
-    ownKeys: () => [...new Set([...Reflect.ownKeys(of()), ...Reflect.ownKeys(target)])],
+    ownKeys: () => [...new Set([...Reflect.ownKeys(of()), ...pinned()])],
     getPrototypeOf: () => Reflect.getPrototypeOf(of()),
     defineProperty: (_, key, d) => Reflect.defineProperty(of(), key, d),
     deleteProperty: (_, key) => Reflect.deleteProperty(of(), key),
