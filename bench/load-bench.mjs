@@ -34,7 +34,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadAverage, median, removeDir, report, ROOT, tempDir } from './lib.mjs';
+import { DROPPED_EXTRA_CA_CERTS, loadAverage, median, removeDir, report, ROOT, tempDir } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 const json = process.argv.includes('--json');
@@ -117,13 +117,8 @@ const peers = {
 const floorName = 'node -e (the same timing and print, nothing loaded)';
 const all = { [floorName]: { code: `${START} ${PRINT}` }, ...ours, ...before, ...references, ...peers };
 
-// NODE_EXTRA_CA_CERTS makes every Node process read and parse that file of
-// certificates at start-up, before any code runs (here: 90 ms of CPU, bare
-// node 47 → 138 ms). It adds the same to floor and subject, but its own
-// spread on a busy machine is larger than the differences measured here, so
-// the children run without it (said in the output when it was set).
-const childEnv = { ...process.env };
-delete childEnv.NODE_EXTRA_CA_CERTS;
+// The children run without NODE_EXTRA_CA_CERTS: bench/lib.mjs drops it (see there).
+const childEnv = process.env;
 
 /** Wall ms of one child process, and the load as the child measured it (zero for the floor). */
 function timeLoad({ code, cwd = project }) {
@@ -190,5 +185,5 @@ for (const name of Object.keys(before)) {
 }
 const line = (n) => `${n} +${above(n).toFixed(0)} ms (process CPU +${cpuAbove(n)} ms), ${inProcess(n)}`;
 note('load references', Object.keys(references).map(line).join('; ') + ` (bare node ${floor.toFixed(0)} ms, process CPU ${median(samples[floorName].processCpu).toFixed(1)} ms)`);
-if (process.env.NODE_EXTRA_CA_CERTS) note('load environment', 'NODE_EXTRA_CA_CERTS is set here; the children ran without it (it adds the same start-up time to every process, floors included)');
+if (DROPPED_EXTRA_CA_CERTS) note('load environment', 'NODE_EXTRA_CA_CERTS is set here; the children ran without it (it adds the same start-up time to every process, floors included)');
 note('peers load', Object.keys(peers).map(line).join('; ') + ` (bare node ${floor.toFixed(0)} ms)`);

@@ -154,9 +154,8 @@ for (const key of Object.keys(shapes)) {
 }
 
 // ---- load time: require in a fresh process, minus bare node ------------------
-// Without NODE_EXTRA_CA_CERTS, as in bench/load-bench.mjs: it adds the same start-up to every process and its spread swamps the differences.
-const loadEnv = { ...process.env };
-delete loadEnv.NODE_EXTRA_CA_CERTS;
+// Without NODE_EXTRA_CA_CERTS: bench/lib.mjs drops it from every child's environment (see there).
+const loadEnv = process.env;
 function loadMs(code) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: loadEnv });

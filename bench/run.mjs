@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { ROOT } from './lib.mjs';
+import { DROPPED_EXTRA_CA_CERTS, ROOT } from './lib.mjs';
 
 const benches = [
   ['startup.mjs', []],
@@ -45,6 +45,7 @@ for (const [script, args] of benches) {
 
 const fmt = (r, x) => (r.unit === 'ns' ? `${x.toFixed(1)} ns` : r.unit === 'µs' ? `${x.toFixed(1)} µs` : `${x.toFixed(0)} ms`);
 console.log(`flags benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+if (DROPPED_EXTRA_CA_CERTS) console.log('NODE_EXTRA_CA_CERTS is set here; every child process ran without it, as on a machine that does not set it (bench/lib.mjs).');
 console.log('');
 const head = ['figure', 'ours', 'floor', 'ratio (min–max)', 'target', ''];
 const notes = rows.filter((r) => typeof r.ratio !== 'number');
