@@ -21,8 +21,13 @@ export interface ReviewedSegment {
   key: string;
   status: 'added' | 'removed' | 'changed';
   changes: FieldChange[];
-  /** The flags (of the new set) that use the segment, each with its blast radius. */
-  flags: { key: string; blastRadius: BlastRadius }[];
+  /**
+   * The flags (of the new set) that use the segment, each with its blast
+   * radius; null for a flag the old set does not serve (added, or invalid
+   * there): there is no old version to evaluate, and the flag is reviewed as
+   * an added one.
+   */
+  flags: { key: string; blastRadius: BlastRadius | null }[];
 }
 
 /**
@@ -49,7 +54,9 @@ export function reviewSegmentChanges(before: SegmentSide, after: SegmentSide, op
     }
     const users = [...after.flags.values()].filter((f) => usesSegment(f, key, a));
     const flags = users.map((flag) => {
-      const old = before.flags.get(flag.key) ?? flag;
+      const old = before.flags.get(flag.key);
+      // Evaluating the new version with the old segments instead stopped the diff (UNKNOWN_SEGMENT) when both are new.
+      if (old === undefined) return { key: flag.key, blastRadius: null };
       const defs = { before: [...b.values()], after: [...a.values()] };
       let blastRadius: BlastRadius;
       if (opts.contexts) {
