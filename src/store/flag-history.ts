@@ -9,8 +9,9 @@
  * another file is not a change of this flag.
  *
  * A version that is not UTF-8 is unreadable, not decoded into U+FFFD: the
- * values of the flags in it at that commit are unknown, so its commit changes
- * none of them, and the next readable version is compared with the last
+ * values of the flags in it at that commit are unknown (their keys, plain
+ * ASCII, are not: a flag removed there is removed), so its commit changes none
+ * of them, and the next readable version is compared with the last
  * readable one (a file re-saved in Latin-1 and back is no change at all; a
  * change made in the Latin-1 version counts at the next readable one). Each
  * such version is listed in `unreadable`, for a warning.
