@@ -115,6 +115,8 @@ describe('flags diff: a file at the base that is not UTF-8 is an invalid file th
     const out = await json(dir);
     expect(out).toMatchObject({ added: ['cafe'], removed: [], changed: [], segments: [{ key: 'beta', status: 'added', flags: [{ key: 'cafe', blastRadius: null }] }] });
     expect(out.invalid.base.map((d: { file: string; code: string }) => `${d.file} ${d.code}`)).toEqual(['flags/cafe.yaml INVALID_SEGMENT_REFERENCE', 'flags/segments/beta.yaml INVALID_UTF8']);
+    // Paths in messages are relative too, as validate prints them.
+    expect(out.invalid.base[0].message).toBe('segment "beta" is invalid (flags/segments/beta.yaml:1); fix it first (flags validate)');
     const text = await run(dir, ['diff']);
     expect(text.stdout).toContain('SEGMENT beta  added\n  used by cafe: not served at the base (see added flags)');
   });

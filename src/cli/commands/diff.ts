@@ -21,6 +21,7 @@ import { isPlainObject } from '../context-args.js';
 import type { CommandContext } from '../context.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffReport } from '../render/diff.js';
 import { neutralizeControls } from '../render/terminal.js';
+import { relativizeDiagnostics } from '../render/diagnostics.js';
 
 export const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -42,13 +43,13 @@ export async function runDiff(ctx: CommandContext, base: string | undefined, opt
   const review = opts.contexts === undefined ? reviewFlagChanges(old.flagSet, working) : await reviewWithContexts(ctx, old.flagSet, working, opts.contexts);
 
   const experiments = await experimentChanges(ctx, revision, head);
-  const invalid = errorsOf(ctx, working.diagnostics);
+  const invalid = errorsOf(ctx, working.diagnostics, fileNamesOf(working));
   const invalidExperiments = errorsOf(ctx, experiments.invalid.head);
   // The stderr line every command prints about broken files (SPEC 1.1); the report also lists them.
   ctx.warnAboutErrors([...working.diagnostics, ...experiments.invalid.head]);
   // The base's invalid files, except those broken the same way on the new side (listed there once).
   const seen = new Set([...invalid, ...invalidExperiments].map(diagnosticId));
-  const invalidAtBase = errorsOf(ctx, [...old.flagSet.diagnostics, ...experiments.invalid.base]).filter((d) => !seen.has(diagnosticId(d)));
+  const invalidAtBase = errorsOf(ctx, [...old.flagSet.diagnostics, ...experiments.invalid.base], fileNamesOf(old.flagSet)).filter((d) => !seen.has(diagnosticId(d)));
 
   const report: DiffReport = {
     base: revision,
@@ -75,9 +76,18 @@ export async function runDiff(ctx: CommandContext, base: string | undefined, opt
   ctx.out(renderDiffText(report, ctx.chalk));
 }
 
-/** The errors among `diagnostics`, with paths relative to the current directory. */
-function errorsOf(ctx: CommandContext, diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, file: ctx.relative(d.file) }));
+/** The errors among `diagnostics`, with paths (in messages too, for `files`) relative to the current directory. */
+function errorsOf(ctx: CommandContext, diagnostics: readonly Diagnostic[], files: readonly string[] = []): Diagnostic[] {
+  return relativizeDiagnostics(
+    diagnostics.filter((d) => d.severity === 'error'),
+    ctx.io.cwd,
+    files,
+  );
+}
+
+/** The flag and segment files of a set, which messages may name. */
+function fileNamesOf(set: FlagSet): string[] {
+  return [...set.files.map((f) => f.file), ...(set.segments?.fileNames ?? [])];
 }
 
 function diagnosticId(d: Diagnostic): string {
