@@ -13,13 +13,15 @@ import { blastRadiusOverSegments, ContextBlastRadius, type BlastRadius, type Seg
 import { deepEqual, type FieldChange } from './diff-flags.js';
 
 export interface SegmentSide {
-  segments?: { segments: ReadonlyMap<string, Segment> };
+  segments?: { segments: ReadonlyMap<string, Segment>; invalidKeys?: ReadonlySet<string> };
   flags: ReadonlyMap<string, Flag>;
 }
 
 export interface ReviewedSegment {
   key: string;
   status: 'added' | 'removed' | 'changed';
+  /** Added, but the old set defines it as an invalid segment (not served there). */
+  previouslyInvalid?: true;
   changes: FieldChange[];
   /**
    * The flags (of the new set) that use the segment, each with its blast
@@ -68,7 +70,8 @@ export function reviewSegmentChanges(before: SegmentSide, after: SegmentSide, op
       }
       return { key: flag.key, blastRadius };
     });
-    out.push({ key, status, changes, flags });
+    const wasInvalid = status === 'added' && before.segments?.invalidKeys?.has(key) === true;
+    out.push({ key, status, changes, flags, ...(wasInvalid && { previouslyInvalid: true as const }) });
   }
   return out;
 }

@@ -118,7 +118,9 @@ describe('flags diff: a file at the base that is not UTF-8 is an invalid file th
     // Paths in messages are relative too, as validate prints them.
     expect(out.invalid.base[0].message).toBe('segment "beta" is invalid (flags/segments/beta.yaml:1); fix it first (flags validate)');
     const text = await run(dir, ['diff']);
-    expect(text.stdout).toContain('SEGMENT beta  added\n  used by cafe: not served at the base (see added flags)');
+    expect(text.stdout).toContain('SEGMENT beta  added (invalid at HEAD)\n  used by cafe: not served at the base (see added flags)');
+    const md = await run(dir, ['diff', '--format', 'markdown']);
+    expect(md.stdout).toContain('| `beta` | added (invalid at `HEAD`) | `cafe` | not served at the base (see added flags) |');
   });
 
   it('a flag and the segment it uses, both added: the diff is computed (it stopped with UNKNOWN_SEGMENT)', async () => {

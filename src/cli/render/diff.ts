@@ -275,7 +275,7 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
   // ---- SPEC 6: changed segments ----
   for (const seg of review.segmentChanges ?? []) {
     lines.push('');
-    lines.push(`${chalk.bold('SEGMENT')} ${chalk.bold(seg.key)}  ${seg.status}`);
+    lines.push(`${chalk.bold('SEGMENT')} ${chalk.bold(seg.key)}  ${seg.status}${seg.previouslyInvalid ? ` (invalid at ${report.base})` : ''}`);
     for (const ch of seg.changes) lines.push(`  ${chalk.cyan(ch.path)}: ${renderChangeValues(ch, chalk)}`);
     if (seg.flags.length === 0) lines.push('  used by no flag');
     for (const f of seg.flags) {
@@ -369,7 +369,7 @@ export function renderDiffMarkdown(report: DiffReport): string {
   if (review.segmentChanges?.length) {
     out.push('', '#### Segments', '', '| segment | change | flag using it | value changes |', '|---|---|---|---|');
     for (const seg of review.segmentChanges) {
-      const what = seg.status === 'changed' ? seg.changes.map((c) => mdCode(c.path)).join(', ') : seg.status;
+      const what = seg.status === 'changed' ? seg.changes.map((c) => mdCode(c.path)).join(', ') : `${seg.status}${seg.previouslyInvalid ? ` (invalid at ${mdCode(report.base)})` : ''}`;
       if (seg.flags.length === 0) out.push(`| ${mdCode(seg.key)} | ${what} | – | – |`);
       for (const f of seg.flags) out.push(`| ${mdCode(seg.key)} | ${what} | ${mdCode(f.key)} | ${mdText(f.blastRadius ? summarizeRadius(f.blastRadius) : NEW_USER)} |`);
     }
