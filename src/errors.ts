@@ -166,7 +166,6 @@ export const FLAGS_ERROR_CODES = {
   GIT_FAILED: { exit: 1, meaning: 'a git command failed' },
   NOT_A_GIT_REPOSITORY: { exit: 1, meaning: 'the command needs a git repository' },
   UNKNOWN_REVISION: { exit: 1, meaning: 'the git revision does not name one commit' },
-  NOT_UTF8_AT_REVISION: { exit: 1, meaning: 'a flag, segment or experiment file at the git revision compared is not UTF-8 (the file, revision and first bad byte are named)' },
 } as const satisfies Record<string, { exit: 1 | 2; meaning: string }>;
 
 export type FlagsErrorCode = keyof typeof FLAGS_ERROR_CODES;

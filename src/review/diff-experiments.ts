@@ -23,8 +23,9 @@ export interface ExperimentDiff {
 /** Definitions by id (plain data as parsed). */
 export type ExperimentDefinitions = ReadonlyMap<string, unknown>;
 
-export function diffExperiments(before: ExperimentDefinitions, after: ExperimentDefinitions): ExperimentDiff {
-  const sorted = (keys: Iterable<string>) => [...keys].sort();
+/** Compares two sides; ids in `skip` (definitions that could not be read on a side) are neither added, removed nor changed. */
+export function diffExperiments(before: ExperimentDefinitions, after: ExperimentDefinitions, skip: ReadonlySet<string> = new Set()): ExperimentDiff {
+  const sorted = (keys: Iterable<string>) => [...keys].filter((id) => !skip.has(id)).sort();
   const added = sorted([...after.keys()].filter((id) => !before.has(id)));
   const removed = sorted([...before.keys()].filter((id) => !after.has(id)));
   const changed: ExperimentDiff['changed'] = [];

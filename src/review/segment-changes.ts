@@ -13,16 +13,23 @@ import { blastRadiusOverSegments, ContextBlastRadius, type BlastRadius, type Seg
 import { deepEqual, type FieldChange } from './diff-flags.js';
 
 export interface SegmentSide {
-  segments?: { segments: ReadonlyMap<string, Segment> };
+  segments?: { segments: ReadonlyMap<string, Segment>; invalidKeys?: ReadonlySet<string> };
   flags: ReadonlyMap<string, Flag>;
 }
 
 export interface ReviewedSegment {
   key: string;
   status: 'added' | 'removed' | 'changed';
+  /** Added, but the old set defines it as an invalid segment (not served there). */
+  previouslyInvalid?: true;
   changes: FieldChange[];
-  /** The flags (of the new set) that use the segment, each with its blast radius. */
-  flags: { key: string; blastRadius: BlastRadius }[];
+  /**
+   * The flags (of the new set) that use the segment, each with its blast
+   * radius; null for a flag the old set does not serve (added, or invalid
+   * there): there is no old version to evaluate, and the flag is reviewed as
+   * an added one.
+   */
+  flags: { key: string; blastRadius: BlastRadius | null }[];
 }
 
 /**
@@ -49,7 +56,9 @@ export function reviewSegmentChanges(before: SegmentSide, after: SegmentSide, op
     }
     const users = [...after.flags.values()].filter((f) => usesSegment(f, key, a));
     const flags = users.map((flag) => {
-      const old = before.flags.get(flag.key) ?? flag;
+      const old = before.flags.get(flag.key);
+      // Evaluating the new version with the old segments instead stopped the diff (UNKNOWN_SEGMENT) when both are new.
+      if (old === undefined) return { key: flag.key, blastRadius: null };
       const defs = { before: [...b.values()], after: [...a.values()] };
       let blastRadius: BlastRadius;
       if (opts.contexts) {
@@ -61,7 +70,8 @@ export function reviewSegmentChanges(before: SegmentSide, after: SegmentSide, op
       }
       return { key: flag.key, blastRadius };
     });
-    out.push({ key, status, changes, flags });
+    const wasInvalid = status === 'added' && before.segments?.invalidKeys?.has(key) === true;
+    out.push({ key, status, changes, flags, ...(wasInvalid && { previouslyInvalid: true as const }) });
   }
   return out;
 }

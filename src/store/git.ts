@@ -8,12 +8,13 @@ import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
-import { parseFlagFile, type ParsedFlagFile } from '../schema/parse-file.js';
+import { parseExperimentFile, parseFlagFile, type ParsedExperimentFile, type ParsedFlagFile } from '../schema/parse-file.js';
 import { validateFlagFiles, type FlagSet } from '../schema/validate.js';
 import { parseSegmentFile, validateSegmentFiles } from '../schema/segment-checks.js';
 import { SEGMENTS_DIR } from '../schema/segment.js';
-import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
+import { decodeUtf8 } from '../schema/utf8.js';
 import { assertFlagsDirSync, EXPERIMENTS_DIR, MAX_FLAG_FILE_BYTES, TESTS_DIR } from './flag-repo.js';
+import { notUtf8, parseYamlBytes } from './yaml-files.js';
 
 export interface GitLocation {
   /** The repository's top-level folder, as git prints it. */
@@ -166,17 +167,6 @@ export async function readBlobs(root: string, objects: string[]): Promise<Map<st
   return out;
 }
 
-/**
- * The text of a file at a revision. A file that is not UTF-8 is refused, as
- * in the working tree: decoding it anyway would turn its bad bytes into U+FFFD
- * and the comparison would report changes nobody made (or hide one).
- */
-function revisionText(blob: Buffer, repoPath: string, revision: string, commit: string): string {
-  const decoded = decodeUtf8(blob);
-  if (decoded.ok) return decoded.text;
-  throw new FlagsError('NOT_UTF8_AT_REVISION', `${repoPath} at ${revision} (${commit.slice(0, 7)}) is ${utf8Problem(decoded)}`);
-}
-
 /** `segments/<name>.yaml` directly below the flags directory (SPEC 6). */
 function isSegmentFilePath(rel: string): boolean {
   const parts = rel.split('/');
@@ -198,6 +188,8 @@ export function isFlagFilePath(rel: string): boolean {
  * `experiments/` and dot-folders skipped, symbolic links followed only inside
  * the flags directory). File names in the result are the working-tree paths the
  * files would have (`<flagsDir>/<path>`), so messages read the same on both sides.
+ * A file there that cannot be used (too large, not UTF-8, not valid) is a
+ * finding in `flagSet.diagnostics` as in the working tree, never a stop.
  */
 export async function readFlagSetAtRevision(flagsDir: string, revision: string, opts: ReadRevisionOptions = {}): Promise<RevisionFlagSet> {
   const where = await locateInGit(flagsDir);
@@ -244,27 +236,32 @@ export async function readFlagSetAtRevision(flagsDir: string, revision: string, 
       failed.diagnostics = [d];
       return failed;
     }
-    const text = revisionText(blob, entry.path, revision, commit);
+    // Held to UTF-8 as in the working tree: a file that is not is an invalid
+    // file (INVALID_UTF8 at its first bad byte), never U+FFFD shown as a change.
+    const decoded = decodeUtf8(blob);
+    if (!decoded.ok) return notUtf8(parseFlagFile(file, blob.toString('utf8')), decoded);
     // A file identical in the working tree parses to the same thing: reuse it
     // (YAML parsing is most of the cost of a diff over thousands of files).
     const same = opts.unchanged?.get(file);
-    return same !== undefined && same.text === text ? same : parseFlagFile(file, text);
+    return same !== undefined && same.text === decoded.text ? same : parseFlagFile(file, decoded.text);
   });
   const hasFlagsDir = where.prefix === '' || entries.length > 0;
   const segmentBlobs = await readBlobs(where.root, segmentEntries.map((e) => e.object));
   const segmentFiles = segmentEntries
-    .map((e) => ({ file: path.join(flagsDir, ...e.path.slice(strip).split('/')), text: revisionText(segmentBlobs.get(e.object) ?? Buffer.alloc(0), e.path, revision, commit) }))
+    .map((e) => ({ file: path.join(flagsDir, ...e.path.slice(strip).split('/')), bytes: segmentBlobs.get(e.object) ?? Buffer.alloc(0) }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
-    .map((f) => parseSegmentFile(f.file, f.text));
+    .map((f) => parseYamlBytes(f.file, f.bytes, parseSegmentFile));
   return { revision, commit, hasFlagsDir, flagSet: validateFlagFiles(files, { segments: validateSegmentFiles(segmentFiles) }) };
 }
 
 /**
  * The experiment definitions of `revision` (`<flags dir>/experiments/*.yaml`, one
- * level, no dot-files, regular files only), as file name → text, for the
- * experiment section of `flags diff` (issue 12). Oversized files are skipped.
+ * level, no dot-files, regular files only), parsed, for the experiment section
+ * of `flags diff` (issue 12); file names are the working-tree paths they would
+ * have. Oversized files are skipped; a file that is not UTF-8 carries its
+ * INVALID_UTF8 finding, as in the working tree.
  */
-export async function readExperimentTextsAtRevision(flagsDir: string, revision: string): Promise<Map<string, string>> {
+export async function readExperimentFilesAtRevision(flagsDir: string, revision: string): Promise<ParsedExperimentFile[]> {
   const where = await locateInGit(flagsDir);
   const commit = await resolveCommit(where.root, revision);
   const entries = await listTree(where.root, commit, where.prefix);
@@ -274,7 +271,5 @@ export async function readExperimentTextsAtRevision(flagsDir: string, revision: 
     return parts.length === 2 && parts[0] === EXPERIMENTS_DIR && !parts[1].startsWith('.') && /\.ya?ml$/i.test(parts[1]) && e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FLAG_FILE_BYTES;
   });
   const blobs = await readBlobs(where.root, chosen.map((e) => e.object));
-  const out = new Map<string, string>();
-  for (const e of chosen) out.set(e.path.slice(strip).split('/')[1], revisionText(blobs.get(e.object) ?? Buffer.alloc(0), e.path, revision, commit));
-  return out;
+  return chosen.map((e) => parseYamlBytes(path.join(flagsDir, ...e.path.slice(strip).split('/')), blobs.get(e.object) ?? Buffer.alloc(0), parseExperimentFile));
 }

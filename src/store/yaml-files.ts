@@ -11,8 +11,10 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dire
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import type { ParsedYaml } from '../schema/yaml-read.js';
-import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
+import { decodeUtf8, utf8Problem, type Utf8Result } from '../schema/utf8.js';
 import { isInside } from './paths.js';
+
+type Utf8Failure = Extract<Utf8Result, { ok: false }>;
 
 /** Flag, experiment and segment files larger than this are refused: no legitimate one comes near it. */
 export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
@@ -123,14 +125,26 @@ export function readParsedFileSync<T extends ParsedYaml>(file: string, what: str
     if (info.size > MAX_FLAG_FILE_BYTES) {
       return failed('FILE_TOO_LARGE', `file is ${(info.size / 1048576).toFixed(1)} MiB; ${what} are limited to ${MAX_FLAG_FILE_BYTES / 1048576} MiB`);
     }
-    const bytes = readFileSync(file);
-    const decoded = decodeUtf8(bytes);
-    if (decoded.ok) return parse(file, decoded.text);
-    const parsed = parse(file, bytes.toString('utf8'));
-    return withOnly(parsed, { code: 'INVALID_UTF8', severity: 'error', message: utf8Problem(decoded), file, line: decoded.line, column: decoded.column });
+    return parseYamlBytes(file, readFileSync(file), parse);
   } catch (e) {
     return failed('UNREADABLE_FILE', `cannot read file: ${errorCode(e)}`);
   }
+}
+
+/**
+ * Parses a file's bytes with `parse`, holding them to UTF-8 as
+ * readParsedFileSync does: bytes that are not UTF-8 are parsed as far as they
+ * go and carry the one INVALID_UTF8 finding. Also for the versions of a file
+ * read from git.
+ */
+export function parseYamlBytes<T extends ParsedYaml>(file: string, bytes: Buffer, parse: (file: string, text: string) => T): T {
+  const decoded = decodeUtf8(bytes);
+  return decoded.ok ? parse(file, decoded.text) : notUtf8(parse(file, bytes.toString('utf8')), decoded);
+}
+
+/** `parsed` (of bytes that are not UTF-8, decoded lossily) with the INVALID_UTF8 finding at the first bad byte as its only one. */
+export function notUtf8<T extends ParsedYaml>(parsed: T, at: Utf8Failure): T {
+  return withOnly(parsed, { code: 'INVALID_UTF8', severity: 'error', message: utf8Problem(at), file: parsed.file, line: at.line, column: at.column });
 }
 
 /** The parsed file with `problem` as its only finding; its contents are not served. */

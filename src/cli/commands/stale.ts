@@ -5,6 +5,7 @@
  * references in one `git grep`; the classification is pure (hygiene/stale.ts).
  * Exit 0 whatever it finds: it is a report, like `flags diff`.
  */
+import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { flagState } from '../../hygiene/flag-state.js';
 import { classifyFlags, type StaleInput } from '../../hygiene/stale.js';
@@ -13,7 +14,7 @@ import { codePathInRepo, DEFAULT_REFERENCE_PATTERNS, findCodeReferences, compile
 import { readExperimentSet } from '../../store/experiment-repo.js';
 import { readFlagHistory, stateSinceOf, versionOf } from '../../store/flag-history.js';
 import type { CommandContext } from '../context.js';
-import { renderStaleJson, renderStaleMarkdown, renderStaleText, type StaleReport } from '../render/stale.js';
+import { renderStaleJson, renderStaleMarkdown, renderStaleText, unreadableWarnings, type StaleReport } from '../render/stale.js';
 
 export const STALE_FORMATS = ['text', 'json', 'markdown'] as const;
 export type StaleFormat = (typeof STALE_FORMATS)[number];
@@ -42,6 +43,10 @@ export async function runStale(ctx: CommandContext, opts: StaleOptions): Promise
 
   const flags = await ctx.loadFlags();
   const history = await readFlagHistory(ctx.flagsDir);
+  // Past versions that are not UTF-8 were skipped, not decoded: say so (their changes count at the next readable version).
+  const strip = history.where.prefix === '' ? 0 : history.where.prefix.length + 1;
+  const unreadable = history.unreadable.map((v) => ({ file: ctx.relative(path.join(ctx.flagsDir, ...v.path.slice(strip).split('/'))), commit: v.commit, message: v.problem }));
+  for (const line of unreadableWarnings(unreadable)) ctx.err(ctx.chalk.yellow(line));
   const codePaths = (opts.code ?? []).map((p) => codePathInRepo(history.where, ctx.io.cwd, p));
   const keys = [...flags.flags.keys()];
   const references = await findCodeReferences(history.where, keys, { paths: codePaths, patterns });
@@ -82,6 +87,7 @@ export async function runStale(ctx: CommandContext, opts: StaleOptions): Promise
     patterns,
     entries,
     invalid: [...flags.invalidKeys].sort(),
+    unreadable,
   };
   if (format === 'json') return ctx.printJson(renderStaleJson(report));
   if (format === 'markdown') return ctx.out(renderStaleMarkdown(report));

@@ -27,8 +27,12 @@ export interface DiffReport {
   files: ReadonlyMap<string, string>;
   /** Key → file at the base revision, for removed flags. */
   baseFiles: ReadonlyMap<string, string>;
-  /** Errors of the working tree's files (relative paths): those flags were not compared. */
+  /** Errors of the working tree's (or head's) files (relative paths): those flags were not compared. */
   invalid: Diagnostic[];
+  /** Experiment definitions of the new side that are not UTF-8 (relative paths): not compared. */
+  invalidExperiments?: Diagnostic[];
+  /** Errors of the base's files (a file that is not UTF-8 among them), except those the new side has too. */
+  invalidAtBase?: Diagnostic[];
   /** The contexts file as given, when the blast radius was measured over it. */
   contextsLabel?: string;
   usersPerSegment: number;
@@ -50,6 +54,9 @@ function addedView(report: DiffReport, key: string): { flag?: Flag; risk: Risk; 
 function headLabel(report: DiffReport): string {
   return report.head ? `${report.head.revision} (${report.head.commit.slice(0, 7)})` : 'working tree';
 }
+
+/** A flag using a changed segment that the base does not serve: reviewed as an added flag. */
+const NEW_USER = 'not served at the base (see added flags)';
 
 /** A segment list longer than this shows its changed segments and a count of the others. */
 const MAX_LISTED_SEGMENTS = 16;
@@ -77,7 +84,7 @@ export function renderDiffJson(report: DiffReport): unknown {
         key: s.key,
         status: s.status,
         changes: s.changes.map((ch) => ({ path: ch.path, before: ch.before, after: ch.after })),
-        flags: s.flags.map((f) => ({ key: f.key, blastRadius: jsonRadius(f.blastRadius) })),
+        flags: s.flags.map((f) => ({ key: f.key, blastRadius: f.blastRadius && jsonRadius(f.blastRadius) })),
       })),
     }),
     // Present when flags were added (issue 12): their risk and content.
@@ -89,7 +96,15 @@ export function renderDiffJson(report: DiffReport): unknown {
     }),
     ...(report.head && { head: report.head.revision }),
     ...(hasExperimentChanges(report.experiments) && { experiments: report.experiments }),
+    // Present when a side has invalid files: what they define was not compared.
+    ...((headInvalid(report).length > 0 || baseInvalid(report).length > 0) && {
+      invalid: { base: baseInvalid(report).map(jsonDiagnostic), head: headInvalid(report).map(jsonDiagnostic) },
+    }),
   };
+}
+
+function jsonDiagnostic(d: Diagnostic): unknown {
+  return { file: d.file, line: d.line, column: d.column, code: d.code, message: d.message };
 }
 
 function jsonRadius(r: BlastRadius): unknown {
@@ -191,8 +206,29 @@ function hasChanges(review: FlagReview): boolean {
   return review.changed.length + review.added.length + review.removed.length + (review.segmentChanges?.length ?? 0) > 0;
 }
 
-function invalidFiles(report: DiffReport): string[] {
-  return [...new Set(report.invalid.map((d) => d.file))];
+function invalidFiles(diagnostics: readonly Diagnostic[]): string[] {
+  return [...new Set(diagnostics.map((d) => d.file))];
+}
+
+function baseInvalid(report: DiffReport): Diagnostic[] {
+  return report.invalidAtBase ?? [];
+}
+
+function headInvalid(report: DiffReport): Diagnostic[] {
+  return [...report.invalid, ...(report.invalidExperiments ?? [])];
+}
+
+/** `1 flag file has errors; their flags were not compared` (what they define, when experiment definitions are among them). */
+function headInvalidSentence(report: DiffReport): string {
+  const files = invalidFiles(headInvalid(report));
+  const what = report.invalidExperiments?.length ? `what ${files.length === 1 ? 'it defines' : 'they define'} was` : 'their flags were';
+  return `${files.length} flag file${files.length === 1 ? ' has' : 's have'} errors; ${what} not compared`;
+}
+
+/** `1 flag file is invalid at HEAD (e994800); what it defines there was not compared`, `base` formatting the revision. */
+function baseInvalidSentence(report: DiffReport, code: (s: string) => string = (s) => s): string {
+  const n = invalidFiles(baseInvalid(report)).length;
+  return `${n} flag file${n === 1 ? ' is' : 's are'} invalid at ${code(report.base)} (${code(shortCommit(report))}); what ${n === 1 ? 'it defines' : 'they define'} there was not compared`;
 }
 
 function shortCommit(report: DiffReport): string {
@@ -239,24 +275,35 @@ export function renderDiffText(report: DiffReport, chalk: ChalkInstance): string
   // ---- SPEC 6: changed segments ----
   for (const seg of review.segmentChanges ?? []) {
     lines.push('');
-    lines.push(`${chalk.bold('SEGMENT')} ${chalk.bold(seg.key)}  ${seg.status}`);
+    lines.push(`${chalk.bold('SEGMENT')} ${chalk.bold(seg.key)}  ${seg.status}${seg.previouslyInvalid ? ` (invalid at ${report.base})` : ''}`);
     for (const ch of seg.changes) lines.push(`  ${chalk.cyan(ch.path)}: ${renderChangeValues(ch, chalk)}`);
     if (seg.flags.length === 0) lines.push('  used by no flag');
     for (const f of seg.flags) {
+      if (f.blastRadius === null) {
+        lines.push(`  used by ${chalk.bold(f.key)}: ${NEW_USER}`);
+        continue;
+      }
       lines.push(`  used by ${chalk.bold(f.key)}: blast radius ${sourceSentence(report, f.blastRadius)}:`);
       for (const l of radiusLines(f.blastRadius)) lines.push(`    ${l}`);
     }
   }
   if (hasExperimentChanges(report.experiments)) lines.push(...experimentLines(report.experiments!, chalk));
-  if (report.invalid.length > 0) {
-    lines.push('');
-    const files = invalidFiles(report);
-    lines.push(chalk.yellow(`${files.length} flag file${files.length === 1 ? ' has' : 's have'} errors; their flags were not compared (run \`flags validate\`):`));
-    for (const d of report.invalid.slice(0, MAX_LISTED_DIAGNOSTICS)) lines.push(`  ${d.file}:${d.line}:${d.column}  ${d.code}  ${d.message}`);
-    if (report.invalid.length > MAX_LISTED_DIAGNOSTICS) lines.push(`  … and ${report.invalid.length - MAX_LISTED_DIAGNOSTICS} more`);
+  if (headInvalid(report).length > 0) {
+    lines.push('', chalk.yellow(`${headInvalidSentence(report)} (run \`flags validate\`):`));
+    lines.push(...diagnosticLines(headInvalid(report)));
+  }
+  if (baseInvalid(report).length > 0) {
+    lines.push('', chalk.yellow(`${baseInvalidSentence(report)}:`));
+    lines.push(...diagnosticLines(baseInvalid(report)));
   }
   // Each entry is one line: a line break from a file value is shown, never obeyed.
   return lines.map(oneLine).join('\n');
+}
+
+function diagnosticLines(diagnostics: readonly Diagnostic[]): string[] {
+  const lines = diagnostics.slice(0, MAX_LISTED_DIAGNOSTICS).map((d) => `  ${d.file}:${d.line}:${d.column}  ${d.code}  ${d.message}`);
+  if (diagnostics.length > MAX_LISTED_DIAGNOSTICS) lines.push(`  … and ${diagnostics.length - MAX_LISTED_DIAGNOSTICS} more`);
+  return lines;
 }
 
 function renderChangeValues(ch: FieldChange, chalk: ChalkInstance): string {
@@ -322,21 +369,25 @@ export function renderDiffMarkdown(report: DiffReport): string {
   if (review.segmentChanges?.length) {
     out.push('', '#### Segments', '', '| segment | change | flag using it | value changes |', '|---|---|---|---|');
     for (const seg of review.segmentChanges) {
-      const what = seg.status === 'changed' ? seg.changes.map((c) => mdCode(c.path)).join(', ') : seg.status;
+      const what = seg.status === 'changed' ? seg.changes.map((c) => mdCode(c.path)).join(', ') : `${seg.status}${seg.previouslyInvalid ? ` (invalid at ${mdCode(report.base)})` : ''}`;
       if (seg.flags.length === 0) out.push(`| ${mdCode(seg.key)} | ${what} | – | – |`);
-      for (const f of seg.flags) out.push(`| ${mdCode(seg.key)} | ${what} | ${mdCode(f.key)} | ${mdText(summarizeRadius(f.blastRadius))} |`);
+      for (const f of seg.flags) out.push(`| ${mdCode(seg.key)} | ${what} | ${mdCode(f.key)} | ${mdText(f.blastRadius ? summarizeRadius(f.blastRadius) : NEW_USER)} |`);
     }
   }
   if (hasExperimentChanges(report.experiments)) out.push('', ...experimentMarkdown(report.experiments!));
-  if (report.invalid.length > 0) {
-    const files = invalidFiles(report);
-    out.push('');
-    out.push(`> [!WARNING]`);
-    out.push(`> ${files.length} flag file${files.length === 1 ? ' has' : 's have'} errors; their flags were not compared. Run ${mdCode('flags validate')}.`);
-    for (const d of report.invalid.slice(0, MAX_LISTED_DIAGNOSTICS)) out.push(`> - ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${d.code}: ${mdText(d.message)}`);
-    if (report.invalid.length > MAX_LISTED_DIAGNOSTICS) out.push(`> - … and ${report.invalid.length - MAX_LISTED_DIAGNOSTICS} more`);
+  if (headInvalid(report).length > 0) {
+    out.push('', `> [!WARNING]`, `> ${headInvalidSentence(report)}. Run ${mdCode('flags validate')}.`, ...markdownDiagnostics(headInvalid(report)));
+  }
+  if (baseInvalid(report).length > 0) {
+    out.push('', `> [!WARNING]`, `> ${baseInvalidSentence(report, mdCode)}.`, ...markdownDiagnostics(baseInvalid(report)));
   }
   return out.join('\n') + '\n';
+}
+
+function markdownDiagnostics(diagnostics: readonly Diagnostic[]): string[] {
+  const out = diagnostics.slice(0, MAX_LISTED_DIAGNOSTICS).map((d) => `> - ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${d.code}: ${mdText(d.message)}`);
+  if (diagnostics.length > MAX_LISTED_DIAGNOSTICS) out.push(`> - … and ${diagnostics.length - MAX_LISTED_DIAGNOSTICS} more`);
+  return out;
 }
 
 function markdownDetails(report: DiffReport, c: ReviewedFlag): string[] {

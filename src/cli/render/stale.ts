@@ -13,6 +13,29 @@ export interface StaleReport {
   entries: StaleEntry[];
   /** Keys not served (invalid or duplicated), left out of the report. */
   invalid: string[];
+  /** Past versions of flag files that are not UTF-8 (file relative to the current directory): not read. */
+  unreadable?: UnreadableVersionView[];
+}
+
+export interface UnreadableVersionView {
+  file: string;
+  commit: string;
+  message: string;
+}
+
+/** Unreadable versions named one per line before "… and N more". */
+const MAX_LISTED_UNREADABLE = 10;
+
+/**
+ * The warning lines about past versions that are not UTF-8: each skipped, so
+ * a change made in it counts at the file's next readable version.
+ */
+export function unreadableWarnings(versions: readonly UnreadableVersionView[]): string[] {
+  const lines = versions
+    .slice(0, MAX_LISTED_UNREADABLE)
+    .map((v) => `warning: ${v.file} at ${v.commit.slice(0, 10)} is ${v.message}; that version was not read: a change made in it counts at the next readable version`);
+  if (versions.length > MAX_LISTED_UNREADABLE) lines.push(`warning: … and ${versions.length - MAX_LISTED_UNREADABLE} more versions that are not UTF-8 (--json lists them all)`);
+  return lines;
 }
 
 const LABEL: Record<StaleAction, string> = {
@@ -62,6 +85,12 @@ export function renderStaleMarkdown(report: StaleReport): string {
   }
   lines.push('', summary(report));
   if (report.invalid.length > 0) lines.push('', `Not classified (invalid or duplicated): ${report.invalid.map((k) => `\`${cell(k)}\``).join(', ')}`);
+  const unreadable = report.unreadable ?? [];
+  if (unreadable.length > 0) {
+    const listed = unreadable.slice(0, MAX_LISTED_UNREADABLE).map((v) => `\`${cell(v.file)}\` at ${v.commit.slice(0, 10)} (${cell(v.message)})`);
+    if (unreadable.length > MAX_LISTED_UNREADABLE) listed.push(`and ${unreadable.length - MAX_LISTED_UNREADABLE} more`);
+    lines.push('', `Past versions not read (not UTF-8; a change made in one counts at the next readable version): ${listed.join('; ')}`);
+  }
   return lines.join('\n');
 }
 
@@ -87,5 +116,6 @@ export function renderStaleJson(report: StaleReport): unknown {
       evidence: e.evidence,
     })),
     invalid: report.invalid,
+    ...(report.unreadable?.length && { unreadable: report.unreadable }),
   };
 }
