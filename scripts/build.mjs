@@ -121,7 +121,7 @@ for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyE
       b.onLoad({ filter: /.*/, namespace: 'no-supports-color' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
     },
   };
-  await build({
+  const cli = {
     ...common,
     format: 'cjs',
     entryPoints: { cli: 'src/cli/main.ts' },
@@ -133,7 +133,29 @@ for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyE
     // import.meta.url: computed when first read, so node:url is not loaded at start.
     define: { 'import.meta.url': '__bundle_meta.url' },
     banner: { js: "const __bundle_meta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
-  });
+  };
+  await build(cli);
+  // dist/cli-fast.cjs: the same program with only the everyday commands'
+  // code (FAST_COMMANDS in scripts/load-cli.cjs), about a third of the bytes,
+  // for the bin to read and deserialise when argv runs one of them. Another
+  // command's module is never reached there (program.ts defines only the
+  // command that runs), so it is left out: its import() would fail loudly.
+  const { FAST_COMMANDS } = require('./load-cli.cjs');
+  const onlyFastCommands = {
+    name: 'only-fast-commands',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/[^/]+\.js$/ }, (args) => {
+        const name = args.path.slice('./commands/'.length, -'.js'.length);
+        if (!args.importer.replace(/\\/g, '/').endsWith('src/cli/program.ts') || FAST_COMMANDS.includes(name)) return undefined;
+        return { path: name, namespace: 'not-in-fast-bundle' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'not-in-fast-bundle' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`the command module ${args.path} is not in dist/cli-fast.cjs (scripts/load-cli.cjs chose the wrong bundle)`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+  await build({ ...cli, entryPoints: { 'cli-fast': 'src/cli/main.ts' }, plugins: [lazyModules, onlyFastCommands] });
 
   // The code cache and the answers to --version/--help (dist/cli.quick.json).
   execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' });
