@@ -128,7 +128,8 @@ for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyE
     outdir: 'dist',
     outExtension: { '.js': '.cjs' },
     supported: { 'dynamic-import': false },
-    plugins: [lazyModules],
+    // node-semver builds some forty regular expressions at load; only `semver_*` conditions need them.
+    plugins: [lazyModules, lazyDefaultFunctionPlugin()],
     // ESM dependencies bundled into CommonJS (fdir, under tinyglobby: createRequire(import.meta.url)) need an
     // import.meta.url: computed when first read, so node:url is not loaded at start.
     define: { 'import.meta.url': '__bundle_meta.url' },
@@ -155,7 +156,7 @@ for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyE
       }));
     },
   };
-  await build({ ...cli, entryPoints: { 'cli-fast': 'src/cli/main.ts' }, plugins: [lazyModules, onlyFastCommands] });
+  await build({ ...cli, entryPoints: { 'cli-fast': 'src/cli/main.ts' }, plugins: [...cli.plugins, onlyFastCommands] });
 
   // The code cache and the answers to --version/--help (dist/cli.quick.json).
   execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' });
