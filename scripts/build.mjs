@@ -98,6 +98,17 @@ for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyE
     // Builds its Unicode tables at load; only a flag with a `regex` condition
     // compiles a pattern (the same stand-in as the runtime entry's, below).
     re2js: { contents: "export const RE2JS = { compile: (...a) => require('re2js').RE2JS.compile(...a) };" },
+    // Bucketing hashes short ASCII keys in JavaScript (src/evaluation/md5.ts):
+    // node:crypto's JavaScript layer (several ms to load) only for the rest. The
+    // stand-in's functions replace themselves with the real ones on first call,
+    // as the library's (lazyCryptoPlugin in scripts/library-build.mjs).
+    'node:crypto': {
+      importer: /[\\/]src[\\/]evaluation[\\/]bucketing\.ts$/,
+      contents: `const [major, minor] = process.versions.node.split('.').map(Number);
+const hasHash = major > 21 || (major === 21 && minor >= 7) || (major === 20 && minor >= 12);
+export let hash = hasHash ? function () { hash = require('node:crypto').hash; return hash.apply(this, arguments); } : undefined;
+export let createHash = function () { createHash = require('node:crypto').createHash; return createHash.apply(this, arguments); };`,
+    },
     'node:child_process': {
       importer: /[\\/]node_modules[\\/]commander[\\/]/,
       contents: "module.exports = { spawn: (...a) => require('node:child_process').spawn(...a) };",

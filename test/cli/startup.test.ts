@@ -6,8 +6,8 @@
  * - the bin's answers to --version/--help (dist/cli.quick.json, no bundle
  *   loaded) are what the bundle prints, and a stale or missing quick file, a
  *   missing or corrupt code cache only cost time;
- * - string-width and RE2, loaded on first use in the CLI bundle, still measure
- *   wide characters and evaluate `regex`;
+ * - string-width, RE2 and node:crypto, loaded on first use in the CLI bundle,
+ *   still measure wide characters, evaluate `regex` and bucket every key;
  * - the bundle of only the everyday commands (dist/cli-fast.cjs, which the bin
  *   loads for list, show, eval and validate) prints what the full bundle
  *   prints, errors included, and the bin picks it by the rule program.ts
@@ -22,7 +22,7 @@ import { CommanderError, type Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CommandContext } from '../../src/cli/context.js';
 import { buildProgram, runningCommand } from '../../src/cli/program.js';
-import { flagYaml, flagYamlWithRules, projectWith, removeDir, REPO_FLAGS, ROOT, runBin, tempDir } from '../helpers/cli.js';
+import { flagYaml, flagYamlWithRules, projectWith, removeDir, REPO_FLAGS, ROOT, runBin, runMain, tempDir } from '../helpers/cli.js';
 
 /** Parses argv with the program buildProgram gives for `definedFor` (undefined: the full program); what it prints and how it ends. */
 async function parseWith(definedFor: string[] | undefined, argv: string[]) {
@@ -157,6 +157,23 @@ describe('the bin', () => {
       expect(r.stderr).toBe('');
       expect(r.stdout).toContain('│ wide-flag │ on      │ boolean │ 日本語, e\u0301 │             │ チーム │');
       expect(r.stdout).toContain('└───────────┴─────────┴─────────┴───────────┴─────────────┴────────┘');
+    } finally {
+      removeDir(cwd);
+    }
+  });
+
+  it('buckets every key as in-process, node:crypto loading on first use for keys md5.ts leaves to it', async () => {
+    const cwd = projectWith({ 'half.yaml': flagYaml('half').replace('rules: []\n', 'rules: []\nfallthrough:\n  percentage: 50\n  value: true\n') });
+    try {
+      // Short ASCII keys are hashed in JavaScript; a long or non-ASCII one by node:crypto.
+      const ids = ['u1', 'u2', 'anonymous', 'ü-user', '用户', 'x'.repeat(200), 'long-'.repeat(20)];
+      const contexts = ids.map((id) => JSON.stringify({ user: { id } })).join('\n') + '\n';
+      const bin = runBin(['eval', 'half', '--contexts', '-'], { cwd, input: contexts });
+      expect(bin.stderr).toBe('');
+      expect(bin).toEqual(await runMain(['eval', 'half', '--contexts', '-'], { cwd, stdin: contexts }));
+      const values = bin.stdout.trim().split('\n').map((l) => JSON.parse(l).value);
+      expect(values).toContain(true);
+      expect(values).toContain(false);
     } finally {
       removeDir(cwd);
     }
