@@ -109,6 +109,14 @@ const hasHash = major > 21 || (major === 21 && minor >= 7) || (major === 20 && m
 export let hash = hasHash ? function () { hash = require('node:crypto').hash; return hash.apply(this, arguments); } : undefined;
 export let createHash = function () { createHash = require('node:crypto').createHash; return createHash.apply(this, arguments); };`,
     },
+    // Without colour (a pipe, a file, NO_COLOR, --no-color) every chalk style
+    // returns its text: src/cli/plain-chalk.ts does that without loading chalk,
+    // which assembles every ANSI style at load. Any other level loads chalk.
+    chalk: {
+      importer: /[\\/]src[\\/]/,
+      contents: `import { plainChalk } from ${JSON.stringify(new URL('../src/cli/plain-chalk.ts', import.meta.url).pathname)};
+export class Chalk { constructor(options) { return options && options.level === 0 ? plainChalk() : new (require('chalk').Chalk)(options); } }`,
+    },
     'node:child_process': {
       importer: /[\\/]node_modules[\\/]commander[\\/]/,
       contents: "module.exports = { spawn: (...a) => require('node:child_process').spawn(...a) };",
