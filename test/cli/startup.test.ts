@@ -242,6 +242,10 @@ describe('the fast bundle (dist/cli-fast.cjs)', () => {
       'bad.yaml': flagYaml('bad').replace('type: boolean', 'type: bool').replace('owner: team', 'ownr: team'),
       'list.yaml': 'flags:\n  - key: l1\n    name: l1\n    description: ""\n    type: number\n    defaultValue: 1\n    enabled: false\n    rules: []\n    tags: []\n    owner: x\n',
       'broken.yaml': 'key: [unclosed\n',
+      // YAML the parser warns about or refuses: a collection as a key, a duplicated key, an alias, a binary scalar.
+      'odd.yaml': flagYaml('odd').replace('owner: team', 'owner: team\n? [a, b]\n: 1\ntags: []\n'),
+      'alias.yaml': flagYaml('alias', 'x-base: &b {a: 1}\n').replace('defaultValue: false', 'defaultValue: *b').replace('type: boolean', 'type: json'),
+      'bin.yaml': flagYaml('bin').replace('type: boolean', 'type: json').replace('defaultValue: false', 'defaultValue: !!binary aGVsbG8='),
       'segments/beta.yaml': segment,
     });
     const run = (file: string, argv: string[]) => {
