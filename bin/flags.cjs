@@ -6,6 +6,8 @@
 // parsing and compiling most of the code. `--version` and `--help` are
 // answered without loading the bundle. CommonJS on purpose: Node's ESM
 // loader costs several milliseconds more to start.
-const { loadCli, quickAnswer } = require('../scripts/load-cli.cjs');
+// `list`, `eval`, `validate` and `show` load a bundle of only their code.
+const { bundleFor, loadCli, quickAnswer } = require('../scripts/load-cli.cjs');
 
-if (!quickAnswer(process.argv.slice(2))) loadCli().run();
+const argv = process.argv.slice(2);
+if (!quickAnswer(argv)) loadCli({ file: bundleFor(argv) }).run();

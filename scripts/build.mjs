@@ -99,6 +99,25 @@ for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyE
     // Builds its Unicode tables at load; only a flag with a `regex` condition
     // compiles a pattern (the same stand-in as the runtime entry's, below).
     re2js: { contents: "export const RE2JS = { compile: (...a) => require('re2js').RE2JS.compile(...a) };" },
+    // Bucketing hashes short ASCII keys in JavaScript (src/evaluation/md5.ts):
+    // node:crypto's JavaScript layer (several ms to load) only for the rest. The
+    // stand-in's functions replace themselves with the real ones on first call,
+    // as the library's (lazyCryptoPlugin in scripts/library-build.mjs).
+    'node:crypto': {
+      importer: /[\\/]src[\\/]evaluation[\\/]bucketing\.ts$/,
+      contents: `const [major, minor] = process.versions.node.split('.').map(Number);
+const hasHash = major > 21 || (major === 21 && minor >= 7) || (major === 20 && minor >= 12);
+export let hash = hasHash ? function () { hash = require('node:crypto').hash; return hash.apply(this, arguments); } : undefined;
+export let createHash = function () { createHash = require('node:crypto').createHash; return createHash.apply(this, arguments); };`,
+    },
+    // Without colour (a pipe, a file, NO_COLOR, --no-color) every chalk style
+    // returns its text: src/cli/plain-chalk.ts does that without loading chalk,
+    // which assembles every ANSI style at load. Any other level loads chalk.
+    chalk: {
+      importer: /[\\/]src[\\/]/,
+      contents: `import { plainChalk } from ${JSON.stringify(new URL('../src/cli/plain-chalk.ts', import.meta.url).pathname)};
+export class Chalk { constructor(options) { return options && options.level === 0 ? plainChalk() : new (require('chalk').Chalk)(options); } }`,
+    },
     'node:child_process': {
       importer: /[\\/]node_modules[\\/]commander[\\/]/,
       contents: "module.exports = { spawn: (...a) => require('node:child_process').spawn(...a) };",
@@ -122,19 +141,48 @@ for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyE
       b.onLoad({ filter: /.*/, namespace: 'no-supports-color' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
     },
   };
-  await build({
+  const cli = {
     ...common,
     format: 'cjs',
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.cjs' },
     supported: { 'dynamic-import': false },
-    plugins: [lazyModules],
+    // node-semver builds some forty regular expressions at load; only `semver_*` conditions need them.
+    plugins: [lazyModules, lazyDefaultFunctionPlugin()],
     // ESM dependencies bundled into CommonJS (fdir, under tinyglobby: createRequire(import.meta.url)) need an
     // import.meta.url: computed when first read, so node:url is not loaded at start.
     define: { 'import.meta.url': '__bundle_meta.url' },
     banner: { js: "const __bundle_meta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
-  });
+  };
+  await build(cli);
+  // dist/cli-fast.cjs: the same program with only the everyday commands'
+  // code (FAST_COMMANDS in scripts/load-cli.cjs), about a third of the bytes,
+  // for the bin to read and deserialise when argv runs one of them. Another
+  // command's module is never reached there (program.ts defines only the
+  // command that runs), so it is left out: its import() would fail loudly.
+  const { FAST_COMMANDS } = require('./load-cli.cjs');
+  const onlyFastCommands = {
+    name: 'only-fast-commands',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/[^/]+\.js$/ }, (args) => {
+        const name = args.path.slice('./commands/'.length, -'.js'.length);
+        if (!args.importer.replace(/\\/g, '/').endsWith('src/cli/program.ts') || FAST_COMMANDS.includes(name)) return undefined;
+        return { path: name, namespace: 'not-in-fast-bundle' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'not-in-fast-bundle' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`the command module ${args.path} is not in dist/cli-fast.cjs (scripts/load-cli.cjs chose the wrong bundle)`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+  // yaml's ES module build (the same code as its CommonJS one, which the
+  // "node" condition picks): bundled without ~70 module wrappers and with what
+  // these commands never call left out, it took ~5 ms off list and validate.
+  // It differs only where these read-only commands never go: warnings go to
+  // console.warn instead of process.emitWarning (they parse with logLevel
+  // 'error') and YAML 1.1 binary scalars decode to a Uint8Array.
+  await build({ ...cli, entryPoints: { 'cli-fast': 'src/cli/main.ts' }, plugins: [...cli.plugins, onlyFastCommands], alias: { yaml: './node_modules/yaml/browser/index.js' } });
 
   // The code cache and the answers to --version/--help (dist/cli.quick.json).
   execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' });

@@ -8,26 +8,61 @@ const { readFileSync, statSync, fstatSync, writeSync } = require('node:fs');
 const path = require('node:path');
 
 const CLI = path.join(__dirname, '../dist/cli.cjs');
+// The same program with only these commands' code (scripts/build.mjs), about a
+// third of the bytes to read and deserialise: what `flags list`, `flags eval
+// KEY`, `flags validate` and `flags show` load. Any other command, or argv
+// naming none, loads the full bundle.
+const FAST_CLI = path.join(__dirname, '../dist/cli-fast.cjs');
+const FAST_COMMANDS = ['list', 'show', 'eval', 'validate'];
+
+/**
+ * The command argv runs, if it can be told without commander: the first
+ * operand after the global options. The same rule as runningCommand in
+ * src/cli/program.ts, which then defines only that command (so the fast
+ * bundle never needs another command's code); test/cli/startup.test.ts holds
+ * the two to the same answers.
+ */
+function runningCommand(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--dir') i++;
+    else if (arg !== '--json' && arg !== '--no-color' && !arg.startsWith('--dir=')) return arg.startsWith('-') ? undefined : arg;
+  }
+  return undefined;
+}
+
+/** The bundle to run for argv: the fast one when argv runs one of its commands and it was built, else the full one. */
+function bundleFor(argv) {
+  if (!FAST_COMMANDS.includes(runningCommand(argv))) return CLI;
+  try {
+    statSync(FAST_CLI);
+    return FAST_CLI;
+  } catch {
+    return CLI;
+  }
+}
 // Written by scripts/code-cache.cjs from the bundle itself (what its --help and
 // --version print when stdout is not a terminal), with the bundle's size to
 // recognise a file left over from another build.
 const QUICK = path.join(__dirname, '../dist/cli.quick.json');
 
+/** Runs `file` (default: the full bundle) like require() would, with its code cache FILE.cache when there is one. */
 function loadCli(options = {}) {
+  const file = options.file ?? CLI;
   const vm = require('node:vm');
   const Module = require('node:module');
-  const source = readFileSync(CLI, 'utf8');
+  const source = readFileSync(file, 'utf8');
   let cachedData;
   if (!options.noCache) {
     try {
-      cachedData = readFileSync(CLI + '.cache');
+      cachedData = readFileSync(file + '.cache');
     } catch {
       // no cache: compile normally
     }
   }
-  const script = new vm.Script(Module.wrap(source), { filename: CLI, cachedData });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const mod = { exports: {} };
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(CLI), mod, CLI, path.dirname(CLI));
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   mod.exports.__script = script;
   return mod.exports;
 }
@@ -80,4 +115,4 @@ function writeStdout(text) {
   }
 }
 
-module.exports = { loadCli, quickAnswer, CLI, QUICK };
+module.exports = { loadCli, quickAnswer, bundleFor, runningCommand, CLI, FAST_CLI, FAST_COMMANDS, QUICK };

@@ -24,8 +24,12 @@ export function buildProgram(ctx: CommandContext, argv?: string[]): Command {
   return defineProgram(ctx, undefined);
 }
 
-/** The command argv runs, if it can be told without commander: the first operand after the global options. */
-function runningCommand(argv: string[] | undefined): string | undefined {
+/**
+ * The command argv runs, if it can be told without commander: the first
+ * operand after the global options. scripts/load-cli.cjs picks the bundle by
+ * the same rule (test/cli/startup.test.ts holds them to the same answers).
+ */
+export function runningCommand(argv: string[] | undefined): string | undefined {
   for (let i = 0; argv && i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--dir') i++;

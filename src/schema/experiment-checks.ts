@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../errors.js';
 import { hasAtMostTwoDecimals, type Finding } from './checks.js';
-import { controlWeight, EXPERIMENT_FIELDS, ExperimentSchema, type Experiment } from './experiment.js';
+import { controlWeight, EXPERIMENT_FIELDS, experimentSchemas, type Experiment } from './experiment.js';
 import type { Flag } from './flag.js';
 import { KEY_PATTERN } from './flag.js';
 import type { PathSegment } from './locate.js';
@@ -177,7 +177,7 @@ export function validateExperimentFile(file: ParsedExperimentFile, flags: FlagsF
   const raw = file.raw as Record<string, unknown>;
   const flagKey = typeof raw.flagKey === 'string' ? raw.flagKey : undefined;
   const extra = { flagKey };
-  const parsed = ExperimentSchema.safeParse(raw);
+  const parsed = experimentSchemas().ExperimentSchema.safeParse(raw);
   if (!parsed.success) {
     const findings = findingsOfIssues(parsed.error.issues, raw, experimentShapeAt);
     // Whether the flag exists does not depend on the rest of the definition.

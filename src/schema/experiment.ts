@@ -6,26 +6,11 @@
  */
 // zod/mini, like flag.ts: the full zod build would add ~35 ms to every start-up.
 import * as z from 'zod/mini';
-import { KEY_PATTERN, PercentageSchema } from './flag.js';
+import { flagSchemas, KEY_PATTERN } from './flag.js';
+import { lazyObject, once } from './lazy.js';
 
 export const EXPERIMENT_STATUSES = ['draft', 'running', 'paused', 'completed', 'cancelled'] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
-
-// Same shapes flag.ts accepts for createdAt/updatedAt, so both file kinds read alike.
-const DateSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
-
-const KeySchema = z.string().check(z.regex(KEY_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'));
-
-export const ControlArmSchema = z.strictObject({
-  key: z.string().check(z.minLength(1)),
-  name: z.string(),
-});
-
-export const TreatmentArmSchema = z.strictObject({
-  key: z.string().check(z.minLength(1)),
-  name: z.string(),
-  weight: PercentageSchema,
-});
 
 export const METRIC_KINDS = ['conversion', 'revenue'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
@@ -34,68 +19,97 @@ export type MetricDirection = (typeof METRIC_DIRECTIONS)[number];
 export const ANALYSIS_MODES = ['fixed', 'sequential'] as const;
 export type AnalysisMode = (typeof ANALYSIS_MODES)[number];
 
-/** A declared metric (SPEC 8): how it is measured and which way is good. */
-export const MetricSchema = z.strictObject({
-  key: z.string().check(z.minLength(1)),
-  kind: z.enum(METRIC_KINDS),
-  direction: z.optional(z.enum(METRIC_DIRECTIONS)),
-  guardrail: z.optional(z.boolean()),
-});
-export type MetricDefinition = z.infer<typeof MetricSchema>;
+/** The schemas, built on first call (lazy.ts): a project without experiments never needs them. */
+export const experimentSchemas = once(() => {
+  // Same shapes flag.ts accepts for createdAt/updatedAt, so both file kinds read alike.
+  const DateSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
-export const ExperimentSchema = z
-  .strictObject({
-    // The id names the file (`<id>.yaml`), so it is held to the flag-key pattern: no `/`, no `..`.
-    id: KeySchema,
+  const KeySchema = z.string().check(z.regex(KEY_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'));
+
+  const ControlArmSchema = z.strictObject({
+    key: z.string().check(z.minLength(1)),
     name: z.string(),
-    description: z.string(),
-    flagKey: KeySchema,
-    control: ControlArmSchema,
-    treatment: z.array(TreatmentArmSchema).check(z.minLength(1, 'an experiment needs at least one treatment')),
-    primaryMetric: z.string().check(z.minLength(1)),
-    secondaryMetrics: z.optional(z.array(z.string().check(z.minLength(1)))),
-    metrics: z.optional(z.array(MetricSchema)),
-    analysis: z.optional(z.enum(ANALYSIS_MODES)),
-    status: z.enum(EXPERIMENT_STATUSES),
-    startDate: z.optional(DateSchema),
-    endDate: z.optional(DateSchema),
-  })
-  .check(
-    z.superRefine((exp, ctx) => {
-    // The control's weight is implied (100 minus the treatments'), so the only
-    // way for the weights to be wrong is treatments that leave nothing for it.
-    // Checked here, not in checks.ts, so every parsed Experiment has a usable
-    // control weight and the core never meets a negative one.
-    const total = exp.treatment.reduce((sum, t) => sum + t.weight, 0);
-    if (total >= 100 - 1e-9) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['treatment'],
-        message: `treatment weights sum to ${round2(total)}, leaving nothing for the control (they must sum to less than 100)`,
-      });
-    }
-    const seen = new Set<string>([exp.control.key]);
-    exp.treatment.forEach((t, i) => {
-      if (seen.has(t.key)) {
-        ctx.addIssue({ code: 'custom', path: ['treatment', i, 'key'], message: `arm key "${t.key}" is used twice` });
+  });
+
+  const TreatmentArmSchema = z.strictObject({
+    key: z.string().check(z.minLength(1)),
+    name: z.string(),
+    weight: flagSchemas().PercentageSchema,
+  });
+
+
+  /** A declared metric (SPEC 8): how it is measured and which way is good. */
+  const MetricSchema = z.strictObject({
+    key: z.string().check(z.minLength(1)),
+    kind: z.enum(METRIC_KINDS),
+    direction: z.optional(z.enum(METRIC_DIRECTIONS)),
+    guardrail: z.optional(z.boolean()),
+  });
+
+  const ExperimentSchema = z
+    .strictObject({
+      // The id names the file (`<id>.yaml`), so it is held to the flag-key pattern: no `/`, no `..`.
+      id: KeySchema,
+      name: z.string(),
+      description: z.string(),
+      flagKey: KeySchema,
+      control: ControlArmSchema,
+      treatment: z.array(TreatmentArmSchema).check(z.minLength(1, 'an experiment needs at least one treatment')),
+      primaryMetric: z.string().check(z.minLength(1)),
+      secondaryMetrics: z.optional(z.array(z.string().check(z.minLength(1)))),
+      metrics: z.optional(z.array(MetricSchema)),
+      analysis: z.optional(z.enum(ANALYSIS_MODES)),
+      status: z.enum(EXPERIMENT_STATUSES),
+      startDate: z.optional(DateSchema),
+      endDate: z.optional(DateSchema),
+    })
+    .check(
+      z.superRefine((exp, ctx) => {
+      // The control's weight is implied (100 minus the treatments'), so the only
+      // way for the weights to be wrong is treatments that leave nothing for it.
+      // Checked here, not in checks.ts, so every parsed Experiment has a usable
+      // control weight and the core never meets a negative one.
+      const total = exp.treatment.reduce((sum, t) => sum + t.weight, 0);
+      if (total >= 100 - 1e-9) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['treatment'],
+          message: `treatment weights sum to ${round2(total)}, leaving nothing for the control (they must sum to less than 100)`,
+        });
       }
-      seen.add(t.key);
-    });
-    const metricKeys = new Set<string>();
-    exp.metrics?.forEach((m, i) => {
-      if (metricKeys.has(m.key)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'key'], message: `metric "${m.key}" is declared twice` });
-      metricKeys.add(m.key);
-    });
-    }),
-  );
+      const seen = new Set<string>([exp.control.key]);
+      exp.treatment.forEach((t, i) => {
+        if (seen.has(t.key)) {
+          ctx.addIssue({ code: 'custom', path: ['treatment', i, 'key'], message: `arm key "${t.key}" is used twice` });
+        }
+        seen.add(t.key);
+      });
+      const metricKeys = new Set<string>();
+      exp.metrics?.forEach((m, i) => {
+        if (metricKeys.has(m.key)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'key'], message: `metric "${m.key}" is declared twice` });
+        metricKeys.add(m.key);
+      });
+      }),
+    );
+  return { ControlArmSchema, TreatmentArmSchema, MetricSchema, ExperimentSchema };
+});
+type ExperimentSchemas = ReturnType<typeof experimentSchemas>;
+export const ControlArmSchema: ExperimentSchemas['ControlArmSchema'] = lazyObject(() => experimentSchemas().ControlArmSchema);
+export const TreatmentArmSchema: ExperimentSchemas['TreatmentArmSchema'] = lazyObject(() => experimentSchemas().TreatmentArmSchema);
+/** A declared metric (SPEC 8): how it is measured and which way is good. */
+export const MetricSchema: ExperimentSchemas['MetricSchema'] = lazyObject(() => experimentSchemas().MetricSchema);
+export type MetricDefinition = z.infer<typeof MetricSchema>;
+export const ExperimentSchema: ExperimentSchemas['ExperimentSchema'] = lazyObject(() => experimentSchemas().ExperimentSchema);
 
 export type Experiment = z.infer<typeof ExperimentSchema>;
 export type ExperimentInput = z.input<typeof ExperimentSchema>;
 export type ControlArm = z.infer<typeof ControlArmSchema>;
 export type TreatmentArm = z.infer<typeof TreatmentArmSchema>;
 
-/** The field names of an experiment, in SPEC order. */
-export const EXPERIMENT_FIELDS = Object.keys(ExperimentSchema.shape) as (keyof Experiment)[];
+/** The field names of an experiment, in SPEC order: the schema's (test/schema/flag-fast.test.ts holds them equal), written out so that reading a file does not build it. */
+export const EXPERIMENT_FIELDS: (keyof Experiment)[] = [
+  'id', 'name', 'description', 'flagKey', 'control', 'treatment', 'primaryMetric', 'secondaryMetrics', 'metrics', 'analysis', 'status', 'startDate', 'endDate',
+];
 
 /** The control's weight: 100 minus the treatments' weights, to two decimals (SPEC 4.1). */
 export function controlWeight(experiment: Pick<Experiment, 'treatment'>): number {

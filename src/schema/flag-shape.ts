@@ -1,20 +1,26 @@
 /** The objects of the flag schema by path: for "did you mean" on unknown fields, for messages and for the salvage pass. */
-import { ConditionSchema, EnvironmentSchema, FallthroughSchema, FLAG_FIELDS, RuleSchema, VariantSchema } from './flag.js';
+import { flagSchemas, FLAG_FIELDS } from './flag.js';
+import { once } from './lazy.js';
 import type { ObjectShapeAt } from './zod-findings.js';
 
 const shapeOf = (schema: { shape: Record<string, unknown> }) => Object.keys(schema.shape);
-const FLAG_SHAPES = {
-  flag: FLAG_FIELDS as readonly string[],
-  rule: shapeOf(RuleSchema),
-  condition: shapeOf(ConditionSchema),
-  fallthrough: shapeOf(FallthroughSchema),
-  variant: shapeOf(VariantSchema),
-  environment: shapeOf(EnvironmentSchema),
-};
+// Only an invalid flag needs them: built then (lazy.ts).
+const flagShapes = once(() => {
+  const s = flagSchemas();
+  return {
+    flag: FLAG_FIELDS as readonly string[],
+    rule: shapeOf(s.RuleSchema),
+    condition: shapeOf(s.ConditionSchema),
+    fallthrough: shapeOf(s.FallthroughSchema),
+    variant: shapeOf(s.VariantSchema),
+    environment: shapeOf(s.EnvironmentSchema),
+  };
+});
 
 /** The object of the flag schema at a path (the path of a mapping inside a flag). */
 export const flagShapeAt: ObjectShapeAt = (p) => {
   const [a, , c] = p;
+  const FLAG_SHAPES = flagShapes();
   if (p.length === 0) return { fields: FLAG_SHAPES.flag, what: 'flag' };
   if (a === 'rules' && p.length === 2) return { fields: FLAG_SHAPES.rule, what: 'rule' };
   if (a === 'rules' && c === 'conditions' && p.length === 4) return { fields: FLAG_SHAPES.condition, what: 'condition' };

@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import type { Diagnostic } from '../errors.js';
 import type { Finding } from './checks.js';
+import { lazyObject, once } from './lazy.js';
 import { positionOf } from './locate.js';
 import { parseYamlFile } from './parse-file.js';
 import { didYouMean } from './suggest.js';
@@ -17,12 +18,16 @@ export const CONFIG_FILE_NAME = 'flags.config.yaml';
 /** Environment names as flag files use them under `environments:` (the same rule as keys). */
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-export const ProjectConfigSchema = z.strictObject({
-  dir: z.optional(z.string().check(z.minLength(1))),
-  eventLog: z.optional(z.string().check(z.minLength(1))),
-  environments: z.optional(z.array(z.string().check(z.regex(ENVIRONMENT_NAME, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$')))),
-  timestamps: z.optional(z.boolean()),
-});
+// Built on first use (lazy.ts): a project without flags.config.yaml never needs it.
+const projectConfigSchema = once(() =>
+  z.strictObject({
+    dir: z.optional(z.string().check(z.minLength(1))),
+    eventLog: z.optional(z.string().check(z.minLength(1))),
+    environments: z.optional(z.array(z.string().check(z.regex(ENVIRONMENT_NAME, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$')))),
+    timestamps: z.optional(z.boolean()),
+  }),
+);
+export const ProjectConfigSchema: ReturnType<typeof projectConfigSchema> = lazyObject(projectConfigSchema);
 
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type ProjectConfigField = keyof ProjectConfig;
@@ -50,7 +55,7 @@ export function parseProjectConfig(file: string, text: string): ParsedProjectCon
   const positions: ParsedProjectConfig['positions'] = {};
   if (!parsed.syntaxOk || parsed.diagnostics.length > 0) return { positions, diagnostics: parsed.diagnostics };
   const raw = parsed.js ?? {};
-  const result = ProjectConfigSchema.safeParse(raw);
+  const result = projectConfigSchema().safeParse(raw);
   const findings: Finding[] = result.success
     ? duplicateEnvironments(result.data)
     : findingsOfIssues(result.error.issues, raw, (p) => (p.length === 0 ? { fields: Object.keys(CONFIG_FIELD_DOCS), what: 'setting' } : { fields: [], what: 'mapping' }));

@@ -5,7 +5,7 @@
  */
 import type * as zc from 'zod/v4/core';
 import { isPlainObject, ownAt } from '../objects.js';
-import { FlagSchema, type Flag } from './flag.js';
+import { flagSchemas, type Flag } from './flag.js';
 import { flagShapeAt } from './flag-shape.js';
 import { formatPath, type PathSegment } from './locate.js';
 import { suggest } from './suggest.js';
@@ -41,7 +41,7 @@ export function salvageFlag(raw: unknown, issues: readonly zc.$ZodIssue[]): Salv
   // wrong type); a few rounds settle every case the placeholders cover.
   for (let round = 0; round < 4; round++) {
     if (!repairRound(state, current)) return null;
-    const reparsed = FlagSchema.safeParse(state.data);
+    const reparsed = flagSchemas().FlagSchema.safeParse(state.data);
     if (reparsed.success) return { flag: reparsed.data, touched: state.touched, warningsReliable: state.warningsReliable };
     current = reparsed.error.issues;
   }

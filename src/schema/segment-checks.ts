@@ -8,7 +8,7 @@ import { conditionFindings, type Finding } from './checks.js';
 import { isSegmentOperator, type Condition, type Flag } from './flag.js';
 import type { PathSegment, Position } from './locate.js';
 import { parseDefinitionFile, type ParsedDefinitionFile } from './definition-file.js';
-import { SegmentSchema, type Segment } from './segment.js';
+import { segmentSchema, type Segment } from './segment.js';
 import { didYouMean } from './suggest.js';
 import { compareDiagnostics, diagnosticsOf, duplicateDiagnostics, fileStem } from './diagnostics.js';
 import { findingsOfIssues, type ObjectShapeAt } from './zod-findings.js';
@@ -35,7 +35,7 @@ export function parseSegmentFile(file: string, text: string): ParsedSegmentFile 
   return name === undefined ? parsed : Object.assign(parsed, { key: name });
 }
 
-const SEGMENT_FIELDS = Object.keys(SegmentSchema.shape);
+const SEGMENT_FIELDS = ['key', 'description', 'conditions'];
 const CONDITION_FIELDS = ['attribute', 'operator', 'value'];
 const segmentShapeAt: ObjectShapeAt = (p) => {
   if (p.length === 0) return { fields: SEGMENT_FIELDS, what: 'segment' };
@@ -106,7 +106,7 @@ export function validateSegmentFiles(files: readonly ParsedSegmentFile[]): Segme
       if (file.key !== undefined) invalidKeys.add(file.key);
       continue;
     }
-    const parsed = SegmentSchema.safeParse(file.raw);
+    const parsed = segmentSchema().safeParse(file.raw);
     if (!parsed.success) {
       diagnostics.push(...diagnosticsOf(file, [], findingsOfIssues(parsed.error.issues, file.raw, segmentShapeAt)));
       if (file.key !== undefined) invalidKeys.add(file.key);

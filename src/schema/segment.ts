@@ -4,14 +4,19 @@
  * instead of copying the same tenant list into every flag.
  */
 import * as z from 'zod/mini';
-import { ConditionSchema, KEY_PATTERN } from './flag.js';
+import { flagSchemas, KEY_PATTERN } from './flag.js';
+import { lazyObject, once } from './lazy.js';
 
-export const SegmentSchema = z.strictObject({
-  key: z.string().check(z.regex(KEY_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$')),
-  description: z.optional(z.string()),
-  /** All must hold; an empty list holds for every context. */
-  conditions: z.array(ConditionSchema),
-});
+/** Built on first use (lazy.ts); `SegmentSchema` stands in for it. */
+export const segmentSchema = once(() =>
+  z.strictObject({
+    key: z.string().check(z.regex(KEY_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$')),
+    description: z.optional(z.string()),
+    /** All must hold; an empty list holds for every context. */
+    conditions: z.array(flagSchemas().ConditionSchema),
+  }),
+);
+export const SegmentSchema: ReturnType<typeof segmentSchema> = lazyObject(segmentSchema);
 
 export type Segment = z.infer<typeof SegmentSchema>;
 

@@ -17,7 +17,7 @@ import * as z from 'zod/mini';
 import type { Diagnostic } from '../errors.js';
 import { REASONS } from '../evaluation/types.js';
 import type { Finding } from './checks.js';
-import { JsonValueSchema, KEY_PATTERN, type JsonValue } from './flag.js';
+import { flagSchemas, KEY_PATTERN, type JsonValue } from './flag.js';
 import { parseYamlFile, type ParsedYaml } from './parse-file.js';
 import { diagnosticsOf, findingsOfIssues, type ObjectShapeAt } from './validate.js';
 import type { PathSegment } from './locate.js';
@@ -25,6 +25,7 @@ import type { PathSegment } from './locate.js';
 /** Generated populations are capped: a typo of three zeros should not hang CI. */
 export const MAX_GENERATED_CONTEXTS = 1_000_000;
 
+const { JsonValueSchema } = flagSchemas();
 const FlagKeySchema = z.string().check(z.regex(KEY_PATTERN, 'must be a flag key'));
 const ContextSchema = z.record(z.string(), JsonValueSchema);
 

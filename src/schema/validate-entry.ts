@@ -8,7 +8,8 @@ import { diagnosticsOf } from './diagnostics.js';
 import { checkExpiry } from './expiry.js';
 import type { FlagEntry, ParsedFlagFile } from './flag-file.js';
 import { flagShapeAt } from './flag-shape.js';
-import { FlagSchema, type Flag } from './flag.js';
+import { parseValidFlag } from './flag-fast.js';
+import { flagSchemas, type Flag } from './flag.js';
 import { checkNoEffect } from './no-effect.js';
 import { related, salvageFlag } from './salvage.js';
 import { flagSegmentReferences, referenceFindings, type SegmentIndex } from './segment-checks.js';
@@ -34,7 +35,9 @@ export interface ValidateEntryOptions {
  */
 export function validateFlagEntry(file: ParsedFlagFile, entry: FlagEntry, opts: ValidateEntryOptions = {}): EntryValidation {
   const base = entry.index === null ? [] : ['flags', entry.index];
-  const parsed = FlagSchema.safeParse(entry.raw);
+  // A plainly valid flag skips zod (flag-fast.ts); anything else gets the schema's verdict and findings.
+  const fast = parseValidFlag(entry.raw);
+  const parsed = fast ? ({ success: true, data: fast } as const) : flagSchemas().FlagSchema.safeParse(entry.raw);
   if (parsed.success) {
     const findings = runFlagChecks(parsed.data);
     // Without a segment index (a caller validating one flag alone) references are not judged.

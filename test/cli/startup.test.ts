@@ -6,18 +6,23 @@
  * - the bin's answers to --version/--help (dist/cli.quick.json, no bundle
  *   loaded) are what the bundle prints, and a stale or missing quick file, a
  *   missing or corrupt code cache only cost time;
- * - string-width and RE2, loaded on first use in the CLI bundle, still measure
- *   wide characters and evaluate `regex`.
+ * - string-width, RE2 and node:crypto, loaded on first use in the CLI bundle,
+ *   still measure wide characters, evaluate `regex` and bucket every key;
+ * - the bundle of only the everyday commands (dist/cli-fast.cjs, which the bin
+ *   loads for list, show, eval and validate) prints what the full bundle
+ *   prints, errors included, and the bin picks it by the rule program.ts
+ *   uses to define only the running command.
  * Needs `npm run build` first (npm test does it).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CommandContext } from '../../src/cli/context.js';
-import { buildProgram } from '../../src/cli/program.js';
-import { flagYaml, projectWith, removeDir, REPO_FLAGS, ROOT, runBin, tempDir } from '../helpers/cli.js';
+import { buildProgram, runningCommand } from '../../src/cli/program.js';
+import { flagYaml, flagYamlWithRules, projectWith, removeDir, REPO_FLAGS, ROOT, runBin, runMain, tempDir } from '../helpers/cli.js';
 
 /** Parses argv with the program buildProgram gives for `definedFor` (undefined: the full program); what it prints and how it ends. */
 async function parseWith(definedFor: string[] | undefined, argv: string[]) {
@@ -157,6 +162,23 @@ describe('the bin', () => {
     }
   });
 
+  it('buckets every key as in-process, node:crypto loading on first use for keys md5.ts leaves to it', async () => {
+    const cwd = projectWith({ 'half.yaml': flagYaml('half').replace('rules: []\n', 'rules: []\nfallthrough:\n  percentage: 50\n  value: true\n') });
+    try {
+      // Short ASCII keys are hashed in JavaScript; a long or non-ASCII one by node:crypto.
+      const ids = ['u1', 'u2', 'anonymous', 'ü-user', '用户', 'x'.repeat(200), 'long-'.repeat(20)];
+      const contexts = ids.map((id) => JSON.stringify({ user: { id } })).join('\n') + '\n';
+      const bin = runBin(['eval', 'half', '--contexts', '-'], { cwd, input: contexts });
+      expect(bin.stderr).toBe('');
+      expect(bin).toEqual(await runMain(['eval', 'half', '--contexts', '-'], { cwd, stdin: contexts }));
+      const values = bin.stdout.trim().split('\n').map((l) => JSON.parse(l).value);
+      expect(values).toContain(true);
+      expect(values).toContain(false);
+    } finally {
+      removeDir(cwd);
+    }
+  });
+
   it('evaluates a regex condition (RE2 loads on first use)', () => {
     const rule = `rules:\n  - id: corp\n    conditions:\n      - attribute: user.email\n        operator: regex\n        value: '@corp\\.com$'\n    value: true\n`;
     // (a function replacer: the pattern's `$'` must not be read as a replacement pattern)
@@ -175,6 +197,76 @@ describe('the bin', () => {
       } finally {
         removeDir(invalid);
       }
+    } finally {
+      removeDir(cwd);
+    }
+  });
+});
+
+describe('the fast bundle (dist/cli-fast.cjs)', () => {
+  const load = createRequire(import.meta.url)(path.join(ROOT, 'scripts/load-cli.cjs')) as {
+    runningCommand: (argv: string[]) => string | undefined;
+    bundleFor: (argv: string[]) => string;
+    CLI: string;
+    FAST_CLI: string;
+    FAST_COMMANDS: string[];
+  };
+  const work = tempDir('flags-fast-');
+  afterAll(() => removeDir(work));
+
+  it('is chosen by the same rule program.ts defines the running command by', () => {
+    const argvs = [
+      [], ['list'], ['--dir', 'x', 'list'], ['--dir=x', 'eval', 'k'], ['--json', 'validate'], ['--no-color', 'show', 'k'], ['--dir'], ['--dir', 'list'],
+      ['-h', 'list'], ['--bogus', 'list'], ['help', 'list'], ['lst'], ['experiment', 'list'], ['list', 'eval'], ['--json', '--dir', 'd', '--no-color', 'eval', '--all'],
+      ['diff', 'list'], ['--', 'list'], ['-V'], ['--version', 'list'], ['--dir', '--json', 'validate'],
+    ];
+    for (const argv of argvs) {
+      expect(load.runningCommand(argv), argv.join(' ')).toBe(runningCommand(argv));
+      const fast = load.FAST_COMMANDS.includes(runningCommand(argv) ?? '');
+      expect(load.bundleFor(argv), argv.join(' ')).toBe(fast ? load.FAST_CLI : load.CLI);
+    }
+  });
+
+  it('prints what the full bundle prints for its commands, errors included', () => {
+    const runner = (file: string) => {
+      const runnerFile = path.join(work, `${path.basename(file)}-runner.cjs`);
+      writeFileSync(runnerFile, `require(${JSON.stringify(path.join(ROOT, 'scripts/load-cli.cjs'))}).loadCli({ file: ${JSON.stringify(file)} }).run();\n`);
+      return runnerFile;
+    };
+    const fast = runner(load.FAST_CLI);
+    const full = runner(load.CLI);
+    const segment = 'key: beta\nconditions:\n  - attribute: tenant.id\n    operator: in\n    value: [t1, t2]\n';
+    const cwd = projectWith({
+      'good.yaml': flagYaml('good', 'tags: [a]\n').replace('tags: []\n', ''),
+      'seg-user.yaml': flagYamlWithRules('seg-user', '  - id: beta\n    conditions: [{operator: in_segment, value: [beta]}]\n    value: true\n'),
+      'bad.yaml': flagYaml('bad').replace('type: boolean', 'type: bool').replace('owner: team', 'ownr: team'),
+      'list.yaml': 'flags:\n  - key: l1\n    name: l1\n    description: ""\n    type: number\n    defaultValue: 1\n    enabled: false\n    rules: []\n    tags: []\n    owner: x\n',
+      'broken.yaml': 'key: [unclosed\n',
+      // YAML the parser warns about or refuses: a collection as a key, a duplicated key, an alias, a binary scalar.
+      'odd.yaml': flagYaml('odd').replace('owner: team', 'owner: team\n? [a, b]\n: 1\ntags: []\n'),
+      'alias.yaml': flagYaml('alias', 'x-base: &b {a: 1}\n').replace('defaultValue: false', 'defaultValue: *b').replace('type: boolean', 'type: json'),
+      'bin.yaml': flagYaml('bin').replace('type: boolean', 'type: json').replace('defaultValue: false', 'defaultValue: !!binary aGVsbG8='),
+      'segments/beta.yaml': segment,
+    });
+    const run = (file: string, argv: string[]) => {
+      const r = spawnSync(process.execPath, [file, ...argv], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    try {
+      const cases = [
+        ['list'], ['list', '--json'], ['list', '--tag', 'a'], ['list', '--segments'], ['list', '--bogus'],
+        ['show', 'good'], ['show', 'bad'], ['show', 'missing'], ['show', '--segment', 'beta'], ['show'],
+        ['eval', 'good'], ['eval', 'seg-user', '--set', 'tenant.id=t1', '--explain'], ['eval', 'bad'], ['eval', 'missing', '--json'], ['eval', '--all', '--json'], ['eval'],
+        ['eval', 'l1', '--set', 'x'], ['validate'], ['validate', '--json'], ['validate', '--format', 'github'], ['validate', '--format', 'xml'], ['validate', '--tests'],
+        ['list', '--help'],
+      ];
+      for (const argv of cases) {
+        expect(load.bundleFor(argv), argv.join(' ')).toBe(load.FAST_CLI);
+        const expected = run(full, argv);
+        expect(run(fast, argv), argv.join(' ')).toEqual(expected);
+      }
+      expect(run(fast, ['validate']).code).toBe(1);
+      expect(run(fast, ['list']).stdout).toContain('│ good');
     } finally {
       removeDir(cwd);
     }
