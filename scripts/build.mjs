@@ -25,7 +25,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildLazyChunks, buildLazyEntry, classNamesPlugin, EXPORT_NAMES_FOOTER, lazyCryptoPlugin, lazyRe2Plugin, lazySemverPlugin, writeEsmEntry } from './library-build.mjs';
+import { buildLazyChunks, buildLazyEntry, classNamesPlugin, EXPORT_NAMES_FOOTER, LAZY_CRYPTO_SOURCE, lazyCryptoPlugin, lazyRe2Plugin, lazySemverPlugin, writeEsmEntry } from './library-build.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -102,13 +102,10 @@ for (const entry of LIBRARY_ENTRIES.filter((e) => !e.ownBuild)) await buildLazyE
     // Bucketing hashes short ASCII keys in JavaScript (src/evaluation/md5.ts):
     // node:crypto's JavaScript layer (several ms to load) only for the rest. The
     // stand-in's functions replace themselves with the real ones on first call,
-    // as the library's (lazyCryptoPlugin in scripts/library-build.mjs).
+    // the same stand-in as the library's (LAZY_CRYPTO_SOURCE in scripts/library-build.mjs).
     'node:crypto': {
       importer: /[\\/]src[\\/]evaluation[\\/]bucketing\.ts$/,
-      contents: `const [major, minor] = process.versions.node.split('.').map(Number);
-const hasHash = major > 21 || (major === 21 && minor >= 7) || (major === 20 && minor >= 12);
-export let hash = hasHash ? function () { hash = require('node:crypto').hash; return hash.apply(this, arguments); } : undefined;
-export let createHash = function () { createHash = require('node:crypto').createHash; return createHash.apply(this, arguments); };`,
+      contents: LAZY_CRYPTO_SOURCE,
     },
     // Without colour (a pipe, a file, NO_COLOR, --no-color) every chalk style
     // returns its text: src/cli/plain-chalk.ts does that without loading chalk,
@@ -149,7 +146,7 @@ export class Chalk { constructor(options) { return options && options.level === 
     outExtension: { '.js': '.cjs' },
     supported: { 'dynamic-import': false },
     // node-semver builds some forty regular expressions at load; only `semver_*` conditions need them.
-    plugins: [lazyModules, lazyDefaultFunctionPlugin()],
+    plugins: [lazyModules, lazySemverPlugin(null)],
     // ESM dependencies bundled into CommonJS (fdir, under tinyglobby: createRequire(import.meta.url)) need an
     // import.meta.url: computed when first read, so node:url is not loaded at start.
     define: { 'import.meta.url': '__bundle_meta.url' },

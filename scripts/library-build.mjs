@@ -77,16 +77,19 @@ export function lazyRe2Plugin(from = './lib-re2.cjs') {
  * builds some forty regular expressions when loaded and is a quarter of the
  * runtime entry's bytes, which V8 parses at every load; only `semver_*`
  * conditions need it. Same code, same results. `from` is the path of that
- * file relative to the output file requiring it.
+ * file relative to the output file requiring it; null keeps node-semver inside
+ * the output and defers only its initialisation (the CLI bundles, which stay
+ * self-contained).
  */
 export function lazySemverPlugin(from = './lib-semver.cjs') {
+  const real = from === null ? 'semver/functions/parse.js' : 'flagyard-semver-chunk';
   return {
     name: 'lazy-semver',
     setup(b) {
-      b.onResolve({ filter: /^semver\/functions\/parse\.js$/ }, () => ({ path: 'semver/functions/parse.js', namespace: 'lazy-semver' }));
+      b.onResolve({ filter: /^semver\/functions\/parse\.js$/ }, (args) => (args.namespace === 'lazy-semver' ? undefined : { path: 'semver/functions/parse.js', namespace: 'lazy-semver' }));
       b.onResolve({ filter: /^flagyard-semver-chunk$/ }, () => ({ path: from, external: true }));
       b.onLoad({ filter: /.*/, namespace: 'lazy-semver' }, () => ({
-        contents: "let real; export default function parse(version, options) { real ??= require('flagyard-semver-chunk'); return real.apply(this, arguments); }",
+        contents: `let real; export default function parse(version, options) { real ??= require(${JSON.stringify(real)}); return real.apply(this, arguments); }`,
         resolveDir: ROOT,
         loader: 'js',
       }));
@@ -124,16 +127,18 @@ export function classNamesPlugin() {
  * `hash` exists from Node 20.12 and 21.7 (bucketing.ts falls back to
  * createHash without it); that is decided from the version, not by loading.
  */
+export const LAZY_CRYPTO_SOURCE = `const [major, minor] = process.versions.node.split('.').map(Number);
+const hasHash = major > 21 || (major === 21 && minor >= 7) || (major === 20 && minor >= 12);
+export let hash = hasHash ? function () { hash = require('node:crypto').hash; return hash.apply(this, arguments); } : undefined;
+export let createHash = function () { createHash = require('node:crypto').createHash; return createHash.apply(this, arguments); };`;
+
 export function lazyCryptoPlugin() {
   return {
     name: 'lazy-node-crypto',
     setup(b) {
       b.onResolve({ filter: /^(node:)?crypto$/ }, (args) => (args.namespace === 'lazy-node-crypto' ? { path: 'node:crypto', external: true } : { path: 'node:crypto', namespace: 'lazy-node-crypto' }));
       b.onLoad({ filter: /.*/, namespace: 'lazy-node-crypto' }, () => ({
-        contents: `const [major, minor] = process.versions.node.split('.').map(Number);
-const hasHash = major > 21 || (major === 21 && minor >= 7) || (major === 20 && minor >= 12);
-export let hash = hasHash ? function () { hash = require('node:crypto').hash; return hash.apply(this, arguments); } : undefined;
-export let createHash = function () { createHash = require('node:crypto').createHash; return createHash.apply(this, arguments); };`,
+        contents: LAZY_CRYPTO_SOURCE,
         resolveDir: ROOT,
         loader: 'js',
       }));
