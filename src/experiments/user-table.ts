@@ -19,8 +19,11 @@
  * - Ids: copied once into an arena of 1 MiB byte pages, one byte per
  *   character when every character is below U+0100 (ids are ASCII in
  *   practice), else two.
- * - Index: open addressing (linear probing, load ≤ 1/2) of record numbers + 1
- *   in an Int32Array; only it is rebuilt when it doubles.
+ * - Index: open addressing (linear probing, load ≤ 1/2) in an Int32Array;
+ *   an entry is the record number + 1 in the bits of the mask (they suffice:
+ *   records ≤ slots / 2) and the id hash's bits above the mask in the others,
+ *   so a probe of another id's slot rarely reads its record. Only the index
+ *   is rebuilt when it doubles.
  *
  * Ids are looked up by a range of bytes (the event line itself), so the
  * reader never makes a string for an id. Bytes per user with one metric:
@@ -39,6 +42,24 @@ const AMBIGUOUS_BIT = 1 << 17;
 const ARM_MASK = MULTI_BIT - 1;
 // Record words 0 and 1 are the four int32s; the earliest exposure is word 2.
 const FIRST = 2;
+
+/** The most hashes prefetch() takes at once. */
+export const PREFETCH_MAX = 64;
+
+/**
+ * The hash of the id bytes b[start, end) that find() uses: FNV-1a, then
+ * murmur3's finalizer so that ids that differ only in their last characters
+ * spread over the low bits used for probing.
+ */
+export function idHash(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
 
 /** What each metric of the tally needs stored per user. */
 export interface MetricColumns {
@@ -61,6 +82,8 @@ export class UserTable {
   private readonly arena: Uint8Array[] = [];
   private arenaUsed = ARENA_PAGE;
   private scratch = new Uint8Array(64);
+  private readonly prefetched = new Int32Array(PREFETCH_MAX);
+  private sink = 0;
 
   constructor(metrics: readonly MetricColumns[], capacity = 1024) {
     this.latestAt = new Int32Array(metrics.length);
@@ -165,15 +188,39 @@ export class UserTable {
    * sight when `create` is true; else −1 for an unknown id.
    */
   find(b: Uint8Array, start: number, end: number, wide: boolean, create: boolean): number {
-    // FNV-1a, then murmur3's finalizer so that ids that differ only in their
-    // last characters spread over the low bits used for probing.
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
+    return this.findHashed(idHash(b, start, end), b, start, end, wide, create);
+  }
+
+  /**
+   * Starts loading what find() will read for the ids of these hashes: their
+   * index slots, the records those point to, the first byte of those ids —
+   * three rounds of independent loads, so that a batch of lookups waits for
+   * memory about three times instead of three times per lookup. Changes
+   * nothing; the lookups themselves follow with findHashed.
+   */
+  prefetch(hashes: Int32Array, n: number): void {
+    const index = this.index;
+    const mask = this.mask;
+    const got = this.prefetched;
+    for (let k = 0; k < n; k++) got[k] = index[hashes[k] & mask];
+    for (let k = 0; k < n; k++) {
+      const entry = got[k];
+      if (entry !== 0 && ((entry ^ hashes[k]) & ~mask) === 0) {
+        const u = (entry & mask) - 1;
+        got[k] = this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 2];
+      } else got[k] = -1;
+    }
+    let sink = 0;
+    for (let k = 0; k < n; k++) {
+      const ref = got[k];
+      if (ref >= 0) sink ^= this.arena[ref >>> ARENA_PAGE_BITS][ref & (ARENA_PAGE - 1)];
+    }
+    // Stored, so that the loads are not optimised away.
+    this.sink = sink;
+  }
+
+  /** find() for an id whose idHash() is `h`. */
+  findHashed(h: number, b: Uint8Array, start: number, end: number, wide: boolean, create: boolean): number {
     const lenCode = (end - start) * 2 + (wide ? 1 : 0);
     const index = this.index;
     const mask = this.mask;
@@ -181,10 +228,14 @@ export class UserTable {
     for (;;) {
       const entry = index[slot];
       if (entry === 0) break;
-      const u = entry - 1;
-      const ints = this.i32Pages[u >>> PAGE_BITS];
-      const at = (u & PAGE_MASK) * this.words * 2;
-      if (ints[at] === h && ints[at + 1] === lenCode && this.sameId(ints[at + 2], b, start, end)) return u;
+      // The hash bits above the mask are stored in the entry: a slot of another id
+      // nearly always differs there, and then its record is not read at all.
+      if (((entry ^ h) & ~mask) === 0) {
+        const u = (entry & mask) - 1;
+        const ints = this.i32Pages[u >>> PAGE_BITS];
+        const at = (u & PAGE_MASK) * this.words * 2;
+        if (ints[at] === h && ints[at + 1] === lenCode && this.sameId(ints[at + 2], b, start, end)) return u;
+      }
       slot = (slot + 1) & mask;
     }
     if (!create) return -1;
@@ -199,7 +250,7 @@ export class UserTable {
     ints[at + 2] = this.storeId(b, start, end);
     ints[at + 3] = 0;
     if (this.size * 2 > mask + 1) this.growIndex();
-    else index[slot] = u + 1;
+    else index[slot] = (h & ~mask) | (u + 1);
     return u;
   }
 
@@ -263,9 +314,10 @@ export class UserTable {
     const index = new Int32Array(capacity);
     const mask = capacity - 1;
     for (let u = 0; u < this.size; u++) {
-      let slot = this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2] & mask;
+      const h = this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2];
+      let slot = h & mask;
       while (index[slot] !== 0) slot = (slot + 1) & mask;
-      index[slot] = u + 1;
+      index[slot] = (h & ~mask) | (u + 1);
     }
     this.index = index;
     this.mask = mask;
