@@ -6,19 +6,22 @@
  * - Records: users are numbered 0, 1, 2, … in order of first sight; user u's
  *   record is a fixed run of float64 words in pages of 65,536 records (pages
  *   never move, so growing copies nothing and peak memory is what is held).
- *     words 0–1   four int32s, read first on every lookup: hash of the id,
- *                 its length in bytes (×2, +1 when stored two bytes per
- *                 character), where it is in the arena, and the arm state
- *                 (arm + 1, 0 none; MULTI_BIT once another arm was seen;
- *                 AMBIGUOUS_BIT)
- *     word 2      earliest exposure, epoch ms (Infinity: none)
- *     words 3 …   per metric, in the tally's order: latest conversion
+ *     words 0–2   read first on every lookup: the hash of the id, its
+ *                 length in bytes (×2, +1 when stored two bytes per
+ *                 character), the arm state (arm + 1, 0 none; MULTI_BIT
+ *                 once another arm was seen; AMBIGUOUS_BIT) as three int32s;
+ *                 then the id itself when it has up to 12 bytes, else where
+ *                 the rest of it is in the arena and its first 8 bytes
+ *     word 3      earliest exposure, epoch ms (Infinity: none)
+ *     words 4 …   per metric, in the tally's order: latest conversion
  *                 (−Infinity: none), then for a revenue metric the sum of
  *                 values counted so far; last, when some metric is revenue,
  *                 the latest left-out revenue conversion not kept aside
- * - Ids: copied once into an arena of 1 MiB byte pages, one byte per
- *   character when every character is below U+0100 (ids are ASCII in
- *   practice), else two.
+ * - Ids: as bytes, one per character when every character is below U+0100
+ *   (ids are ASCII in practice), else two; in the record up to 12 bytes (a
+ *   lookup then reads no other memory), the rest of longer ones copied once
+ *   into an arena of 1 MiB byte pages (so an id never costs more than 8 bytes
+ *   beyond its length plus 4 for where it is).
  * - Index: open addressing (linear probing, load ≤ 1/2) in an Int32Array;
  *   an entry is the record number + 1 in the bits of the mask (they suffice:
  *   records ≤ slots / 2) and the id hash's bits above the mask in the others,
@@ -27,7 +30,8 @@
  *
  * Ids are looked up by a range of bytes (the event line itself), so the
  * reader never makes a string for an id. Bytes per user with one metric:
- * 32 (record) + 8–16 (index) + the id's length; see docs/performance.md.
+ * 40 (record) + 8–16 (index) + for ids over 12 bytes their length − 8; see
+ * docs/performance.md.
  */
 
 const PAGE_BITS = 16;
@@ -40,8 +44,14 @@ const MAX_ARENA_PAGES = 2047;
 const MULTI_BIT = 1 << 16;
 const AMBIGUOUS_BIT = 1 << 17;
 const ARM_MASK = MULTI_BIT - 1;
-// Record words 0 and 1 are the four int32s; the earliest exposure is word 2.
-const FIRST = 2;
+// Record words 0–2 are the lookup's (int32s 0–2, then the id's 12 bytes); the earliest exposure is word 3.
+const FIRST = 3;
+// An id of up to 12 bytes is kept in the record (bytes 12–23); of a longer
+// one, the record keeps where its rest is in the arena (int32 3) and its
+// first 8 bytes (bytes 16–23), the arena the rest.
+const INLINE = 12;
+const ID_AT = 12;
+const PREFIX = 8;
 
 /** The most hashes prefetch() takes at once. */
 export const PREFETCH_MAX = 64;
@@ -77,6 +87,7 @@ export class UserTable {
   private readonly initial: Float64Array;
   private readonly f64Pages: Float64Array[] = [];
   private readonly i32Pages: Int32Array[] = [];
+  private readonly u8Pages: Uint8Array[] = [];
   private index: Int32Array;
   private mask: number;
   private readonly arena: Uint8Array[] = [];
@@ -207,7 +218,9 @@ export class UserTable {
       const entry = got[k];
       if (entry !== 0 && ((entry ^ hashes[k]) & ~mask) === 0) {
         const u = (entry & mask) - 1;
-        got[k] = this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 2];
+        const ints = this.i32Pages[u >>> PAGE_BITS];
+        const at = (u & PAGE_MASK) * this.words * 2;
+        got[k] = ints[at + 1] > INLINE * 2 + 1 ? ints[at + 3] : -1;
       } else got[k] = -1;
     }
     let sink = 0;
@@ -234,7 +247,7 @@ export class UserTable {
         const u = (entry & mask) - 1;
         const ints = this.i32Pages[u >>> PAGE_BITS];
         const at = (u & PAGE_MASK) * this.words * 2;
-        if (ints[at] === h && ints[at + 1] === lenCode && this.sameId(ints[at + 2], b, start, end)) return u;
+        if (ints[at] === h && ints[at + 1] === lenCode && this.sameId(u, b, start, end)) return u;
       }
       slot = (slot + 1) & mask;
     }
@@ -247,8 +260,15 @@ export class UserTable {
     const at = (u & PAGE_MASK) * this.words * 2;
     ints[at] = h;
     ints[at + 1] = lenCode;
-    ints[at + 2] = this.storeId(b, start, end);
-    ints[at + 3] = 0;
+    ints[at + 2] = 0;
+    const bytes = this.u8Pages[u >>> PAGE_BITS];
+    const to = (u & PAGE_MASK) * this.words * 8 + ID_AT;
+    if (end - start > INLINE) {
+      for (let i = 0; i < PREFIX; i++) bytes[to + 4 + i] = b[start + i];
+      ints[at + 3] = this.storeId(b, start + PREFIX, end);
+    } else {
+      for (let i = start; i < end; i++) bytes[to + i - start] = b[i];
+    }
     if (this.size * 2 > mask + 1) this.growIndex();
     else index[slot] = (h & ~mask) | (u + 1);
     return u;
@@ -272,23 +292,33 @@ export class UserTable {
   }
 
   private state(u: number): number {
-    return this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 3];
+    return this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 2];
   }
 
   private setState(u: number, s: number): void {
-    this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 3] = s;
+    this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 2] = s;
   }
 
   private addPage(): void {
     const buffer = new ArrayBuffer(PAGE_RECORDS * this.words * 8);
     this.f64Pages.push(new Float64Array(buffer));
     this.i32Pages.push(new Int32Array(buffer));
+    this.u8Pages.push(new Uint8Array(buffer));
   }
 
-  private sameId(ref: number, b: Uint8Array, start: number, end: number): boolean {
-    const bytes = this.arena[ref >>> ARENA_PAGE_BITS];
-    const at = (ref & (ARENA_PAGE - 1)) - start;
-    for (let i = start; i < end; i++) if (bytes[at + i] !== b[i]) return false;
+  /** True when user u's id is b[start, end) (the lengths are known to be equal). */
+  private sameId(u: number, b: Uint8Array, start: number, end: number): boolean {
+    const record = this.u8Pages[u >>> PAGE_BITS];
+    const at = (u & PAGE_MASK) * this.words * 8 + ID_AT;
+    if (end - start <= INLINE) {
+      for (let i = start; i < end; i++) if (record[at + i - start] !== b[i]) return false;
+      return true;
+    }
+    for (let i = 0; i < PREFIX; i++) if (record[at + 4 + i] !== b[start + i]) return false;
+    const ref = this.i32Pages[u >>> PAGE_BITS][(u & PAGE_MASK) * this.words * 2 + 3];
+    const rest = this.arena[ref >>> ARENA_PAGE_BITS];
+    const from = (ref & (ARENA_PAGE - 1)) - start - PREFIX;
+    for (let i = start + PREFIX; i < end; i++) if (rest[from + i] !== b[i]) return false;
     return true;
   }
 
