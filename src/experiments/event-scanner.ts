@@ -98,6 +98,11 @@ const K_METRIC = pattern('metric":');
 const K_VARIANT = pattern('variant":');
 const K_TIMESTAMP = pattern('timestamp":');
 const K_EXPERIMENT = pattern('experimentId":');
+// The keys by their first letter; a byte ≥ 128 is looked up as b & 127, and then no key compares equal.
+const KEYS_BY_LETTER: (readonly [Pattern, number])[][] = Array.from({ length: 128 }, () => []);
+for (const [p, bit] of [[K_TYPE, TYPE], [K_TIMESTAMP, TIMESTAMP], [K_EXPERIMENT, EXPERIMENT], [K_USER, USER], [K_VARIANT, VARIANT], [K_VALUE, VALUE], [K_METRIC, METRIC]] as const) {
+  KEYS_BY_LETTER[p.words[0] & 0xff].push([p, bit]);
+}
 // The two types, quotes included.
 const EXPOSURE = pattern('"exposure"');
 const CONVERSION = pattern('"conversion"');
@@ -158,43 +163,14 @@ export function scanEventBytes(b: Uint8Array, start: number, end: number, out: S
     if (b[i] !== QUOTE) return false;
     i++;
     let key = 0;
-    switch (b[i]) {
-      case 116 /* t */:
-        if (bytesAt(view, b, i, end, K_TYPE)) {
-          key = TYPE;
-          i += K_TYPE.length;
-        } else if (bytesAt(view, b, i, end, K_TIMESTAMP)) {
-          key = TIMESTAMP;
-          i += K_TIMESTAMP.length;
-        }
+    const candidates = KEYS_BY_LETTER[b[i] & 127];
+    for (let k = 0; k < candidates.length; k++) {
+      const [p, bit] = candidates[k];
+      if (bytesAt(view, b, i, end, p)) {
+        key = bit;
+        i += p.length;
         break;
-      case 101 /* e */:
-        if (bytesAt(view, b, i, end, K_EXPERIMENT)) {
-          key = EXPERIMENT;
-          i += K_EXPERIMENT.length;
-        }
-        break;
-      case 117 /* u */:
-        if (bytesAt(view, b, i, end, K_USER)) {
-          key = USER;
-          i += K_USER.length;
-        }
-        break;
-      case 118 /* v */:
-        if (bytesAt(view, b, i, end, K_VARIANT)) {
-          key = VARIANT;
-          i += K_VARIANT.length;
-        } else if (bytesAt(view, b, i, end, K_VALUE)) {
-          key = VALUE;
-          i += K_VALUE.length;
-        }
-        break;
-      case 109 /* m */:
-        if (bytesAt(view, b, i, end, K_METRIC)) {
-          key = METRIC;
-          i += K_METRIC.length;
-        }
-        break;
+      }
     }
     if (key === 0 || (seen & key) !== 0) return false;
     seen |= key;

@@ -34,7 +34,9 @@
  * Lines are read in place when they have the canonical shape
  * (event-scanner.ts), else parsed; users live in a compact table of
  * fixed-size records (user-table.ts), read and written through named
- * accessors.
+ * accessors. Scanned events wait in a small batch so that their users are
+ * looked up together (tally-batch.ts); the batch is applied before any parsed
+ * line and before anything reads the state, so events apply in line order.
  *
  * Pure: lines in, counts out. The store reads the file; the caller feeds lines.
  */
