@@ -296,6 +296,8 @@ function applyBatch(state: TallyState): void {
   const batch = state.batch;
   const n = batch.size;
   if (n === 0) return;
+  // Emptied first: should a lookup throw (too many users), nothing is applied twice.
+  batch.size = 0;
   const t = state.table;
   t.prefetch(batch.hash, n);
   const { what, time, value, hash, idEnd, ids } = batch;
@@ -305,7 +307,6 @@ function applyBatch(state: TallyState): void {
     if (w >= 0) expose(state, u, w, time[k]);
     else convert(state, u, -1 - w, time[k], value[k]);
   }
-  batch.size = 0;
 }
 
 function lookup(list: readonly (readonly [Uint8Array, number])[], b: Uint8Array, start: number, end: number): number {
