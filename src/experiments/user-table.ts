@@ -20,8 +20,9 @@
  * - Ids: as bytes, one per character when every character is below U+0100
  *   (ids are ASCII in practice), else two; in the record up to 12 bytes (a
  *   lookup then reads no other memory), the rest of longer ones copied once
- *   into an arena of 1 MiB byte pages (so an id never costs more than 8 bytes
- *   beyond its length plus 4 for where it is).
+ *   into an arena of 1 MiB byte pages. An id takes its record's 12 bytes,
+ *   plus its length − 8 in the arena when longer: never more than the id's
+ *   bytes and an arena position, as before, except for ids under 8 bytes.
  * - Index: open addressing (linear probing, load ≤ 1/2) in an Int32Array;
  *   an entry is the record number + 1 in the bits of the mask (they suffice:
  *   records ≤ slots / 2) and the id hash's bits above the mask in the others,
@@ -204,8 +205,8 @@ export class UserTable {
 
   /**
    * Starts loading what find() will read for the ids of these hashes: their
-   * index slots, the records those point to, the first byte of those ids —
-   * three rounds of independent loads, so that a batch of lookups waits for
+   * index slots, the records those point to (ids of up to 12 bytes are in
+   * them), the rest of longer ids in the arena — three rounds of independent loads, so that a batch of lookups waits for
    * memory about three times instead of three times per lookup. Changes
    * nothing; the lookups themselves follow with findHashed.
    */
