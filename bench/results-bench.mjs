@@ -3,7 +3,7 @@
 // caches) and 5,000 users (the table in cache), each against a plain script
 // that only reads the same log and JSON.parses every line (the floor).
 //
-//   node bench/results-bench.mjs [--runs 5] [--json] [--keep] [--memory]
+//   node bench/results-bench.mjs [--runs 5] [--json] [--keep] [--memory] [--baseline DIR]
 //
 // The analysis is what the CLI runs (event-sources reader → tally → the
 // statistics), bundled from src/ with esbuild as the CLI ships it; each pass
@@ -12,6 +12,11 @@
 // round with the order rotated, and medians are compared.
 // Targets (issue 21.2): ≤ 1.5× on 500k users with peak RSS < 200 MiB,
 // ≤ 1.2× on 5k users.
+//
+// --baseline DIR also bundles the same analysis from DIR/src (e.g. an
+// untouched checkout: `git archive HEAD src | tar -x -C DIR`, with
+// node_modules linked in) and runs it in every round beside ours, so a change
+// is judged by ours ÷ baseline measured in the same minutes.
 //
 // --memory adds the per-user memory figure (issue 21.6): a child process
 // feeds the tally 500,000 and then 2,500,000 users' events generated in
@@ -30,6 +35,7 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const keep = args.includes('--keep');
 const json = args.includes('--json');
+const baselineDir = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined;
 const work = mkdtempSync(join(tmpdir(), 'flags-results-bench-'));
 const EVENTS = 1_000_000;
 const SHAPES = [
@@ -161,10 +167,10 @@ const stats = tallyStats(state);
 process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, tableBytes: tallyTableBytes(state), users: stats.arms.reduce((a, b) => a + b.users, 0), sink }) + '\\n');
 `;
 
-async function bundle(contents, name) {
+async function bundle(contents, name, from = root) {
   const outfile = join(work, name);
   await build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
+    stdin: { contents, resolveDir: from, loader: 'ts', sourcefile: `${name}.ts` },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -189,6 +195,7 @@ const loads = [];
 try {
   const analysisScript = await bundle(analysisEntry, 'analyze.mjs');
   const plainScript = join(root, 'bench', 'results-plain.mjs');
+  const baseScript = baselineDir && (await bundle(analysisEntry, 'analyze-baseline.mjs', baselineDir));
   for (const shape of SHAPES) {
     shape.log = join(work, `events-${shape.users}.jsonl`);
     const t = performance.now();
@@ -197,17 +204,22 @@ try {
     run(plainScript, [shape.log]); // warm the page cache
     shape.plain = [];
     shape.analysis = [];
+    shape.base = [];
   }
   for (let i = 0; i < runs; i++) {
     // Every round runs both shapes; which side (and which shape) goes first rotates.
     const shapes = i % 2 ? [...SHAPES].reverse() : SHAPES;
     for (const shape of shapes) {
-      if ((i >> 1) % 2 === 0) {
-        shape.plain.push(run(plainScript, [shape.log]));
-        shape.analysis.push(run(analysisScript, [shape.log]));
-      } else {
-        shape.analysis.push(run(analysisScript, [shape.log]));
-        shape.plain.push(run(plainScript, [shape.log]));
+      const sides = [
+        [plainScript, shape.plain],
+        [analysisScript, shape.analysis],
+      ];
+      if (baseScript) sides.push([baseScript, shape.base]);
+      // Which side goes first rotates every second round.
+      const first = (i >> 1) % sides.length;
+      for (let k = 0; k < sides.length; k++) {
+        const [script, into] = sides[(first + k) % sides.length];
+        into.push(run(script, [shape.log]));
       }
     }
     loads.push(loadavg()[0]);
@@ -230,6 +242,13 @@ try {
     const ac = median(shape.analysis.map((x) => x.cpuMs));
     const cpuRatios = shape.analysis.map((x, i) => x.cpuMs / shape.plain[i].cpuMs);
     say(`  CPU time: read + JSON.parse ${pc.toFixed(0)} ms, analysis ${ac.toFixed(0)} ms: ${(ac / pc).toFixed(2)}× (${Math.min(...cpuRatios).toFixed(2)}–${Math.max(...cpuRatios).toFixed(2)})`);
+    if (baseScript) {
+      const bm = median(shape.base.map((x) => x.ms));
+      const vsBase = shape.analysis.map((x, i) => x.ms / shape.base[i].ms);
+      const baseRatios = shape.base.map((x, i) => x.ms / shape.plain[i].ms);
+      say(`  baseline (${baselineDir}): median ${bm.toFixed(0)} ms = ${(bm / pm).toFixed(2)}× the floor (${Math.min(...baseRatios).toFixed(2)}–${Math.max(...baseRatios).toFixed(2)}), peak RSS ${mib(Math.max(...shape.base.map((x) => x.maxRssKiB))).toFixed(0)} MiB; ours ÷ baseline ${median(vsBase).toFixed(3)} (${Math.min(...vsBase).toFixed(3)}–${Math.max(...vsBase).toFixed(3)}), CPU ${median(shape.analysis.map((x, i) => x.cpuMs / shape.base[i].cpuMs)).toFixed(3)}`);
+      if (JSON.stringify(shape.base[0].results) !== JSON.stringify(r)) throw new Error('the baseline analysis gives different results');
+    }
     shape.ratio = am / pm;
     shape.peak = peak;
     const extra = `CPU ${(ac / pc).toFixed(2)}× (${Math.min(...cpuRatios).toFixed(2)}–${Math.max(...cpuRatios).toFixed(2)}); peak RSS ${peak.toFixed(0)} MiB (target < ${shape.rssTarget}; floor ${floorPeak.toFixed(0)}), user table ${table.toFixed(1)} MiB; load ${median(loads).toFixed(1)}`;

@@ -34,7 +34,9 @@
  * Lines are read in place when they have the canonical shape
  * (event-scanner.ts), else parsed; users live in a compact table of
  * fixed-size records (user-table.ts), read and written through named
- * accessors.
+ * accessors. Scanned events wait in a small batch so that their users are
+ * looked up together (tally-batch.ts); the batch is applied before any parsed
+ * line and before anything reads the state, so events apply in line order.
  *
  * Pure: lines in, counts out. The store reads the file; the caller feeds lines.
  */
@@ -44,6 +46,7 @@ import { createScannedEvent, isWord, scanEventBytes, wordBytes, type ScannedEven
 import type { SufficientStats } from './sufficient-stats.js';
 import { collectTally } from './tally-collect.js';
 import { PendingRevenue } from './pending-revenue.js';
+import { EventBatch } from './tally-batch.js';
 import { UserTable } from './user-table.js';
 
 export interface TallyOptions {
@@ -128,6 +131,8 @@ export interface TallyState {
   readonly pending: PendingRevenue;
   /** The scanner's output, reused for every line. */
   readonly scanned: ScannedEvent;
+  /** Scanned events waiting for their user lookup (tally-batch.ts); applied before anything reads the table. */
+  readonly batch: EventBatch;
   /** A string line's bytes, for the scanner. */
   lineBytes: Uint8Array;
   /** 1 while reading the log the first time, 2 during the revenue re-sum. */
@@ -166,6 +171,7 @@ export function createTally(options: TallyOptions): TallyState {
     table: new UserTable(revenue.map((r) => ({ revenue: r }))),
     pending: new PendingRevenue(options.pendingRevenue ?? 1 << 20),
     scanned: createScannedEvent(),
+    batch: new EventBatch(),
     lineBytes: new Uint8Array(1024),
     pass: 1,
     ambiguousUsers: 0,
@@ -192,6 +198,7 @@ export function tallyLine(state: TallyState, line: string, where?: string): void
   // The common case: a canonical line, read in place (event-scanner.ts).
   const n = asciiBytes(state, line);
   if (n >= 0 && scanEventBytes(state.lineBytes, 0, n, state.scanned)) return tallyScanned(state, state.lineBytes, state.scanned);
+  applyBatch(state);
   tallyParsed(state, line, where);
 }
 
@@ -213,6 +220,7 @@ export function tallyLineBytes(state: TallyState, b: Uint8Array, start: number, 
   const line = decoder.decode(b.subarray(start, end));
   state.lineNumber++;
   if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+  applyBatch(state);
   tallyParsed(state, line, where);
 }
 
@@ -247,6 +255,7 @@ export function tallyMalformed(state: TallyState, reason: string, line?: number)
 
 /** Feeds one valid event; `time` is its timestamp in epoch milliseconds. */
 export function tallyEvent(state: TallyState, event: LogEvent, time: number): void {
+  applyBatch(state);
   if (event.experimentId !== state.options.experimentId) {
     state.otherExperimentEvents++;
     return;
@@ -269,13 +278,34 @@ function tallyScanned(state: TallyState, b: Uint8Array, e: ScannedEvent): void {
     return;
   }
   if (!inWindow(state, e.time)) return;
-  const t = state.table;
+  let what: number;
   if (e.exposure) {
-    const a = lookup(state.armList, b, e.variantStart, e.variantEnd);
-    expose(state, a < 0 ? -1 : t.find(b, e.userStart, e.userEnd, false, true), a, e.time);
+    what = lookup(state.armList, b, e.variantStart, e.variantEnd);
+    if (what < 0) return expose(state, -1, -1, e.time);
   } else {
     const m = lookup(state.metricList, b, e.metricStart, e.metricEnd);
-    convert(state, m < 0 ? -1 : t.find(b, e.userStart, e.userEnd, false, true), m, e.time, e.value);
+    // Metrics the experiment does not analyse: nothing to apply.
+    if (m < 0) return;
+    what = -1 - m;
+  }
+  if (state.batch.add(what, e.time, e.value ?? 0, b, e.userStart, e.userEnd)) applyBatch(state);
+}
+
+/** Applies the waiting events in their order: their users looked up together (tally-batch.ts), then each event as tallyEvent would. */
+function applyBatch(state: TallyState): void {
+  const batch = state.batch;
+  const n = batch.size;
+  if (n === 0) return;
+  // Emptied first: should a lookup throw (too many users), nothing is applied twice.
+  batch.size = 0;
+  const t = state.table;
+  t.prefetch(batch.hash, n);
+  const { what, time, value, hash, idEnd, ids } = batch;
+  for (let k = 0; k < n; k++) {
+    const u = t.findHashed(hash[k], ids, k === 0 ? 0 : idEnd[k - 1], idEnd[k], false, true);
+    const w = what[k];
+    if (w >= 0) expose(state, u, w, time[k]);
+    else convert(state, u, -1 - w, time[k], value[k]);
   }
 }
 
@@ -344,6 +374,7 @@ function checkLeftOut(state: TallyState, u: number, first: number): void {
 
 /** True when some revenue sums are not final yet: feed the same lines again after `beginSecondPass`. */
 export function needsSecondPass(state: TallyState): boolean {
+  applyBatch(state);
   return state.pass === 1 && state.ambiguousUsers > 0;
 }
 
@@ -353,6 +384,7 @@ export function needsSecondPass(state: TallyState): boolean {
  * the (now final) first exposure. Nothing else is counted again.
  */
 export function beginSecondPass(state: TallyState): void {
+  applyBatch(state);
   const t = state.table;
   for (let u = 0; u < t.size; u++) if (t.isAmbiguous(u)) t.clearRevenue(u, state.revenueMetrics);
   // The second pass counts all of their conversions again, kept ones included.
@@ -403,6 +435,7 @@ function settlePending(state: TallyState): void {
 
 /** Bytes the per-user table holds (records, index, ids): the memory that grows with users. */
 export function tallyTableBytes(state: TallyState): number {
+  applyBatch(state);
   return state.table.bytes() + state.pending.bytes();
 }
 
@@ -427,6 +460,7 @@ export function readerNotes(state: TallyState): ReaderNotes {
 }
 
 function collect(state: TallyState): { stats: SufficientStats; summary: TallySummary } {
+  applyBatch(state);
   settlePending(state);
   return collectTally(state);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserTable } from '../../src/experiments/user-table.js';
+import { UserTable, idHash } from '../../src/experiments/user-table.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 
@@ -58,5 +58,63 @@ describe('UserTable (the tally per-user records)', () => {
     const line = bytes('{"userId":"ab"}');
     expect(t.find(line, 11, 13, false, false)).toBe(seen[1]);
     expect(t.bytes()).toBeGreaterThan(2_000_000);
+  });
+
+  it('keeps ids of every length apart, in the record (up to 12 bytes) or partly in the arena, wherever they differ', () => {
+    const t = new UserTable([{ revenue: true }]);
+    const ids: string[] = [];
+    // Every length 1–40, each with variants that differ only in the first, the 8th, the 9th, the 12th, the 13th or the last byte.
+    for (let n = 1; n <= 40; n++) {
+      const base = 'abcdefghijklmnopqrstuvwxyz0123456789ABCD'.slice(0, n);
+      for (const at of [0, 7, 8, 11, 12, n - 1]) if (at < n) ids.push(base.slice(0, at) + '#' + base.slice(at + 1));
+      ids.push(base);
+    }
+    const unique = [...new Set(ids)];
+    const users = unique.map((id, i) => {
+      const u = t.findString(id, true);
+      t.addRevenue(u, 0, i);
+      return u;
+    });
+    expect(new Set(users).size).toBe(unique.length);
+    unique.forEach((id, i) => {
+      const u = t.findString(id, false);
+      expect(u, id).toBe(users[i]);
+      expect(t.revenue(u, 0)).toBe(i);
+      // The same id read from a line's bytes.
+      const line = bytes(`{"userId":"${id}"}`);
+      expect(t.find(line, 11, 11 + id.length, false, false), id).toBe(users[i]);
+    });
+    expect(t.findString('abcdefghijklm!', false)).toBe(-1);
+    expect(t.findString('abcdefgh', false)).not.toBe(-1);
+    expect(t.findString('abcdefgh\u0000', false)).toBe(-1);
+  });
+
+  it('tells apart two ids with the same hash, in the record and in the arena (the bytes decide, not the hash)', () => {
+    /** Two ids make(i) ≠ make(j) with equal hashes: a birthday search over 32-bit hashes. */
+    const collision = (make: (i: number) => string): [string, string] => {
+      const seen = new Map<number, number>();
+      const b = new Uint8Array(64);
+      for (let i = 0; ; i++) {
+        const id = make(i);
+        for (let k = 0; k < id.length; k++) b[k] = id.charCodeAt(k);
+        const h = idHash(b, 0, id.length);
+        const j = seen.get(h);
+        if (j !== undefined) return [make(j), make(i)];
+        seen.set(h, i);
+      }
+    };
+    const inRecord = collision((i) => `id${i.toString(36).padStart(10, '0')}`);
+    // Same first 10 bytes: they differ only in the part kept in the arena.
+    const inArena = collision((i) => `sameprefix${i.toString(36).padStart(10, '0')}`);
+    for (const [a, b] of [inRecord, inArena]) {
+      expect(a).not.toBe(b);
+      expect(a.length).toBe(b.length);
+      const t = new UserTable([]);
+      const ua = t.findString(a, true);
+      expect(t.findString(b, false)).toBe(-1);
+      const ub = t.findString(b, true);
+      expect(ub).not.toBe(ua);
+      expect([t.findString(a, false), t.findString(b, false)]).toEqual([ua, ub]);
+    }
   });
 });
