@@ -24,7 +24,14 @@ export function once<T>(build: () => T): () => T {
 
 /** An object that behaves as `get()`'s result, which is computed on first use. */
 export function lazyObject<T extends object>(get: () => T): T {
-  return new Proxy({} as T, {
+  // util.inspect (console.log) shows a proxy's target without its traps: the
+  // target's custom inspector shows the real object instead of `{}`.
+  const target = {} as T;
+  Object.defineProperty(target, Symbol.for('nodejs.util.inspect.custom'), {
+    configurable: true,
+    value: (depth: number, options: object, inspect: (value: unknown, options: object) => string) => inspect(get(), { ...options, depth }),
+  });
+  return new Proxy(target, {
     get: (_, key) => Reflect.get(get(), key),
     set: (_, key, value) => Reflect.set(get(), key, value),
     has: (_, key) => Reflect.has(get(), key),
