@@ -1,6 +1,6 @@
 /**
  * Every other file a command reads is held to UTF-8 as flag files are: the
- * project config, a `--context` file or stdin, flag test specs, a bundle (file
+ * project config, a `--context` file or stdin, `--contexts` JSON Lines, flag test specs, a bundle (file
  * or URL), a `serve --token-file`, a `--counts` result, and an invalid
  * experiment shown "as written". Decoded loosely, a Latin-1 byte became U+FFFD
  * and the answer was wrong without a word (an environment that matched no
@@ -85,6 +85,37 @@ describe('eval --context', () => {
     const fs = { readFileSync: (file: string) => (file.endsWith('a.json') ? LATIN1('{"x": "é"}') : '\uFEFF{"x": 1}') };
     expect(() => readContextFile('a.json', { cwd: '/p', fs })).toThrow(expect.objectContaining({ code: 'CONTEXT_INVALID', message: `context a.json:1:8: ${BAD(1, 8)}` }));
     expect(readContextFile('b.json', { cwd: '/p', fs })).toBe('{"x": 1}');
+  });
+});
+
+describe('eval --contexts (JSON Lines)', () => {
+  const LINES = ['{"user":{"city":"café"}}', '{"user":{"city":"x"}}', '{"user":{"city":"café"}}'];
+  const answers = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l).value);
+
+  it('a Latin-1 line stops at its line and column after the lines before it are answered (it was answered false, the rule missed)', async () => {
+    const dir = project();
+    put(dir, 'c.jsonl', Buffer.concat([Buffer.from(`${LINES[0]}\n${LINES[1]}\n`), LATIN1(`${LINES[2]}\n`), Buffer.from(`${LINES[0]}\n`)]));
+    const r = await run(dir, ['eval', 'cafe', '--contexts', 'c.jsonl']);
+    expect(r.code).toBe(1);
+    expect(answers(r.stdout)).toEqual([true, false]);
+    expect(r.stderr).toBe(`error: c.jsonl:3:21: ${BAD(3, 21)}\n`);
+    const s = await runMain(['eval', 'cafe', '--contexts', '-'], { cwd: dir, stdin: readFileSync(path.join(dir, 'c.jsonl')) as unknown as string });
+    expect(s.stderr).toBe(`error: stdin:3:21: ${BAD(3, 21)}\n`);
+  });
+
+  it('an é cut by the 1 MiB read boundary is still one character (lines are decoded whole)', async () => {
+    const dir = project();
+    // The first line's length puts the é of the 30,001st line across byte 1,048,576.
+    const line = `${LINES[0]}\n`;
+    const pad = `{"pad":"${'x'.repeat(1048575 - Buffer.byteLength(line) * 30000 - line.indexOf('é') - '{"pad":""}\n'.length)}"}\n`;
+    const body = pad + line.repeat(30010);
+    expect(Buffer.from(body).subarray(1048575, 1048577).toString('utf8')).toBe('é');
+    put(dir, 'big.jsonl', body);
+    const r = await run(dir, ['eval', 'cafe', '--contexts', 'big.jsonl']);
+    expect(r.stderr).toBe('');
+    const got = answers(r.stdout);
+    expect(got).toHaveLength(30011);
+    expect(got.filter((v) => v === true)).toHaveLength(30010);
   });
 });
 
