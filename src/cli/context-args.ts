@@ -4,7 +4,7 @@
  * then `--env E` (context.environment).
  */
 import { FlagsError, UsageError } from '../errors.js';
-import { readContextFile, type ContextFileFs } from '../store/context-file.js';
+import { contextText, readContextFile, type ContextFileFs } from '../store/context-file.js';
 import { readNumber } from '../store/flag-values.js';
 import { FORBIDDEN_KEYS as FORBIDDEN_SEGMENTS, isPlainObject } from '../objects.js';
 export { FORBIDDEN_SEGMENTS, isPlainObject };
@@ -59,11 +59,11 @@ export interface ContextOptions {
   env?: string;
 }
 
-export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  (stdin as NodeJS.ReadableStream & { setEncoding(e: string): void }).setEncoding?.('utf8');
-  for await (const chunk of stdin as AsyncIterable<string>) text += chunk;
-  return text;
+/** All of stdin, as bytes: the reader holds them to UTF-8 (decodeUtf8Text) and names the first bad one. */
+export async function readStdinBytes(stdin: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin as AsyncIterable<string | Buffer>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -83,11 +83,13 @@ export async function buildContext(opts: ContextOptions, io: { stdin: NodeJS.Rea
     const label = opts.context === '-' ? 'stdin' : opts.context;
     let text: string;
     if (opts.context === '-') {
+      let bytes: Buffer;
       try {
-        text = await readStdin(io.stdin);
+        bytes = await readStdinBytes(io.stdin);
       } catch (e) {
         throw new FlagsError('CONTEXT_UNREADABLE', `cannot read context stdin: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
+      text = contextText(bytes, 'stdin');
     } else {
       text = readContextFile(opts.context, io);
     }

@@ -19,7 +19,9 @@ export function decodeUtf8(bytes: Uint8Array): Utf8Result {
   const lineStart = before.lastIndexOf('\n') + 1;
   let line = 1;
   for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
-  return { ok: false, line, column: [...before.slice(lineStart)].length + 1, byte: buf[at] };
+  // A byte order mark is no column: editors do not show it, and the YAML reader's positions skip it.
+  const bom = line === 1 && before.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return { ok: false, line, column: [...before.slice(lineStart)].length + 1 - bom, byte: buf[at] };
 }
 
 /** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
@@ -52,4 +54,19 @@ function firstInvalid(b: Buffer): number {
 /** The finding's message for a file that is not UTF-8. */
 export function utf8Problem(r: { line: number; column: number; byte: number }): string {
   return `not valid UTF-8: byte 0x${r.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${r.line}, column ${r.column} (save the file as UTF-8)`;
+}
+
+/**
+ * A whole file's text held to UTF-8 (decodeUtf8), without the byte order mark
+ * an editor may put first (the YAML reader drops it too): for the readers of
+ * JSON, token and counts files, which would otherwise choke on it or keep it.
+ */
+export function decodeUtf8Text(bytes: Uint8Array): Utf8Result {
+  const r = decodeUtf8(bytes);
+  return r.ok && r.text.charCodeAt(0) === 0xfeff ? { ok: true, text: r.text.slice(1) } : r;
+}
+
+/** The one error line of a reader that stops on a file that is not UTF-8: `file:line:col: not valid UTF-8: …`. */
+export function utf8ErrorLine(file: string, r: { line: number; column: number; byte: number }): string {
+  return `${file}:${r.line}:${r.column}: ${utf8Problem(r)}`;
 }

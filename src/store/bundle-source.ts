@@ -12,6 +12,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { forwardingEvaluator, type FlagEvaluator } from '../evaluation/index.js';
 import { createBundleFlagEvaluator } from '../bundle/evaluator.js';
 import { BundleFormatError, parseBundle, type Bundle } from '../bundle/format.js';
+import { decodeUtf8Text, utf8ErrorLine } from '../schema/utf8.js';
 
 /** Bundles larger than this are refused: no flag set comes near it, and a runaway response must not exhaust memory. */
 export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
@@ -151,13 +152,26 @@ function statSignature(file: string): string {
 }
 
 function readBundleFile(file: string): string {
+  let bytes: Buffer;
   try {
     if (statSync(file).size > MAX_BUNDLE_BYTES) throw new BundleLoadError(`bundle ${file} is larger than ${MAX_BUNDLE_BYTES / 1048576} MiB`);
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof BundleLoadError) throw e;
     throw new BundleLoadError(`cannot read bundle ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
+  return bundleText(bytes, file);
+}
+
+/**
+ * A bundle's bytes as text, a leading byte order mark dropped. Bytes that are
+ * not UTF-8 are refused at the first bad one: decoded loosely, a segment value
+ * or a served string would have become U+FFFD, matching nobody, without a word.
+ */
+function bundleText(bytes: Uint8Array, source: string): string {
+  const decoded = decodeUtf8Text(bytes);
+  if (!decoded.ok) throw new BundleLoadError(`bundle ${utf8ErrorLine(source, decoded)}`);
+  return decoded.text;
 }
 
 function wrapFormat<T>(fn: () => T, source: string): T {
@@ -201,12 +215,12 @@ async function fetchBundle(url: string, etag: string | undefined, options: Bundl
     await response.body?.cancel();
     throw new BundleLoadError(`bundle ${url} is larger than ${MAX_BUNDLE_BYTES / 1048576} MiB`);
   }
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await response.text();
+    bytes = new Uint8Array(await response.arrayBuffer());
   } catch (e) {
     throw new BundleLoadError(`cannot fetch bundle ${url}: ${(e as Error).message}`, { cause: e });
   }
-  if (text.length > MAX_BUNDLE_BYTES) throw new BundleLoadError(`bundle ${url} is larger than ${MAX_BUNDLE_BYTES / 1048576} MiB`);
-  return { bundle: parseBundleText(text, url), etag: response.headers.get('etag') ?? undefined };
+  if (bytes.length > MAX_BUNDLE_BYTES) throw new BundleLoadError(`bundle ${url} is larger than ${MAX_BUNDLE_BYTES / 1048576} MiB`);
+  return { bundle: parseBundleText(bundleText(bytes, url), url), etag: response.headers.get('etag') ?? undefined };
 }

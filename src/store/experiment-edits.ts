@@ -166,7 +166,8 @@ export async function createExperiment(dir: string, spec: CreateExperimentSpec, 
     },
     opts,
   );
-  const flagText = readFileSync(created.file, 'utf8');
+  // Bytes: "untouched" is exact (two different bad bytes both decode to U+FFFD).
+  const flagBytes = readFileSync(created.file);
   try {
     mkdirSync(experimentsDir(dir), { recursive: true });
     await writeFileAtomic(file, text, { root: dir, exclusive: true, displayName: shown(file), fs: opts.fs });
@@ -174,7 +175,7 @@ export async function createExperiment(dir: string, spec: CreateExperimentSpec, 
     // Leave nothing behind: a flag without its experiment would make the next
     // `experiment create` fail with "flag exists". Only our own, untouched file is removed.
     try {
-      if (readFileSync(created.file, 'utf8') === flagText) unlinkSync(created.file);
+      if (readFileSync(created.file).equals(flagBytes)) unlinkSync(created.file);
     } catch {
       // already gone or unreadable: nothing more to undo
     }

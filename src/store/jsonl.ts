@@ -2,10 +2,12 @@
  * Streaming JSON Lines input (contexts for `eval --contexts` and `diff
  * --contexts`): one record at a time, so a million lines never sit in memory
  * at once. Blank lines are skipped (or reported to `onBlank`); a malformed line is an error naming its
- * line number.
+ * line number, and a line that is not UTF-8 one naming its line, column and first bad byte.
  */
 import { createReadStream, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { FlagsError } from '../errors.js';
+import { decodeUtf8, utf8Problem, type Utf8Result } from '../schema/utf8.js';
 
 /**
  * The longest line read (16 MiB; a context is a few hundred bytes): a longer
@@ -48,9 +50,10 @@ export async function readJsonLines(
     }
     stream = createReadStream(source, { highWaterMark: 1 << 20 });
   }
-  (stream as NodeJS.ReadableStream & { setEncoding(e: string): void }).setEncoding?.('utf8');
-
-  let rest = '';
+  // Bytes, not setEncoding('utf8'): that turned a Latin-1 byte into U+FFFD, and a
+  // context "caf\uFFFD" was evaluated (the wrong rule) without a word. The lines up
+  // to each chunk's last newline are held to UTF-8 at once, then decoded at once.
+  let rest: Buffer = Buffer.alloc(0);
   let line = 0;
   let read = 0;
   const handle = (text: string) => {
@@ -70,29 +73,40 @@ export async function readJsonLines(
     }
     onRecord(value, line);
   };
-  for await (const chunk of stream as AsyncIterable<string | Buffer>) {
-    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    read += Buffer.byteLength(text);
+  const handleAll = (text: string) => {
     let start = 0;
-    let nl = text.indexOf('\n');
-    if (nl >= 0) {
-      handle(rest + text.slice(0, nl));
-      rest = '';
+    let nl: number;
+    while ((nl = text.indexOf('\n', start)) >= 0) {
+      handle(text.slice(start, nl));
       start = nl + 1;
-      while ((nl = text.indexOf('\n', start)) >= 0) {
-        handle(text.slice(start, nl));
-        start = nl + 1;
-      }
     }
-    rest += text.slice(start);
-    // Counted in UTF-16 units: at most 32 MB held, whatever the text.
+    handle(text.slice(start));
+  };
+  /** Handles whole lines' bytes (a UTF-8 sequence never spans a newline); at a byte that is not UTF-8, the lines before its line, then the error. */
+  const handleBytes = (bytes: Buffer) => {
+    if (isUtf8(bytes)) return handleAll(bytes.toString('utf8'));
+    const at = decodeUtf8(bytes) as Extract<Utf8Result, { ok: false }>;
+    const where = { ...at, line: line + at.line };
+    let cut = -1;
+    for (let i = 1; i < at.line; i++) cut = bytes.indexOf(0x0a, cut + 1);
+    if (cut >= 0) handleAll(bytes.toString('utf8', 0, cut));
+    throw new FlagsError('MALFORMED_JSON_LINE', `${label}:${where.line}:${where.column}: ${utf8Problem(where)}`);
+  };
+  for await (const chunk of stream as AsyncIterable<string | Buffer>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    read += bytes.length;
+    const buf = rest.length > 0 ? Buffer.concat([rest, bytes]) : bytes;
+    const last = buf.lastIndexOf(0x0a);
+    if (last >= 0) handleBytes(buf.subarray(0, last));
+    rest = buf.subarray(last + 1);
+    // At most the cap is held, whatever the text.
     if (rest.length > MAX_JSON_LINE_BYTES) {
       throw new FlagsError('CONTEXT_LINE_TOO_LONG', `${label}:${line + 1}: line longer than ${MAX_JSON_LINE_BYTES / 1048576} MiB (a context is one JSON object per line)`);
     }
     opts.onProgress?.(read, total);
     await opts.onChunkEnd?.();
   }
-  if (rest !== '') handle(rest);
+  if (rest.length > 0) handleBytes(rest);
   await opts.onChunkEnd?.();
   return line;
 }

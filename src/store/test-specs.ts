@@ -7,6 +7,7 @@ import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FlagsError } from '../errors.js';
 import { parseTestSpecFile, type ParsedTestSpec } from '../schema/test-spec.js';
+import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
 import { MAX_FLAG_FILE_BYTES, TESTS_DIR } from './flag-repo.js';
 
 export function defaultTestsDir(flagsDir: string): string {
@@ -43,14 +44,17 @@ export function listTestSpecFiles(paths: readonly string[]): string[] {
 }
 
 export function readTestSpec(file: string): ParsedTestSpec {
-  let text: string;
+  let bytes: Buffer;
   try {
     if (statSync(file).size > MAX_FLAG_FILE_BYTES) {
       return { file, cases: [], rollouts: [], diagnostics: [{ code: 'FILE_TOO_LARGE', severity: 'error', message: `file is larger than ${MAX_FLAG_FILE_BYTES / 1048576} MiB`, file, line: 1, column: 1 }] };
     }
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     return { file, cases: [], rollouts: [], diagnostics: [{ code: 'UNREADABLE_FILE', severity: 'error', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file, line: 1, column: 1 }] };
   }
-  return parseTestSpecFile(file, text);
+  // Decoded loosely, a Latin-1 context value was tested as "caf\uFFFD": a test that passes or fails for the wrong reason.
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { file, cases: [], rollouts: [], diagnostics: [{ code: 'INVALID_UTF8', severity: 'error', message: utf8Problem(decoded), file, line: decoded.line, column: decoded.column }] };
+  return parseTestSpecFile(file, decoded.text);
 }

@@ -20,11 +20,12 @@ import { buildStatsQuery, type StatsQueryPlan } from '../../experiments/warehous
 import { analysisWindow } from '../../experiments/window.js';
 import { statsQueryPlan } from '../../experiments/query-plan.js';
 import type { Experiment } from '../../schema/experiment.js';
+import { decodeUtf8Text, utf8ErrorLine } from '../../schema/utf8.js';
 import { MAX_EVENT_LINE_BYTES } from '../../store/event-log.js';
 import { expandLogSources, readEventSources } from '../../store/event-sources.js';
 import { parseNumberOption } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
-import { readStdin } from '../context-args.js';
+import { readStdinBytes } from '../context-args.js';
 import { renderResultsReport, type ResultsReportInput } from '../render/experiment-results.js';
 import { createProgress } from '../render/progress.js';
 import { eventLogPath, findExperiment, loadExperiments } from './experiment-common.js';
@@ -107,13 +108,17 @@ const NO_READER: ReaderNotes = { malformedExamples: [], unknownVariantExposures:
 
 async function readCounts(ctx: CommandContext, counts: string, plan: StatsQueryPlan): Promise<Counted> {
   const label = counts === '-' ? 'stdin' : ctx.relative(path.resolve(ctx.io.cwd, counts));
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = counts === '-' ? await readStdin(ctx.io.stdin) : readFileSync(path.resolve(ctx.io.cwd, counts), 'utf8');
+    bytes = counts === '-' ? await readStdinBytes(ctx.io.stdin) : readFileSync(path.resolve(ctx.io.cwd, counts));
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     throw new FlagsError('COUNTS_READ', missing ? `--counts ${label}: no such file` : `cannot read --counts ${label}: ${(e as Error).message}`);
   }
+  // Decoded loosely, a Latin-1 arm name read as "caf\uFFFD": counts of an arm the experiment does not have.
+  const decoded = decodeUtf8Text(bytes);
+  if (!decoded.ok) throw new FlagsError('COUNTS_INVALID', utf8ErrorLine(label, decoded));
+  const text = decoded.text;
   let stats: SufficientStats;
   try {
     stats = parseCounts(text, plan);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { UsageError, type Diagnostic } from '../../errors.js';
 import type { ArmSpec, LifecycleAction } from '../../experiments/lifecycle.js';
 import { hasAtMostTwoDecimals } from '../../schema/checks.js';
+import { decodeUtf8Text } from '../../schema/utf8.js';
 import { applyExperimentAction, createExperiment } from '../../store/experiment-edits.js';
 import { readNumber, withReason } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
@@ -97,9 +98,11 @@ export async function runExperimentShow(ctx: CommandContext, id: string): Promis
 function showInvalidExperiment(ctx: CommandContext, id: string, file: string, diagnostics: Diagnostic[]): void {
   ctx.exitCode = 1;
   const problems = relativizeDiagnostics(diagnostics.filter((d) => d.file === file && d.severity === 'error'), ctx.io.cwd);
-  let source = '';
+  // null when the file is not UTF-8: the text decoded loosely would show U+FFFD as what is written (its problem names the byte).
+  let source: string | null = '';
   try {
-    source = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\s+$/, '');
+    const decoded = decodeUtf8Text(readFileSync(file));
+    source = decoded.ok ? decoded.text.replace(/\s+$/, '') : null;
   } catch {
     // Unreadable: its problems say so.
   }
@@ -108,6 +111,7 @@ function showInvalidExperiment(ctx: CommandContext, id: string, file: string, di
   ctx.out(ctx.chalk.red.bold(`experiment ${id}: INVALID (${n} problem${n === 1 ? '' : 's'}); no lifecycle action or result until fixed`));
   for (const d of problems) ctx.out(`  ${renderDiagnosticLine(d, ctx.chalk)}`);
   ctx.out('');
+  if (source === null) return ctx.out(`as written in ${ctx.relative(file)}: not shown, it is not valid UTF-8 (the problem above names the first bad byte)`);
   ctx.out(`as written in ${ctx.relative(file)}:`);
   for (const line of source.split('\n')) ctx.out(`  ${line}`);
 }

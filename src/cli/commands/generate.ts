@@ -38,13 +38,14 @@ export async function runGenerate(ctx: CommandContext, opts: GenerateOptions): P
   }
   const shown = ctx.relative(out);
   if (opts.check) {
-    let current: string | undefined;
+    // Compared as bytes: decoded loosely, a bad byte read as U+FFFD and matched a generated U+FFFD ("up to date").
+    let current: Buffer | undefined;
     try {
-      current = readFileSync(out, 'utf8');
+      current = readFileSync(out);
     } catch {
       current = undefined;
     }
-    if (current === text) {
+    if (current?.equals(Buffer.from(text, 'utf8'))) {
       ctx.out(`${shown} is up to date (${flags.flags.size} flags)`);
       return;
     }

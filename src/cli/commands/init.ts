@@ -44,11 +44,16 @@ export async function runInit(ctx: CommandContext): Promise<void> {
   await writeFileAtomic(flagFile, exampleFlagText(timestamp(undefined)), { exclusive: true, root: flagsDir, displayName: ctx.relative(flagFile) });
   written.push([ctx.relative(flagFile), 'an example flag, disabled: toggle, evaluate, then delete it']);
 
-  const ignored = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : '';
-  if (!ignored.split(/\r?\n/).some((line) => line.trim() === eventLog || line.trim() === `/${eventLog}`)) {
+  // Compared and kept as bytes (one character per byte): git reads .gitignore as bytes, and one
+  // that is not UTF-8 (a Latin-1 comment) was written back with U+FFFD in place of its bytes.
+  const ignored = existsSync(gitignore) ? readFileSync(gitignore) : Buffer.alloc(0);
+  const asBytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+  const wanted = [asBytes(eventLog), asBytes(`/${eventLog}`)];
+  if (!ignored.toString('latin1').split(/\r?\n/).some((line) => wanted.includes(line.trim()))) {
     // Appended, never rewritten: the existing lines stay byte for byte.
-    const sep = ignored === '' || ignored.endsWith('\n') ? '' : '\n';
-    await writeFileAtomic(gitignore, `${ignored}${sep}# flagyard: the experiment event log is data, not configuration\n${eventLog}\n`, { displayName: ctx.relative(gitignore) });
+    const sep = ignored.length === 0 || ignored[ignored.length - 1] === 0x0a ? '' : '\n';
+    const added = Buffer.from(`${sep}# flagyard: the experiment event log is data, not configuration\n${eventLog}\n`, 'utf8');
+    await writeFileAtomic(gitignore, Buffer.concat([ignored, added]), { displayName: ctx.relative(gitignore) });
     written.push([ctx.relative(gitignore), `+ ${eventLog} (experiment events stay out of git)`]);
   }
 

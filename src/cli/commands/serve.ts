@@ -8,6 +8,7 @@ import path from 'node:path';
 import { FlagsError, UsageError } from '../../errors.js';
 import { withDefaultEnvironment } from '../../evaluation/default-environment.js';
 import type { FlagEvaluator } from '../../evaluation/index.js';
+import { decodeUtf8Text } from '../../schema/utf8.js';
 import { startOfrepServer } from '../../serve/server.js';
 import { readInteger } from '../../store/flag-values.js';
 import type { CommandContext } from '../context.js';
@@ -32,13 +33,17 @@ function integer(value: string | undefined, fallback: number, name: string, min:
 }
 
 function readToken(file: string): string {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new FlagsError('TOKEN_FILE', `cannot read --token-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const token = text.trim();
+  // Decoded loosely, a bad byte became U+FFFD and the server compared clients against a token nobody holds.
+  // The place is named, never the byte or the token: they are the secret.
+  const decoded = decodeUtf8Text(bytes);
+  if (!decoded.ok) throw new FlagsError('TOKEN_FILE', `--token-file ${file} is not valid UTF-8 (the first bad byte is at line ${decoded.line}, column ${decoded.column}; the token is not shown): save it as UTF-8`);
+  const token = decoded.text.trim();
   if (token === '' || /\s/.test(token)) throw new FlagsError('TOKEN_FILE', `--token-file ${file} must hold one token (no spaces), found ${token === '' ? 'nothing' : 'several words'}`);
   return token;
 }
