@@ -159,7 +159,10 @@ export interface ReadEventLinesResult {
  * Streams the log, calling `onLine` with every complete line (blank ones
  * included, without the newline) in file order. A missing file reads as
  * empty. A last line without a newline is not passed on but reported in the
- * result, so the caller counts it as malformed; it is never fatal.
+ * result, so the caller counts it as malformed; it is never fatal. A line
+ * that is not UTF-8 is passed on with each bad byte kept as U+DC80–U+DCFF
+ * (its `isWellFormed()` is false), which tallyLine counts as malformed,
+ * naming the byte; a byte order mark opening the file is dropped.
  */
 export function readEventLines(path: string, onLine: (line: string) => void, options: ReadEventLinesOptions = {}): ReadEventLinesResult {
   return readLog(path, (buf, end) => splitText(buf, end, onLine), options);
