@@ -182,9 +182,11 @@ function illFormed(line: string): { ok: false; reason: string; column: number } 
   return { ok: false, reason: 'not well-formed Unicode', column: 1 };
 }
 
+const ID_FIELDS = ['experimentId', 'userId', 'variant', 'metric'] as const;
+
 /** The first of the event's strings that holds a lone surrogate (a JSON escape such as \ud800), or undefined. */
 function illFormedField(e: Record<string, unknown>): string | undefined {
-  for (const key of ['experimentId', 'userId', 'variant', 'metric'] as const) {
+  for (const key of ID_FIELDS) {
     const v = e[key];
     if (typeof v === 'string' && !wellFormed(v)) {
       const at = [...v].find((ch) => ch.length === 1 && (ch.charCodeAt(0) & 0xf800) === 0xd800)!;
@@ -229,7 +231,8 @@ export function parseEventLine(line: string): ParseEventLineResult {
   if (typeof e.timestamp !== 'string') return { ok: false, reason: 'missing timestamp' };
   const time = parseEventTimestamp(e.timestamp);
   if (Number.isNaN(time)) return { ok: false, reason: 'timestamp is not ISO-8601 with a time zone' };
-  const bad = illFormedField(e);
+  // A well-formed line can give a string a lone surrogate only through a \u escape.
+  const bad = line.includes('\\u') ? illFormedField(e) : undefined;
   if (bad !== undefined) return { ok: false, reason: bad };
   return { ok: true, event: e as LogEvent, time };
 }
