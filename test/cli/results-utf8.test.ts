@@ -13,7 +13,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTally, summarizeTally, tallyLine, tallyMalformed } from '../../src/experiments/tally.js';
-import { readEventLines } from '../../src/store/event-log.js';
+import { appendEvent, readEventLines } from '../../src/store/event-log.js';
 import { removeDir, runMain } from '../helpers/cli.js';
 import { repoWith } from '../helpers/git.js';
 
@@ -161,5 +161,10 @@ describe('the library: readEventLines + tallyLine', () => {
     // A lone surrogate escaped in JSON is no user either (DuckDB refuses the line too).
     tallyLine(state, exposure('x\ud800', 'five'));
     expect(summarizeTally(state).malformedExamples[3]).toEqual({ line: 7, reason: 'userId is not well-formed Unicode (a lone surrogate U+D800)' });
+
+    // …and is never written: appendEvent refuses what readers would count as malformed.
+    expect(() => appendEvent(file, { type: 'exposure', experimentId: 'discount-test', userId: 'x\ud800', variant: 'five', timestamp: T })).toThrow(
+      expect.objectContaining({ code: 'INVALID_EVENT', message: expect.stringContaining('userId is not well-formed Unicode (a lone surrogate U+D800)') }),
+    );
   });
 });
