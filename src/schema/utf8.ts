@@ -51,7 +51,8 @@ export function firstInvalidUtf8(b: Uint8Array, from = 0, end = b.length): numbe
   return end;
 }
 
-const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+// Pure: a bundle that does not use decodeUtf8Escaped (the runtime) drops it.
+const lenient = /* @__PURE__ */ new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * b[start, end) as text with nothing lost: each byte that is not part of a
