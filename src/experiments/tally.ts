@@ -41,6 +41,7 @@
  * Pure: lines in, counts out. The store reads the file; the caller feeds lines.
  */
 import { parseEventLine, type LogEvent } from '../schema/event.js';
+import { decodeUtf8Escaped } from '../schema/utf8.js';
 import type { MetricKind } from '../schema/experiment.js';
 import { createScannedEvent, isWord, scanEventBytes, wordBytes, type ScannedEvent } from './event-scanner.js';
 import type { SufficientStats } from './sufficient-stats.js';
@@ -210,21 +211,38 @@ export function tallyLine(state: TallyState, line: string, where?: string): void
 export function tallyLineBytes(state: TallyState, b: Uint8Array, start: number, end: number, where?: string | (() => string)): void {
   if (state.pass === 2) {
     if (scanEventBytes(b, start, end, state.scanned)) resumScanned(state, b, state.scanned);
-    else resumLine(state, decoder.decode(b.subarray(start, end)));
+    else resumLine(state, decodeLine(b, start, end));
     return;
   }
   if (scanEventBytes(b, start, end, state.scanned)) {
     state.lineNumber++;
     return tallyScanned(state, b, state.scanned);
   }
-  const line = decoder.decode(b.subarray(start, end));
+  const line = decodeLine(b, start, end);
   state.lineNumber++;
   if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
   applyBatch(state);
   tallyParsed(state, line, where);
 }
 
-const decoder = new TextDecoder();
+// Only lines the scanner declines are decoded: a canonical line is ASCII by construction, never checked here.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A declined line's text. Not UTF-8, its bad bytes are kept as U+DC80–U+DCFF
+ * (decodeUtf8Escaped) and parseEventLine reports the first, where a loose
+ * decoding made "café" and "cafè" in Latin-1 one user "caf\uFFFD". A byte
+ * order mark is kept, as the string reader keeps it (the readers drop the one
+ * opening a file).
+ */
+function decodeLine(b: Uint8Array, start: number, end: number): string {
+  try {
+    return decoder.decode(b.subarray(start, end));
+  } catch {
+    return decodeUtf8Escaped(b, start, end);
+  }
+}
+
 const encoder = new TextEncoder();
 
 /** The line's length in state.lineBytes after copying it there, or −1 when it is not all ASCII (then only JSON.parse reads it). */
@@ -239,8 +257,8 @@ function asciiBytes(state: TallyState, line: string): number {
 function tallyParsed(state: TallyState, line: string, where: string | (() => string) | undefined): void {
   const parsed = parseEventLine(line);
   if (parsed.ok) tallyEvent(state, parsed.event, parsed.time);
-  // `where` ("file:line"), when lines come from several files: numbers restart per file.
-  else if (where !== undefined) tallyMalformed(state, `${typeof where === 'function' ? where() : where}: ${parsed.reason}`);
+  // `where` ("file:line"), when lines come from several files: numbers restart per file; a bad byte's column follows.
+  else if (where !== undefined) tallyMalformed(state, `${typeof where === 'function' ? where() : where}${parsed.column === undefined ? '' : `:${parsed.column}`}: ${parsed.reason}`);
   else tallyMalformed(state, parsed.reason, state.lineNumber);
 }
 

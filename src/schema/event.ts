@@ -154,13 +154,57 @@ export type LogEvent = z.infer<typeof EventSchema>;
 
 export type ParseEventLineResult =
   | { ok: true; event: LogEvent; /** `timestamp` in epoch milliseconds. */ time: number }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; /** Where the first bad byte is, for a line that is not UTF-8 (1-based, in characters). */ column?: number };
+
+// Node 20 has String.prototype.isWellFormed (ES2024); the compiler's library is ES2022.
+const wellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * Why a line is not well-formed text, with the column of its first lone
+ * surrogate. The log's readers hand a byte that is not UTF-8 over as
+ * U+DC80–U+DCFF (decodeUtf8Escaped), so that is named as the byte; any other
+ * lone surrogate came from a caller's string.
+ */
+function illFormed(line: string): { ok: false; reason: string; column: number } {
+  let column = 1;
+  for (let i = 0; i < line.length; i++, column++) {
+    const c = line.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < line.length && (line.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      i++;
+      continue;
+    }
+    if ((c & 0xf800) !== 0xd800) continue;
+    const reason = c >= 0xdc80 && c <= 0xdcff
+      ? `not valid UTF-8: byte 0x${(c & 0xff).toString(16).toUpperCase()} at column ${column}`
+      : `not well-formed Unicode: a lone surrogate U+${c.toString(16).toUpperCase()} at column ${column}`;
+    return { ok: false, reason, column };
+  }
+  return { ok: false, reason: 'not well-formed Unicode', column: 1 };
+}
+
+const ID_FIELDS = ['experimentId', 'userId', 'variant', 'metric'] as const;
+
+/** The first of the event's strings that holds a lone surrogate (a JSON escape such as \ud800), or undefined. */
+function illFormedField(e: Record<string, unknown>): string | undefined {
+  for (const key of ID_FIELDS) {
+    const v = e[key];
+    if (typeof v === 'string' && !wellFormed(v)) {
+      const at = [...v].find((ch) => ch.length === 1 && (ch.charCodeAt(0) & 0xf800) === 0xd800)!;
+      return `${key} is not well-formed Unicode (a lone surrogate U+${at.charCodeAt(0).toString(16).toUpperCase()})`;
+    }
+  }
+  return undefined;
+}
 
 /**
  * Parses one log line (without its `\n`) by the rules of `EventSchema`,
- * without zod. Never throws.
+ * without zod. Never throws. A line that is not well-formed text (a byte
+ * that was not UTF-8, kept as U+DC80–U+DCFF by the log's readers) and an
+ * event whose ids hold a lone surrogate are refused: decoded loosely, or
+ * compared as UTF-8, different such ids would be one user.
  */
 export function parseEventLine(line: string): ParseEventLineResult {
+  if (!wellFormed(line)) return illFormed(line);
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -187,5 +231,8 @@ export function parseEventLine(line: string): ParseEventLineResult {
   if (typeof e.timestamp !== 'string') return { ok: false, reason: 'missing timestamp' };
   const time = parseEventTimestamp(e.timestamp);
   if (Number.isNaN(time)) return { ok: false, reason: 'timestamp is not ISO-8601 with a time zone' };
+  // A well-formed line can give a string a lone surrogate only through a \u escape.
+  const bad = line.includes('\\u') ? illFormedField(e) : undefined;
+  if (bad !== undefined) return { ok: false, reason: bad };
   return { ok: true, event: e as LogEvent, time };
 }

@@ -13,7 +13,7 @@ export type Utf8Result = { ok: true; text: string } | { ok: false; line: number;
 export function decodeUtf8(bytes: Uint8Array): Utf8Result {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (isUtf8(buf)) return { ok: true, text: buf.toString('utf8') };
-  const at = firstInvalid(buf);
+  const at = firstInvalidUtf8(buf);
   // Everything before the bad byte is valid: its lines and characters give the place.
   const before = buf.toString('utf8', 0, at);
   const lineStart = before.lastIndexOf('\n') + 1;
@@ -24,10 +24,10 @@ export function decodeUtf8(bytes: Uint8Array): Utf8Result {
   return { ok: false, line, column: [...before.slice(lineStart)].length + 1 - bom, byte: buf[at] };
 }
 
-/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
-function firstInvalid(b: Buffer): number {
-  let i = 0;
-  while (i < b.length) {
+/** The offset of the first byte in b[from, end) that does not belong to a well-formed UTF-8 sequence there, or `end`. */
+export function firstInvalidUtf8(b: Uint8Array, from = 0, end = b.length): number {
+  let i = from;
+  while (i < end) {
     const c = b[i];
     if (c < 0x80) {
       i++;
@@ -42,13 +42,35 @@ function firstInvalid(b: Buffer): number {
     let cp = c & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
       const d = b[i + k];
-      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+      if (i + k >= end || (d & 0xc0) !== 0x80) return i;
       cp = (cp << 6) | (d & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
     i += n + 1;
   }
-  return b.length;
+  return end;
+}
+
+// Pure: a bundle that does not use decodeUtf8Escaped (the runtime) drops it.
+const lenient = /* @__PURE__ */ new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * b[start, end) as text with nothing lost: each byte that is not part of a
+ * well-formed UTF-8 sequence becomes the lone surrogate U+DC80–U+DCFF
+ * (U+DC00 + the byte, Python's "surrogateescape"), which no UTF-8 text can
+ * hold; so `isWellFormed()` is false exactly for bytes that were not UTF-8,
+ * and a reader handed such a line can name the byte instead of seeing
+ * U+FFFD. A byte order mark is kept.
+ */
+export function decodeUtf8Escaped(b: Uint8Array, start: number, end: number): string {
+  let text = '';
+  for (let i = start; ; ) {
+    const bad = firstInvalidUtf8(b, i, end);
+    if (bad > i) text += lenient.decode(b.subarray(i, bad));
+    if (bad >= end) return text;
+    text += String.fromCharCode(0xdc00 | b[bad]);
+    i = bad + 1;
+  }
 }
 
 /** The finding's message for a file that is not UTF-8. */

@@ -3,8 +3,12 @@
  * embedded DuckDB (`@duckdb/node-api`, an optional dependency) directly over
  * the log files: JSON Lines, gzipped JSON Lines and Parquet. The query is the
  * one a user would run by hand; only the `events` view over the files is
- * ours. Lines that are not valid JSON (a torn line) are skipped by DuckDB, as
- * the streaming reader skips them.
+ * ours. Lines that are not valid JSON (a torn line), not UTF-8, or with a
+ * lone surrogate escaped in a string are skipped by DuckDB (ignore_errors: a
+ * row of NULLs, counted nowhere), as the streaming reader skips them, but
+ * not counted. DuckDB also refuses a byte order mark opening a file (that
+ * line is skipped), which the streaming reader drops and reads past
+ * (docs/experiments.md; test/cli/results-utf8.test.ts checks both).
  */
 import path from 'node:path';
 import { FlagsError } from '../errors.js';

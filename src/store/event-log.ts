@@ -10,7 +10,9 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, rea
 import { basename, dirname, join, resolve } from 'node:path';
 import { FlagsError } from '../errors.js';
 import { isInside } from './paths.js';
+import { isUtf8 } from 'node:buffer';
 import { parseEventLine, type LogEvent } from '../schema/event.js';
+import { decodeUtf8Escaped } from '../schema/utf8.js';
 
 export { DEFAULT_EVENT_LOG } from './paths.js';
 
@@ -157,7 +159,10 @@ export interface ReadEventLinesResult {
  * Streams the log, calling `onLine` with every complete line (blank ones
  * included, without the newline) in file order. A missing file reads as
  * empty. A last line without a newline is not passed on but reported in the
- * result, so the caller counts it as malformed; it is never fatal.
+ * result, so the caller counts it as malformed; it is never fatal. A line
+ * that is not UTF-8 is passed on with each bad byte kept as U+DC80–U+DCFF
+ * (its `isWellFormed()` is false), which tallyLine counts as malformed,
+ * naming the byte; a byte order mark opening the file is dropped.
  */
 export function readEventLines(path: string, onLine: (line: string) => void, options: ReadEventLinesOptions = {}): ReadEventLinesResult {
   return readLog(path, (buf, end) => splitText(buf, end, onLine), options);
@@ -176,7 +181,15 @@ export function readEventLineBytes(path: string, onLine: (buf: Buffer, start: nu
 /** Passes every line of buf[0, end) (end: the position of a newline) on; returns how many. */
 type LineSplitter = (buf: Buffer, end: number) => number;
 
-function splitText(buf: Buffer, end: number, onLine: (line: string) => void): number {
+/**
+ * splitText: the lines of buf[0, end) as strings. Held to UTF-8 at once
+ * (isUtf8, fast); a chunk that is not has each line decoded on its own, a bad
+ * line's bytes kept as U+DC80–U+DCFF (decodeUtf8Escaped) so that tallyLine
+ * reports it as malformed and names the byte: decoded loosely, Latin-1
+ * "café" and "cafè" were one user "caf\uFFFD".
+ */
+export function splitText(buf: Buffer, end: number, onLine: (line: string) => void): number {
+  if (!isUtf8(buf.subarray(0, end))) return splitBytes(buf, end, (b, s, e) => onLine(decodeUtf8Escaped(b, s, e)));
   const text = buf.toString('utf8', 0, end);
   let lines = 0;
   let start = 0;
@@ -205,6 +218,11 @@ export function splitBytes(buf: Buffer, end: number, onLine: (buf: Buffer, start
     onLine(buf, start, nl);
     start = nl + 1;
   }
+}
+
+/** True when buf[0, filled) starts with UTF-8's byte order mark EF BB BF. */
+export function startsWithBom(buf: Uint8Array, filled: number): boolean {
+  return filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
 }
 
 function readLog(path: string, split: LineSplitter, options: ReadEventLinesOptions): ReadEventLinesResult {
@@ -260,6 +278,11 @@ function readLines(path: string, fd: number, split: LineSplitter, options: ReadE
     let scanFrom = filled;
     filled += n;
     bytes += n;
+    if (bytes === n && startsWithBom(buf, filled)) {
+      // A byte order mark opening the file (an editor's) is no part of line 1.
+      buf.copy(buf, 0, 3, filled);
+      filled -= 3;
+    }
     if (skipped >= 0) {
       const nl = buf.indexOf(0x0a, scanFrom);
       if (nl < 0 || nl >= filled) {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { FlagsError } from '../errors.js';
-import { assertRegularFile, MAX_EVENT_LINE_BYTES, readEventLineBytes, readEventLines, splitBytes } from './event-log.js';
+import { assertRegularFile, MAX_EVENT_LINE_BYTES, readEventLineBytes, readEventLines, splitBytes, splitText, startsWithBom } from './event-log.js';
 
 export interface ExpandedSources {
   files: string[];
@@ -171,6 +171,8 @@ async function readGzipLines(
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       let fresh: Buffer = chunk;
+      // A byte order mark opening the file is no part of line 1 (the first chunk holds far more than 3 bytes).
+      if (bytes === chunk.length && startsWithBom(fresh, fresh.length)) fresh = fresh.subarray(3);
       if (skipping > 0) {
         const nl = fresh.indexOf(0x0a);
         if (nl < 0) {
@@ -191,21 +193,7 @@ async function readGzipLines(
         continue;
       }
       if (onLineBytes) splitBytes(buf, last, (b, start, end) => onLineBytes(b, start, end, ++lines));
-      else {
-        // Decode up to the last newline only, so a UTF-8 sequence is never cut.
-        const text = buf.toString('utf8', 0, last);
-        let start = 0;
-        for (;;) {
-          const end = text.indexOf('\n', start);
-          lines++;
-          if (end === -1) {
-            onLine(text.slice(start), lines);
-            break;
-          }
-          onLine(text.slice(start, end), lines);
-          start = end + 1;
-        }
-      }
+      else splitText(buf, last, (line) => onLine(line, ++lines));
       carry = Buffer.from(buf.subarray(last + 1));
       if (carry.length > MAX_EVENT_LINE_BYTES) {
         skipping = carry.length;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createScannedEvent, scanEventBytes } from '../../src/experiments/event-scanner.js';
 import { createTally, tallyLine, tallyLineBytes, tallyStats, summarizeTally } from '../../src/experiments/tally.js';
 import { parseEventLine } from '../../src/schema/event.js';
+import { decodeUtf8Escaped } from '../../src/schema/utf8.js';
 import { caseRng } from '../hardening/mutate.js';
 
 /**
@@ -99,6 +100,60 @@ describe('scanEventBytes', () => {
     }
   });
 
+  it('invalid UTF-8 inside and outside strings: declined, then a malformed line at the same column by bytes and by strings', () => {
+    const line = canonical[0];
+    const options = { experimentId: 'checkout', primaryMetric: 'm', arms: ['blue'] };
+    const cases: [string, number[]][] = [
+      ['"user-', [0xe9]], // Latin-1 é in the id
+      ['"user-', [0xc3]], // a sequence cut short
+      ['"user-', [0xc3, 0xa9, 0xe9]], // valid é, then a bad byte: the column counts é as one
+      ['"user-', [0xc0, 0xae]], // overlong
+      ['"user-', [0xed, 0xa0, 0x80]], // an encoded surrogate
+      ['"user-', [0xf5, 0x80, 0x80, 0x80]], // past U+10FFFF
+      ['"checkout', [0xff]], // in the experiment id
+      ['"variant', [0xe9]], // in a key
+      [',"variant"', [0xe9]], // between tokens
+      ['}', [0xe9]], // after the object (at the end)
+      ['{', [0x80]], // right after the opening brace
+    ];
+    for (const [before, bad] of cases) {
+      const at = line.indexOf(before) + (before === '}' ? 1 : before.length);
+      const bytes = Buffer.concat([Buffer.from(line.slice(0, at)), Buffer.from(bad), Buffer.from(line.slice(at))]);
+      expect(check(bytes), before).toBe('declined');
+      const viaBytes = createTally(options);
+      tallyLineBytes(viaBytes, bytes, 0, bytes.length);
+      const viaStrings = createTally(options);
+      tallyLine(viaStrings, decodeUtf8Escaped(bytes, 0, bytes.length));
+      const valid = bad[0] === 0xc3 && bad[1] === 0xa9;
+      const column = [...line.slice(0, at)].length + (valid ? 2 : 1);
+      const byte = valid ? 0xe9 : bad[0];
+      const expected = [{ line: 1, reason: `not valid UTF-8: byte 0x${byte.toString(16).toUpperCase()} at column ${column}` }];
+      expect(summarizeTally(viaBytes).malformedExamples, before).toEqual(expected);
+      expect(summarizeTally(viaStrings)).toEqual(summarizeTally(viaBytes));
+      expect(tallyStats(viaBytes).arms).toEqual([{ key: 'blue', users: 0 }]);
+    }
+  });
+
+  it('a JSON escape of a lone surrogate in an id is no user (different such ids would otherwise compare alike), by bytes and by strings', () => {
+    const options = { experimentId: 'e', primaryMetric: 'm', arms: ['v'] };
+    const lines = [String.raw`{"type":"exposure","experimentId":"e","userId":"a\ud800","variant":"v","timestamp":"${T}"}`, String.raw`{"type":"exposure","experimentId":"e","userId":"a\udc00b","variant":"v","timestamp":"${T}"}`, String.raw`{"type":"exposure","experimentId":"e","userId":"\ud83d\ude00","variant":"v","timestamp":"${T}"}`];
+    const viaBytes = createTally(options);
+    const viaStrings = createTally(options);
+    for (const l of lines) {
+      const b = Buffer.from(l);
+      expect(check(b)).toBe('declined');
+      tallyLineBytes(viaBytes, b, 0, b.length);
+      tallyLine(viaStrings, l);
+    }
+    expect(summarizeTally(viaBytes)).toEqual(summarizeTally(viaStrings));
+    expect(summarizeTally(viaBytes).malformedExamples).toEqual([
+      { line: 1, reason: 'userId is not well-formed Unicode (a lone surrogate U+D800)' },
+      { line: 2, reason: 'userId is not well-formed Unicode (a lone surrogate U+DC00)' },
+    ]);
+    // The escaped pair is one well-formed character: a user.
+    expect(tallyStats(viaBytes).arms).toEqual([{ key: 'v', users: 1 }]);
+  });
+
   it('a huge line (a 1 MiB id, a 100,000-digit number) is read or declined without harm', () => {
     const id = 'x'.repeat(1 << 20);
     expect(check(Buffer.from(`{"type":"exposure","experimentId":"e","userId":"${id}","variant":"v","timestamp":"${T}"}`))).toBe('scanned');
@@ -140,7 +195,11 @@ describe('scanEventBytes', () => {
   });
 
   it('agrees with JSON.parse on mutated lines (deleted, doubled, swapped and hostile bytes)', () => {
-    const hostile = ['"', '\\', '\\"', '\\u0000', '\u0000', ',', ':', '{', '}', '[', ' ', '\r', '\t', '-', '.', 'e', '0', '1e999', '"__proto__":1,', '"userId":"z",', '"value":1,', 'é', '\u2028', '\uFEFF', '\uD800'];
+    const hostile = ['"', '\\', '\\"', '\\u0000', '\u0000', ',', ':', '{', '}', '[', ' ', '\r', '\t', '-', '.', 'e', '0', '1e999', '"__proto__":1,', '"userId":"z",', '"value":1,', 'é', '\u2028', '\uFEFF', '\uD800', '\\ud800', Buffer.from([0xe9]), Buffer.from([0xc3]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xc0, 0x80])];
+    // Every line through both tally entries too: the CLI's bytes and the library's strings (as readEventLines decodes them).
+    const options = { experimentId: 'checkout', primaryMetric: 'revenue', arms: ['blue', 'green'], metrics: [{ key: 'revenue', kind: 'revenue' as const }] };
+    const viaBytes = createTally(options);
+    const viaStrings = createTally(options);
     let scanned = 0;
     for (let i = 0; i < 6000; i++) {
       const r = caseRng(21, i);
@@ -149,13 +208,18 @@ describe('scanEventBytes', () => {
         const at = Math.floor(r() * (bytes.length + 1));
         const choice = r();
         if (choice < 0.3) bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1 + Math.floor(r() * 4))]);
-        else if (choice < 0.6) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(hostile[Math.floor(r() * hostile.length)]), bytes.subarray(at)]);
+        else if (choice < 0.6) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(hostile[Math.floor(r() * hostile.length)] as string), bytes.subarray(at)]);
         else if (choice < 0.8) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([Math.floor(r() * 256)]), bytes.subarray(at + 1)]);
         else bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at, at + 8), bytes.subarray(at)]);
       }
       if (check(bytes) === 'scanned') scanned++;
+      tallyLineBytes(viaBytes, bytes, 0, bytes.length);
+      tallyLine(viaStrings, decodeUtf8Escaped(bytes, 0, bytes.length));
+      expect(viaBytes.malformedLines, bytes.toString('latin1')).toBe(viaStrings.malformedLines);
     }
     expect(scanned).toBeGreaterThan(100);
+    expect(summarizeTally(viaBytes)).toEqual(summarizeTally(viaStrings));
+    expect(tallyStats(viaBytes)).toEqual(tallyStats(viaStrings));
   });
 });
 

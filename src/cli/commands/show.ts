@@ -27,7 +27,7 @@ function showInvalid(ctx: CommandContext, set: Awaited<ReturnType<CommandContext
   const problems = relativizeDiagnostics(view?.problems ?? [], ctx.io.cwd);
   const file = view ? ctx.relative(view.file) : '';
   if (ctx.json) {
-    ctx.printJson({ key, invalid: true, served: false, file, line: view?.line, source: view?.source ?? '', problems });
+    ctx.printJson({ key, invalid: true, served: false, file, line: view?.line, source: view ? view.source : '', problems });
     return;
   }
   const n = problems.length;
@@ -35,6 +35,8 @@ function showInvalid(ctx: CommandContext, set: Awaited<ReturnType<CommandContext
   ctx.out(`${n} problem${n === 1 ? '' : 's'}:`);
   for (const d of problems) ctx.out(`  ${renderDiagnosticLine(d, ctx.chalk)}`);
   ctx.out('');
+  // As `experiment show` says it: the text decoded loosely would show U+FFFD as what is written.
+  if (view?.source === null) return ctx.out(`as written in ${file}: not shown, it is not valid UTF-8 (the problem above names the first bad byte)`);
   ctx.out(`as written in ${file}:${view?.line ?? 1}:`);
   for (const line of (view?.source ?? '').split('\n')) ctx.out(`  ${line}`);
 }

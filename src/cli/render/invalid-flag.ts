@@ -9,8 +9,12 @@ export interface InvalidFlagView {
   key: string;
   file: string;
   line: number;
-  /** The flag's own text (its mapping, or the whole file for a file that did not parse). */
-  source: string;
+  /**
+   * The flag's own text (its mapping, or the whole file for a file that did
+   * not parse); null when the file is not UTF-8: decoded loosely it would show
+   * U+FFFD as what is written (its INVALID_UTF8 problem names the byte).
+   */
+  source: string | null;
   problems: Diagnostic[];
 }
 
@@ -33,6 +37,7 @@ export function invalidFlags(set: FlagSet, only?: string): InvalidFlagView[] {
     const entry = set.entries.get(view.key)![0]!;
     const file = set.files.find((f) => f.file === entry.file);
     const range = (entry.node as { range?: [number, number, number] } | undefined)?.range;
+    if (set.diagnostics.some((d) => d.code === 'INVALID_UTF8' && d.file === entry.file)) return { ...view, source: null };
     const text = file ? (file.bom ? file.text.slice(1) : file.text) : '';
     const source = range && file?.syntaxOk !== false ? sourceLines(text, range[0], range[2]) : text;
     return { ...view, source: source.replace(/\s+$/, '') };
