@@ -25,7 +25,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildLazyChunks, buildLazyEntry, classNamesPlugin, EXPORT_NAMES_FOOTER, LAZY_CRYPTO_SOURCE, lazyCryptoPlugin, lazyRe2Plugin, lazySemverPlugin, writeEsmEntry } from './library-build.mjs';
+import { buildLazyChunks, buildLazyEntry, classNamesPlugin, EXPORT_NAMES_FOOTER, LAZY_CRYPTO_SOURCE, lazyCryptoPlugin, lazyRe2Plugin, lazySemverPlugin, lazyYamlPlugin, writeEsmEntry } from './library-build.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -120,7 +120,7 @@ export class Chalk { constructor(options) { return options && options.level === 
       contents: "module.exports = { spawn: (...a) => require('node:child_process').spawn(...a) };",
     },
   };
-  const lazyModules = {
+  const lazyModulesFor = (lazy) => ({
     name: 'lazy-modules',
     setup(b) {
       for (const [id, { importer }] of Object.entries(lazy)) {
@@ -137,7 +137,8 @@ export class Chalk { constructor(options) { return options && options.level === 
       b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'no-supports-color' }));
       b.onLoad({ filter: /.*/, namespace: 'no-supports-color' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
     },
-  };
+  });
+  const lazyModules = lazyModulesFor(lazy);
   const cli = {
     ...common,
     format: 'cjs',
@@ -173,13 +174,25 @@ export class Chalk { constructor(options) { return options && options.level === 
       }));
     },
   };
-  // yaml's ES module build (the same code as its CommonJS one, which the
-  // "node" condition picks): bundled without ~70 module wrappers and with what
-  // these commands never call left out, it took ~5 ms off list and validate.
-  // It differs only where these read-only commands never go: warnings go to
-  // console.warn instead of process.emitWarning (they parse with logLevel
-  // 'error') and YAML 1.1 binary scalars decode to a Uint8Array.
-  await build({ ...cli, entryPoints: { 'cli-fast': 'src/cli/main.ts' }, plugins: [...cli.plugins, onlyFastCommands], alias: { yaml: './node_modules/yaml/browser/index.js' } });
+  // The fast bundle leaves out what its commands need only off the everyday
+  // path, as files of their own required on first use: V8 reads, pre-parses
+  // and deserialises the code cache of a whole file at every start, whether
+  // or not the code runs (issue 21.1: about a third of what the bundle cost).
+  // - yaml (dist/cli-yaml.cjs): clean flag files are read by js-yaml
+  //   (src/schema/flag-file-fast.ts); yaml places findings. Its ES module
+  //   build, the same code as the CommonJS one, without ~70 module wrappers;
+  //   it differs only where these read-only commands never go (warnings go to
+  //   console.warn, as they parse with logLevel 'error'; YAML 1.1 binary
+  //   scalars decode to a Uint8Array).
+  // - the RE2 engine and node-semver: the library's dist/lib-re2.cjs and
+  //   dist/lib-semver.cjs, for `regex` and `semver_*` conditions.
+  await build({ ...common, format: 'cjs', stdin: { contents: "module.exports = require('yaml');", resolveDir: process.cwd(), loader: 'js' }, alias: { yaml: './node_modules/yaml/browser/index.js' }, outfile: 'dist/cli-yaml.cjs' });
+  const { re2js: _re2, ...lazyButRe2 } = lazy;
+  await build({
+    ...cli,
+    entryPoints: { 'cli-fast': 'src/cli/main.ts' },
+    plugins: [lazyModulesFor(lazyButRe2), lazyRe2Plugin('./lib-re2.cjs'), lazySemverPlugin('./lib-semver.cjs'), lazyYamlPlugin('./cli-yaml.cjs'), onlyFastCommands],
+  });
 
   // The code cache and the answers to --version/--help (dist/cli.quick.json).
   execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: 'inherit' });

@@ -98,6 +98,39 @@ export function lazySemverPlugin(from = './lib-semver.cjs') {
 }
 
 /**
+ * The `yaml` package as a stub that requires `from` (a file of yaml alone,
+ * written by the CLI build) on first use: the fast CLI bundle reads clean flag
+ * files with js-yaml (src/schema/flag-file-fast.ts) and needs yaml only for a
+ * finding to place, so its hundred kilobytes are neither read nor
+ * deserialised at start. Covers every name src/ imports from yaml (the build
+ * fails on any other); functions forward, classes construct the real class,
+ * and `visit.BREAK`, `Scalar.PLAIN`… read the real constants.
+ */
+export function lazyYamlPlugin(from) {
+  const source = `let real; const y = () => (real ??= require('flagyard-yaml-chunk'));
+export const isAlias = (n) => y().isAlias(n);
+export const isMap = (n) => y().isMap(n);
+export const isPair = (n) => y().isPair(n);
+export const isScalar = (n) => y().isScalar(n);
+export const isSeq = (n) => y().isSeq(n);
+export function parseDocument(source, options) { return y().parseDocument(source, options); }
+export function LineCounter() { return new (y().LineCounter)(); }
+export function YAMLParseError(pos, code, message) { return new (y().YAMLParseError)(pos, code, message); }
+export function Scalar(value) { return new (y().Scalar)(value); }
+export function visit(node, visitor) { return y().visit(node, visitor); }
+for (const k of ['BLOCK_FOLDED', 'BLOCK_LITERAL', 'PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE']) Object.defineProperty(Scalar, k, { get: () => y().Scalar[k] });
+for (const k of ['BREAK', 'SKIP', 'REMOVE']) Object.defineProperty(visit, k, { get: () => y().visit[k] });`;
+  return {
+    name: 'lazy-yaml',
+    setup(b) {
+      b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy-yaml' ? undefined : { path: 'yaml', namespace: 'lazy-yaml' }));
+      b.onResolve({ filter: /^flagyard-yaml-chunk$/ }, () => ({ path: from, external: true }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({ contents: source, resolveDir: ROOT, loader: 'js' }));
+    },
+  };
+}
+
+/**
  * Minified, a class is called something like `je`, and an error it throws
  * prints as `je [UsageError]: …`. Each class of our sources gets its name
  * back (one defineProperty per class at load, which also keeps a class of a

@@ -19,6 +19,8 @@ export function diagnosticsOf(
   findings: readonly Finding[],
   extra: { flagKey?: string } = {},
 ): Diagnostic[] {
+  // No findings, no document needed (a file read by flag-file-fast.ts builds it on first use).
+  if (findings.length === 0) return [];
   const root = parsed.doc.contents as never;
   return findings.map((f) => ({
     code: f.code,

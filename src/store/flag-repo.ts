@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FlagsError, type Diagnostic } from '../errors.js';
 import { parseFlagFile, type ParsedFlagFile } from '../schema/flag-file.js';
+import { parseFlagFileFast } from '../schema/flag-file-fast.js';
 import { parseSegmentFile, validateSegmentFiles, type ParsedSegmentFile, type SegmentIndex } from '../schema/segment-checks.js';
 import { SEGMENTS_DIR } from '../schema/segment.js';
 import { decodeUtf8, utf8Problem } from '../schema/utf8.js';
@@ -54,9 +55,18 @@ export function listFlagFiles(dir: string, problems: Diagnostic[] = []): Promise
   return new Promise((resolve) => resolve(listFlagFilesSync(dir, problems)));
 }
 
-/** Reads one flag file into its parsed form; unreadable, oversized or non-UTF-8 files become findings. */
+/**
+ * Reads one flag file into its parsed form; unreadable, oversized or non-UTF-8
+ * files become findings. A plain, clean file is read by the fast reader
+ * (schema/flag-file-fast.ts), which builds the YAML document only if a caller
+ * asks for it; any other file by parseFlagFile. Same result either way.
+ */
 export function readFlagFileSync(file: string): ParsedFlagFile {
-  return readParsedFileSync(file, 'flag files', parseFlagFile);
+  return readParsedFileSync(file, 'flag files', readFlagText);
+}
+
+function readFlagText(file: string, text: string): ParsedFlagFile {
+  return parseFlagFileFast(file, text) ?? parseFlagFile(file, text);
 }
 
 /**

@@ -44,7 +44,7 @@ function binForUser(cwd: string): string {
   if (!IS_ROOT) return BIN;
   const dir = path.join(cwd, '.flags-bin');
   if (!existsSync(dir)) {
-    for (const file of ['package.json', 'bin/flags.cjs', 'scripts/load-cli.cjs', 'dist/cli.cjs', 'dist/cli.cjs.cache', 'dist/cli-fast.cjs', 'dist/cli-fast.cjs.cache', 'dist/cli.quick.json']) {
+    for (const file of ['package.json', 'bin/flags.cjs', 'scripts/load-cli.cjs', 'dist/cli.cjs', 'dist/cli.cjs.cache', 'dist/cli-fast.cjs', 'dist/cli-fast.cjs.cache', 'dist/cli-yaml.cjs', 'dist/lib-re2.cjs', 'dist/lib-semver.cjs', 'dist/cli.quick.json']) {
       if (!existsSync(path.join(ROOT, file))) continue;
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       copyFileSync(path.join(ROOT, file), path.join(dir, file));
