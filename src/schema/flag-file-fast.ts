@@ -51,8 +51,16 @@ function unsure(): never {
  * and C1 controls, DEL, a byte order mark or noncharacter anywhere. Each is
  * legal somewhere in YAML, but where the two parsers could part ways (a tab
  * beside indentation, a CRLF in a block scalar) is not worth the doubt.
+ * (A loop, not a regular expression: compiling one costs more at start-up
+ * than scanning a flag file.)
  */
-const DOUBTFUL_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff]/;
+function hasDoubtfulCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x0a : (c >= 0x7f && c <= 0x9f) || c === 0xfeff || c === 0xfffe || c === 0xffff) return true;
+  }
+  return false;
+}
 
 /** The YAML 1.2 core schema's null and bool spellings (spec 10.3.2). */
 const CORE_NULL: ReadonlySet<string> = new Set(['', '~', 'null', 'Null', 'NULL']);
@@ -99,7 +107,7 @@ interface Outline {
 
 /** What parseFlagFile returns for `text`, when this reader can vouch for the file; undefined otherwise. */
 export function parseFlagFileFast(file: string, text: string): ParsedFlagFile | undefined {
-  if (text.length > MAX_YAML_ITEMS || DOUBTFUL_CHARACTERS.test(text) || text.includes('__proto__')) return undefined;
+  if (text.length > MAX_YAML_ITEMS || hasDoubtfulCharacter(text) || text.includes('__proto__')) return undefined;
   let events: Event[];
   let js: unknown;
   try {
@@ -203,7 +211,7 @@ function keyText(text: string, ev: Event & { type: typeof SCALAR }): string {
   const source = text.slice(ev.valueStart, ev.valueEnd);
   if (source.length > MAX_KEY_LENGTH || source.includes('\n')) unsure();
   if (ev.style === PLAIN) {
-    if (!ev.fast || CORE_NULL.has(source) || CORE_TRUE.has(source) || CORE_FALSE.has(source) || CORE_NUMBER.test(source)) unsure();
+    if (!ev.fast || coreValue(source) !== source) unsure();
     return source;
   }
   return quotedValue(ev.style, source);
@@ -217,6 +225,24 @@ function quotedValue(style: number, source: string): string {
   return unsure();
 }
 
+/**
+ * What the core schema makes of a plain one-line scalar: null, a boolean, a
+ * plain decimal number or the text itself. Throws UNSURE for the numbers it
+ * does not vouch for. Only a scalar starting with a digit, `+`, `-`, `.`, `~`,
+ * `n`, `N`, `t`, `T`, `f` or `F` can be anything but a string.
+ */
+function coreValue(source: string): unknown {
+  const first = source.charCodeAt(0);
+  const letter = (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a;
+  if (letter && !'ntf'.includes(String.fromCharCode(first | 0x20))) return source;
+  if (CORE_NULL.has(source)) return null;
+  if (CORE_TRUE.has(source)) return true;
+  if (CORE_FALSE.has(source)) return false;
+  if (letter || !CORE_NUMBER.test(source)) return source;
+  if (!PLAIN_DECIMAL.test(source) || /^-0(?:\.0*)?$/.test(source)) unsure();
+  return Number(source);
+}
+
 /** Holds js-yaml's `value` for the scalar `ev` to the YAML 1.2 core schema's reading of its source. */
 function checkScalar(text: string, ev: Event & { type: typeof SCALAR }, value: unknown): void {
   if (ev.valueStart === -1) {
@@ -227,15 +253,7 @@ function checkScalar(text: string, ev: Event & { type: typeof SCALAR }, value: u
   const source = text.slice(ev.valueStart, ev.valueEnd);
   if (ev.style === PLAIN) {
     if (!ev.fast || source.includes('\n')) unsure();
-    let expected: unknown = source;
-    if (CORE_NULL.has(source)) expected = null;
-    else if (CORE_TRUE.has(source)) expected = true;
-    else if (CORE_FALSE.has(source)) expected = false;
-    else if (CORE_NUMBER.test(source)) {
-      if (!PLAIN_DECIMAL.test(source) || /^-0(?:\.0*)?$/.test(source)) unsure();
-      expected = Number(source);
-    }
-    if (value !== expected) unsure();
+    if (value !== coreValue(source)) unsure();
   } else if (ev.style === SINGLE_QUOTED || ev.style === DOUBLE_QUOTED) {
     if (value !== quotedValue(ev.style, source)) unsure();
   } else if (typeof value !== 'string') {
