@@ -4,7 +4,7 @@
  * answers exactly as a disabled one would. The NO_EFFECT check and the
  * messages of `toggle` and `create` share this one definition.
  */
-import { isDeepStrictEqual } from 'node:util';
+import { sameJsonValue } from '../objects.js';
 import type { FlagCheck } from './checks.js';
 import type { Flag, JsonValue } from './flag.js';
 
@@ -14,7 +14,7 @@ import type { Flag, JsonValue } from './flag.js';
  * with a rollout of 0% or a variant of weight 0 serves nobody.
  */
 export function servesOnlyDefault(flag: Flag, env?: string): boolean {
-  const other = (value: JsonValue | undefined) => value !== undefined && !isDeepStrictEqual(value, flag.defaultValue);
+  const other = (value: JsonValue | undefined) => value !== undefined && !sameJsonValue(value, flag.defaultValue);
   const envs = Object.entries(flag.environments ?? {}).filter(([name]) => env === undefined || name === env);
   if (envs.some(([, o]) => o.enabled && other(o.value))) return false;
   // An environment's own targeting (SPEC 6) serves its rules' and fallthrough's values there.
