@@ -128,7 +128,7 @@ export function report(result) {
     const r = result;
     console.log(
       `${r.name}: ${r.ratio.toFixed(2)}× the floor (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}); ` +
-        `${r.subjectLabel} ${r.subject.toFixed(r.unit === 'ns' ? 1 : 0)} ${r.unit} vs ${r.floorLabel} ${r.floor.toFixed(r.unit === 'ns' ? 1 : 0)} ${r.unit}; target ≤ ${r.target}×` +
+        `${r.subjectLabel} ${r.subject.toFixed(r.unit === 'ns' ? 1 : 0)} ${r.unit} vs ${r.floorLabel} ${r.floor.toFixed(r.unit === 'ns' ? 1 : 0)} ${r.unit}; ${r.target === undefined ? 'no target' : `target ≤ ${r.target}×`}` +
         (r.extra ? `; ${r.extra}` : ''),
     );
   }

@@ -54,8 +54,8 @@ const table = rows.filter((r) => typeof r.ratio === 'number').map((r) => [
   `${fmt(r, r.subject)}`,
   `${fmt(r, r.floor)} (${r.floorLabel})`,
   `${r.ratio.toFixed(2)}× (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)})`,
-  `≤ ${r.target}×`,
-  (r.ratio <= r.target ? 'met' : 'MISSED') + (r.extra ? `; ${r.extra}` : ''),
+  r.target === undefined ? 'none' : `≤ ${r.target}×`,
+  (r.target === undefined ? 'for comparison' : r.ratio <= r.target ? 'met' : 'MISSED') + (r.extra ? `; ${r.extra}` : ''),
 ]);
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');

@@ -47,6 +47,17 @@ try {
     target: 1.6,
     extra: [cpuExtra, `load ${loadAverage()}`].filter(Boolean).join('; '),
   });
+  // Against the fastest YAML reading there is (data only, no positions): no
+  // target, printed so the figure above is not read against a slow floor.
+  const jsYamlFloor = writeParseFloor(dir, 'js-yaml');
+  const fast = interleave({ subject: () => timed('subject', [BIN, 'validate', '--dir', flagsDir]), floor: () => timed('floor', [jsYamlFloor, flagsDir]), runs, warmup: 1 });
+  reportInterleaved(fast, {
+    name: `validate vs js-yaml (${N.toLocaleString('en-US')} one-flag files)`,
+    subjectLabel: 'flags validate',
+    floorLabel: 'read + js-yaml load',
+    unit: 'ms',
+    extra: `load ${loadAverage()}`,
+  });
 } finally {
   removeDir(dir);
 }
