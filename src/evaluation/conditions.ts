@@ -33,6 +33,37 @@ function step(holder: unknown, segment: string): unknown {
 /** A compiled attribute path: returns the value at the path, or undefined. */
 export type AttributeGetter = (context: EvaluationContext) => unknown;
 
+/**
+ * A condition that is `equals` on a two-step path, as data (for
+ * CompiledRule.equalsHead), or null for any other condition. Call after
+ * compileCondition accepted it (a bad value has thrown there).
+ */
+export function equalsShape(condition: Condition): { head: string; tail: string; expected: Scalar } | null {
+  if (condition.operator !== 'equals' || typeof condition.attribute !== 'string') return null;
+  const segments = condition.attribute.split('.');
+  if (segments.length !== 2 || segments.some((s) => FORBIDDEN_KEYS.has(s))) return null;
+  const op = compileOperator(condition.operator, condition.value);
+  if (op.kind !== 'positive' || op.equals === undefined) return null;
+  return { head: segments[0], tail: segments[1], expected: op.equals };
+}
+
+/**
+ * `equals` on the path `head.tail`, tested in one function: what the compiled
+ * condition (the two-step getter of compileAttributePath, then
+ * equalsCondition) answers, step for step — own properties only, a missing
+ * attribute never equal, an array attribute equal when an element is.
+ */
+export function equalsAt(ctx: EvaluationContext, head: string, tail: string, expected: Scalar): boolean {
+  if (!Object.hasOwn(ctx, head)) return false;
+  const o = ctx[head];
+  if (typeof o !== 'object' || o === null || !Object.hasOwn(o, tail)) return false;
+  const v = (o as Record<string, unknown>)[tail];
+  if (v === expected) return true;
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (v[i] === expected) return true;
+  return false;
+}
+
 /** Compiles a dot path (`tenant.settings.preferredProvider`) into a getter. */
 export function compileAttributePath(path: string): AttributeGetter {
   const segments = path.split('.');
