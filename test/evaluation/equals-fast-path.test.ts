@@ -127,6 +127,17 @@ describe('equals on a two-step path, evaluated from its data', () => {
     }
   });
 
+  it('own properties named like the own-property test change nothing', () => {
+    const compiled = compileFlag(flagWith([equals('tenant.type', 'enterprise')]));
+    const threePaths = compileFlag(flagWith([equals('tenant.settings.tier', 'gold')]));
+    const lying = { hasOwnProperty: () => false, tenant: { hasOwnProperty: () => false, type: 'enterprise', settings: { hasOwnProperty: () => false, tier: 'gold' } } };
+    expect(evaluateCompiled(compiled, lying).reason).toBe('RULE_MATCH');
+    expect(evaluateCompiled(threePaths, lying).reason).toBe('RULE_MATCH');
+    const claiming = { hasOwnProperty: () => true, tenant: Object.create({ type: 'enterprise', settings: { tier: 'gold' } }) as object };
+    expect(evaluateCompiled(compiled, claiming).reason).toBe('DEFAULT');
+    expect(evaluateCompiled(threePaths, claiming).reason).toBe('DEFAULT');
+  });
+
   it('a throwing getter or trap throws from both forms alike', () => {
     const condition = equals('tenant.type', 'enterprise');
     const compiled = compileFlag(flagWith([condition]));
