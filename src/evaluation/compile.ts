@@ -6,8 +6,9 @@
  */
 import type { Fallthrough, Flag, JsonValue, Rule } from '../schema/flag.js';
 import { cumulativeWeights, rolloutThreshold, type RolloutThreshold } from './bucketing.js';
-import { allOf, compileAttributePath, compileCondition, compileSegments, type AttributeGetter, type CompiledCondition } from './conditions.js';
+import { allOf, compileAttributePath, equalsShape, compileCondition, compileSegments, type AttributeGetter, type CompiledCondition } from './conditions.js';
 import type { SegmentsInput, SegmentTable } from './segments.js';
+import type { Scalar } from './operators/index.js';
 
 export interface CompiledRule {
   readonly id: string;
@@ -17,6 +18,15 @@ export interface CompiledRule {
   readonly matches: CompiledCondition;
   /** null: no percentage, every context whose conditions hold matches. */
   readonly rollout: RolloutThreshold | null;
+  /**
+   * A rule of one `equals` on a two-step path (`tenant.type`) as data:
+   * evaluation tests `context[equalsHead][equalsTail]` against equalsValue
+   * itself (conditions.ts equalsAt), the same answer as `matches`. null: any
+   * other rule, decided by `matches` (equalsTail and equalsValue then unused).
+   */
+  readonly equalsHead: string | null;
+  readonly equalsTail: string;
+  readonly equalsValue: Scalar;
 }
 
 export interface CompiledVariants {
@@ -127,7 +137,11 @@ export function compileFlag(flag: Flag, options: CompileOptions = {}): CompiledF
 function compileRules(rules: readonly Rule[], segments: SegmentTable | undefined): CompiledRule[] {
   return rules.map((r) => {
     const conditions = r.conditions.map((c) => compileCondition(c, segments));
+    const eq = conditions.length === 1 ? equalsShape(r.conditions[0]) : null;
     return {
+      equalsHead: eq === null ? null : eq.head,
+      equalsTail: eq === null ? '' : eq.tail,
+      equalsValue: eq === null ? false : eq.expected,
       id: r.id,
       value: frozen(r.value),
       conditions,

