@@ -133,7 +133,7 @@ describe('equals on a two-step path, evaluated from its data', () => {
     const lying = { hasOwnProperty: () => false, tenant: { hasOwnProperty: () => false, type: 'enterprise', settings: { hasOwnProperty: () => false, tier: 'gold' } } };
     expect(evaluateCompiled(compiled, lying).reason).toBe('RULE_MATCH');
     expect(evaluateCompiled(threePaths, lying).reason).toBe('RULE_MATCH');
-    const claiming = { hasOwnProperty: () => true, tenant: Object.create({ type: 'enterprise', settings: { tier: 'gold' } }) as object };
+    const claiming = { hasOwnProperty: () => true, tenant: Object.create({ type: 'enterprise', settings: { tier: 'gold' } }) as Record<string, unknown> };
     expect(evaluateCompiled(compiled, claiming).reason).toBe('DEFAULT');
     expect(evaluateCompiled(threePaths, claiming).reason).toBe('DEFAULT');
   });
