@@ -42,12 +42,12 @@ export interface AppendEventOptions {
  * must be a regular file: a FIFO or a device is refused, not "recorded".
  *
  * A service calls this on every request (recordExposure), so a call costs
- * five system calls (open, one fstat, a one-byte pread, the write, close) and
- * no object per call beyond the JSON text: the line is encoded into a buffer
- * kept between calls and checked in place by the results reader's byte
- * scanner, which vouches only for lines parseEventLine accepts; any other line
- * (non-ASCII text, escapes, unknown fields, an invalid event) is judged by
- * parseEventLine itself, so what is refused, and why, is unchanged.
+ * five system calls (open, one fstat, a one-byte pread unless the file is
+ * empty, the write, close) and allocates no buffer: the line is encoded into
+ * one kept between calls and checked in place by the results reader's byte
+ * scanner, which vouches only for lines parseEventLine accepts; any other
+ * line (non-ASCII text, escapes, unknown fields, an invalid event) is judged
+ * by parseEventLine itself, so what is refused, and why, is unchanged.
  */
 export function appendEvent(path: string, event: LogEvent, options: AppendEventOptions = {}): void {
   const line = JSON.stringify(event);
@@ -91,54 +91,51 @@ export function appendEvent(path: string, event: LogEvent, options: AppendEventO
 
 /**
  * The line to append as UTF-8 in buf[0, end): a newline (written only after
- * a torn last line), the line, its newline. One object, reused: appendEvent
- * is synchronous, so a call's bytes are written before the next call encodes.
+ * a torn last line), the line, its newline.
  */
 interface EncodedLine {
   buf: Buffer;
   end: number;
 }
 
-/** Lines up to this many UTF-16 units are encoded into the kept buffer (an event is a few hundred bytes). */
+/**
+ * Lines up to this many UTF-16 units (an event is a few hundred) are encoded
+ * into one buffer kept between calls, `kept`: appendEvent is synchronous, so
+ * a call's bytes are written before the next call encodes. A longer line gets
+ * a buffer of its own, which nothing holds after the call.
+ */
 const KEPT_LINE_UNITS = 4096;
-// UTF-8 takes at most 3 bytes per UTF-16 unit; plus the two newlines.
-const KEPT_BUFFER_BYTES = KEPT_LINE_UNITS * 3 + 2;
-let keptBuffer: Buffer | undefined;
-const encoded: EncodedLine = { buf: Buffer.alloc(0), end: 0 };
+let kept: EncodedLine | undefined;
 const scanned = createScannedEvent();
 
 /**
  * The line's bytes, once it is known to be an event readers accept: vouched
- * for by the byte scanner (scanEventBytes accepts only lines parseEventLine
- * accepts, test/experiments/event-scanner.test.ts), or else by parseEventLine,
- * whose reason is the error.
+ * for by the byte scanner (it accepts only lines parseEventLine accepts, with
+ * the same fields: test/experiments/event-scanner.test.ts), or else by
+ * parseEventLine, whose reason is the error.
  */
 function checkedLine(path: string, line: string): EncodedLine {
-  // JSON.stringify of something that is not an object gives no string: parseEventLine then decides as before.
-  if (typeof line === 'string') {
-    encodeLine(line);
-    if (scanEventBytes(encoded.buf, 1, encoded.end - 1, scanned)) return encoded;
-  }
+  // JSON.stringify of something that is not an object gives no string: parseEventLine then decides, as it always did.
+  const encoded = typeof line === 'string' && line.length <= KEPT_LINE_UNITS ? encodeKept(line) : undefined;
+  if (encoded !== undefined && scanEventBytes(encoded.buf, 1, encoded.end - 1, scanned)) return encoded;
   const check = parseEventLine(line);
   if (!check.ok) throw new FlagsError('INVALID_EVENT', `refusing to append an invalid event to ${path}: ${check.reason}`);
-  return encoded;
+  if (encoded !== undefined) return encoded;
+  const buf = Buffer.from('\n' + line + '\n', 'utf8');
+  return { buf, end: buf.length };
 }
 
-function encodeLine(line: string): void {
-  if (line.length > KEPT_LINE_UNITS) {
-    // A rare long line gets a buffer of its own, so the kept one stays small.
-    encoded.buf = Buffer.from('\n' + line + '\n', 'utf8');
-    encoded.end = encoded.buf.length;
-    return;
+/** The short line in `kept`. */
+function encodeKept(line: string): EncodedLine {
+  if (kept === undefined) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; plus the two newlines.
+    kept = { buf: Buffer.allocUnsafe(KEPT_LINE_UNITS * 3 + 2), end: 0 };
+    kept.buf[0] = 0x0a;
   }
-  if (keptBuffer === undefined) {
-    keptBuffer = Buffer.allocUnsafe(KEPT_BUFFER_BYTES);
-    keptBuffer[0] = 0x0a;
-  }
-  const n = keptBuffer.write(line, 1, 'utf8');
-  keptBuffer[n + 1] = 0x0a;
-  encoded.buf = keptBuffer;
-  encoded.end = n + 2;
+  const n = kept.buf.write(line, 1, 'utf8');
+  kept.buf[n + 1] = 0x0a;
+  kept.end = n + 2;
+  return kept;
 }
 
 /** Refuses anything but a regular file (a FIFO, a device, a socket, a folder), naming what it is. */
