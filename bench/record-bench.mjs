@@ -12,11 +12,13 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { interleave, removeDir, report, ROOT, tempDir } from './lib.mjs';
+import { interleave, loadAverage, median, removeDir, report, ROOT, tempDir } from './lib.mjs';
 
 const CALLS = Number(process.env.CALLS ?? 2000);
 const RUNS = Number(process.env.RUNS ?? 9);
 const lib = await import(pathToFileURL(path.join(ROOT, 'dist/index.js')).href);
+const baselineAt = process.argv.indexOf('--baseline');
+const baseline = baselineAt > 0 ? await import(pathToFileURL(path.resolve(process.argv[baselineAt + 1], 'index.js')).href) : null;
 
 const dir = tempDir();
 try {
@@ -43,28 +45,49 @@ try {
     for (let i = 0; i < CALLS; i++) fn();
     return Number(process.hrtime.bigint() - start) / 1e3 / CALLS;
   };
-  const result = interleave({
-    runs: RUNS,
-    subject: () => time(() => lib.recordExposure('button-test', { user: { id: `u${user++}` } }, { log, evaluator, experiments })),
-    floor: () =>
-      time(() => {
-        const context = { user: { id: `u${user++}` } };
-        const r = evaluator.evaluate('button', context);
-        appendFileSync(floorLog, JSON.stringify({ type: 'exposure', experimentId: 'button-test', userId: context.user.id, variant: r.variant, timestamp: new Date().toISOString() }) + '\n');
-      }),
-  });
-  report({
-    name: 'recordExposure per call',
-    unit: 'µs',
-    subject: result.subject.median,
-    subjectLabel: 'recordExposure',
-    floor: result.floor.median,
-    floorLabel: 'evaluate + appendFileSync',
-    ratio: result.ratio,
-    ratioMin: result.ratioMin,
-    ratioMax: result.ratioMax,
-    target: 2,
-  });
+  const subject = (l, file) => () => time(() => l.recordExposure('button-test', { user: { id: `u${user++}` } }, { log: file, evaluator, experiments }));
+  const floor = () =>
+    time(() => {
+      const context = { user: { id: `u${user++}` } };
+      const r = evaluator.evaluate('button', context);
+      appendFileSync(floorLog, JSON.stringify({ type: 'exposure', experimentId: 'button-test', userId: context.user.id, variant: r.variant, timestamp: new Date().toISOString() }) + '\n');
+    });
+  if (baseline) {
+    compareWithBaseline([subject(lib, log), subject(baseline, path.join(dir, 'baseline.jsonl')), floor]);
+  } else {
+    const result = interleave({ runs: RUNS, subject: subject(lib, log), floor });
+    report({
+      name: 'recordExposure per call',
+      unit: 'µs',
+      subject: result.subject.median,
+      subjectLabel: 'recordExposure',
+      floor: result.floor.median,
+      floorLabel: 'evaluate + appendFileSync',
+      ratio: result.ratio,
+      ratioMin: result.ratioMin,
+      ratioMax: result.ratioMax,
+      target: 2,
+    });
+  }
 } finally {
   removeDir(dir);
+}
+
+/** This build, the baseline and the floor, taking turns (each first in every third round); medians and per-round ratio ranges. */
+function compareWithBaseline(sides) {
+  const times = sides.map(() => []);
+  for (let w = 0; w < 2; w++) for (const side of sides) side();
+  for (let i = 0; i < RUNS; i++) {
+    for (let k = 0; k < sides.length; k++) {
+      const j = (i + k) % sides.length;
+      times[j].push(sides[j]());
+    }
+  }
+  const [now, base, bare] = times;
+  const range = (a, b) => {
+    const r = a.map((x, i) => x / b[i]);
+    return `${(median(a) / median(b)).toFixed(2)}× (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})`;
+  };
+  console.log(`recordExposure per call (${RUNS} rounds × ${CALLS} calls; load ${loadAverage()}): this build ${median(now).toFixed(1)} µs, baseline ${median(base).toFixed(1)} µs, floor ${median(bare).toFixed(1)} µs`);
+  console.log(`  this build / floor ${range(now, bare)}; baseline / floor ${range(base, bare)}; this build / baseline ${range(now, base)}`);
 }

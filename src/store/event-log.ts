@@ -6,13 +6,14 @@
  * concurrent processes on one machine never interleave and none is lost
  * (local file systems; NFS gives no such promise).
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FlagsError } from '../errors.js';
 import { isInside } from './paths.js';
 import { isUtf8 } from 'node:buffer';
 import { parseEventLine, type LogEvent } from '../schema/event.js';
 import { decodeUtf8Escaped } from '../schema/utf8.js';
+import { createScannedEvent, scanEventBytes } from '../experiments/event-scanner.js';
 
 export { DEFAULT_EVENT_LOG } from './paths.js';
 
@@ -39,12 +40,19 @@ export interface AppendEventOptions {
  * missing, but never its directory: a log path in a folder that does not
  * exist is almost always a typo, so it is refused, naming the path. The log
  * must be a regular file: a FIFO or a device is refused, not "recorded".
+ *
+ * A service calls this on every request (recordExposure), so a call costs
+ * five system calls (open, one fstat, a one-byte pread unless the file is
+ * empty, the write, close) and allocates no buffer: the line is encoded into
+ * one kept between calls and checked in place by the results reader's byte
+ * scanner, which vouches only for lines parseEventLine accepts; any other
+ * line (non-ASCII text, escapes, unknown fields, an invalid event) is judged
+ * by parseEventLine itself, so what is refused, and why, is unchanged.
  */
 export function appendEvent(path: string, event: LogEvent, options: AppendEventOptions = {}): void {
   const line = JSON.stringify(event);
   // Never write what readers would count as malformed.
-  const check = parseEventLine(line);
-  if (!check.ok) throw new FlagsError('INVALID_EVENT', `refusing to append an invalid event to ${path}: ${check.reason}`);
+  const encoded = checkedLine(path, line);
   if (options.root !== undefined) assertStaysInside(path, options.root);
   let fd: number;
   try {
@@ -59,18 +67,19 @@ export function appendEvent(path: string, event: LogEvent, options: AppendEventO
     throw new FlagsError('EVENT_LOG_WRITE', `cannot open the event log ${path}: ${(e as Error).message}`, { cause: e });
   }
   try {
-    assertRegularFile(fd, path);
+    // One fstat answers both questions: is it a regular file, and where does it end.
+    const size = regularFileInfo(fd, path).size;
     // A crash mid-write can leave a last line without its newline. Appending
     // straight after it would glue our event onto the torn text and lose both;
     // starting with a newline sacrifices only the torn line. If two writers
     // both see the torn end, or one sees another's write in progress, the
     // cost is a blank line, which readers skip.
-    const prefix = endsTorn(fd) ? '\n' : '';
-    const buf = Buffer.from(prefix + line + '\n', 'utf8');
-    const written = writeSync(fd, buf, 0, buf.length);
-    if (written !== buf.length) {
+    const from = endsTorn(fd, size) ? 0 : 1;
+    const length = encoded.end - from;
+    const written = writeSync(fd, encoded.buf, from, length);
+    if (written !== length) {
       // Retrying would be a second write that another process could interleave with; report instead.
-      throw new FlagsError('EVENT_LOG_WRITE', `short write to the event log ${path} (${written} of ${buf.length} bytes): is the disk full?`);
+      throw new FlagsError('EVENT_LOG_WRITE', `short write to the event log ${path} (${written} of ${length} bytes): is the disk full?`);
     }
   } catch (e) {
     if (e instanceof FlagsError) throw e;
@@ -80,10 +89,64 @@ export function appendEvent(path: string, event: LogEvent, options: AppendEventO
   }
 }
 
+/**
+ * The line to append as UTF-8 in buf[0, end): a newline (written only after
+ * a torn last line), the line, its newline.
+ */
+interface EncodedLine {
+  buf: Buffer;
+  end: number;
+}
+
+/**
+ * Lines up to this many UTF-16 units (an event is a few hundred) are encoded
+ * into one buffer kept between calls, `kept`: appendEvent is synchronous, so
+ * a call's bytes are written before the next call encodes. A longer line gets
+ * a buffer of its own, which nothing holds after the call.
+ */
+const KEPT_LINE_UNITS = 4096;
+let kept: EncodedLine | undefined;
+const scanned = createScannedEvent();
+
+/**
+ * The line's bytes, once it is known to be an event readers accept: vouched
+ * for by the byte scanner (it accepts only lines parseEventLine accepts, with
+ * the same fields: test/experiments/event-scanner.test.ts), or else by
+ * parseEventLine, whose reason is the error.
+ */
+function checkedLine(path: string, line: string): EncodedLine {
+  // JSON.stringify of something that is not an object gives no string: parseEventLine then decides, as it always did.
+  const encoded = typeof line === 'string' && line.length <= KEPT_LINE_UNITS ? encodeKept(line) : undefined;
+  if (encoded !== undefined && scanEventBytes(encoded.buf, 1, encoded.end - 1, scanned)) return encoded;
+  const check = parseEventLine(line);
+  if (!check.ok) throw new FlagsError('INVALID_EVENT', `refusing to append an invalid event to ${path}: ${check.reason}`);
+  if (encoded !== undefined) return encoded;
+  const buf = Buffer.from('\n' + line + '\n', 'utf8');
+  return { buf, end: buf.length };
+}
+
+/** The short line in `kept`. */
+function encodeKept(line: string): EncodedLine {
+  if (kept === undefined) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; plus the two newlines.
+    kept = { buf: Buffer.allocUnsafe(KEPT_LINE_UNITS * 3 + 2), end: 0 };
+    kept.buf[0] = 0x0a;
+  }
+  const n = kept.buf.write(line, 1, 'utf8');
+  kept.buf[n + 1] = 0x0a;
+  kept.end = n + 2;
+  return kept;
+}
+
 /** Refuses anything but a regular file (a FIFO, a device, a socket, a folder), naming what it is. */
 export function assertRegularFile(fd: number, path: string): void {
+  regularFileInfo(fd, path);
+}
+
+/** assertRegularFile, returning the file's fstat. */
+function regularFileInfo(fd: number, path: string): Stats {
   const info = fstatSync(fd);
-  if (info.isFile()) return;
+  if (info.isFile()) return info;
   const what = info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a folder' : 'not a regular file';
   throw new FlagsError('EVENT_LOG_NOT_FILE', `the event log ${path} is ${what}; it must be a regular file`);
 }
@@ -127,11 +190,12 @@ function lstatOrNull(path: string) {
   }
 }
 
-function endsTorn(fd: number): boolean {
-  const size = fstatSync(fd).size;
+const lastByte = Buffer.alloc(1);
+
+/** True when the file (of `size` bytes, by the fstat just made) ends in a byte other than a newline. */
+function endsTorn(fd: number, size: number): boolean {
   if (size === 0) return false;
-  const last = Buffer.alloc(1);
-  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+  return readSync(fd, lastByte, 0, 1, size - 1) === 1 && lastByte[0] !== 0x0a;
 }
 
 export interface ReadEventLinesOptions {

@@ -3,11 +3,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlagsError } from '../../src/errors.js';
 import { createTally, summarizeTally, tallyLine, tallyMalformed } from '../../src/experiments/tally.js';
 import { parseEventLine, type LogEvent } from '../../src/schema/event.js';
 import { appendEvent, readEventLines } from '../../src/store/event-log.js';
+import { createScannedEvent, scanEventBytes } from '../../src/experiments/event-scanner.js';
 
 let dir: string;
 beforeAll(() => {
@@ -83,6 +85,117 @@ describe('appendEvent', () => {
     expect(result.tornLastLine).toBeNull();
     expect(lines).toHaveLength(3);
     expect(lines.map((l) => parseEventLine(l).ok)).toEqual([true, false, true]);
+  });
+});
+
+describe('appendEvent: the check in place and the kept buffer', () => {
+  const T = '2025-01-01T00:00:00.000Z';
+
+  it('writes a line the byte scanner cannot vouch for but parseEventLine accepts, unchanged', () => {
+    // Non-ASCII, an escape, a field readers ignore: the scanner declines each, so parseEventLine decides.
+    const events: LogEvent[] = [
+      exposure('josé'),
+      exposure('say "hi"'),
+      exposure('𝄞-emoji-pair'),
+      { ...exposure('u1'), source: 'web' } as unknown as LogEvent,
+      { type: 'conversion', experimentId: 'exp', userId: 'tab\there', metric: 'revenue', value: 9.5, timestamp: T },
+    ];
+    for (const e of events) {
+      const line = JSON.stringify(e);
+      expect(scanEventBytes(Buffer.from(line), 0, Buffer.byteLength(line), createScannedEvent()), line).toBe(false);
+      expect(parseEventLine(line).ok, line).toBe(true);
+    }
+    const path = freshPath();
+    for (const e of events) appendEvent(path, e);
+    expect(readFileSync(path, 'utf8')).toBe(events.map((e) => JSON.stringify(e) + '\n').join(''));
+  });
+
+  it('refuses what parseEventLine refuses when the scanner declines, with its reason, writing nothing', () => {
+    const path = freshPath();
+    appendEvent(path, exposure('before'));
+    const cases: [LogEvent, string][] = [
+      [exposure('x\ud800'), 'userId is not well-formed Unicode (a lone surrogate U+D800)'],
+      [{ ...exposure('u1'), experimentId: '' }, 'missing experimentId'],
+      [{ ...exposure('u1'), timestamp: '2025-02-30T00:00:00Z' }, 'timestamp is not ISO-8601 with a time zone'],
+      [{ type: 'conversion', experimentId: 'exp', userId: 'u1', metric: 'm', value: Number.NaN, timestamp: T }, 'value is not a finite number'],
+      [{ ...exposure('é'.repeat(5000)), variant: '' }, 'exposure without a variant'],
+    ];
+    for (const [e, reason] of cases) {
+      expect(parseEventLine(JSON.stringify(e))).toMatchObject({ ok: false, reason });
+      expect(() => appendEvent(path, e)).toThrow(`refusing to append an invalid event to ${path}: ${reason}`);
+    }
+    // Not an object at all: parseEventLine's own error, as before, and nothing written.
+    expect(() => appendEvent(path, undefined as unknown as LogEvent)).toThrow(TypeError);
+    appendEvent(path, exposure('after'));
+    expect(readFileSync(path, 'utf8')).toBe(JSON.stringify(exposure('before')) + '\n' + JSON.stringify(exposure('after')) + '\n');
+  });
+
+  it('long lines (their own buffer) and short ones (the kept buffer) alternate with torn ends, byte for byte', () => {
+    const path = freshPath();
+    const long = exposure('u'.repeat(5000));
+    const longUnicode = exposure('é€'.repeat(3000));
+    let expected = '';
+    const append = (e: LogEvent) => {
+      appendEvent(path, e);
+      expected += JSON.stringify(e) + '\n';
+    };
+    const tear = (text: string) => {
+      writeFileSync(path, text, { flag: 'a' });
+      expected += text + '\n';
+    };
+    append(long);
+    append(exposure('short'));
+    tear('{"type":"expo');
+    append(longUnicode);
+    tear('{"type":"conv');
+    append(exposure('short again'));
+    append(long);
+    expect(readFileSync(path, 'utf8')).toBe(expected);
+  });
+
+  it('any event: written as exactly JSON.stringify + newline (after a newline when the log ends torn) when parseEventLine accepts it, else refused with its reason', () => {
+    const text = fc.oneof(
+      fc.stringMatching(/^[a-z0-9-]{1,12}$/),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.constantFrom('', 'é', '"', '\\', '\u0000', '\n', '\u2028', '\ud800', 'a\udc00', '😀', 'x'.repeat(4100), 'é'.repeat(4096)),
+    );
+    const event = fc.record(
+      {
+        type: fc.constantFrom('exposure', 'conversion', 'click'),
+        experimentId: text,
+        userId: text,
+        variant: text,
+        metric: text,
+        value: fc.oneof(fc.double(), fc.integer(), fc.constant('1')),
+        timestamp: fc.oneof(fc.constant(T), fc.constantFrom('2025-01-01T00:00:00+01:00', 'yesterday', '2025-13-01T00:00:00Z')),
+        source: text,
+      },
+      { requiredKeys: ['type', 'experimentId', 'userId', 'timestamp'] },
+    );
+    const path = freshPath();
+    writeFileSync(path, '');
+    let written = 0;
+    fc.assert(
+      fc.property(event, fc.option(fc.stringMatching(/^[a-z{":,]{1,20}$/), { nil: undefined }), (e, torn) => {
+        // The log so far (whole lines, or a torn end left by the run before), then maybe a torn end.
+        if (torn !== undefined) writeFileSync(path, torn, { flag: 'a' });
+        let expected = readFileSync(path, 'utf8');
+        const line = JSON.stringify(e);
+        const check = parseEventLine(line);
+        if (check.ok) {
+          appendEvent(path, e as LogEvent);
+          expected += (expected !== '' && !expected.endsWith('\n') ? '\n' : '') + line + '\n';
+          written++;
+        } else {
+          expect(() => appendEvent(path, e as LogEvent)).toThrow(`: ${check.reason}`);
+        }
+        expect(readFileSync(path, 'utf8')).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+    // Worth something only if both answers were given often.
+    expect(written).toBeGreaterThan(30);
+    expect(written).toBeLessThan(270);
   });
 });
 
