@@ -100,6 +100,9 @@ interface Outline {
 /** What parseFlagFile returns for `text`, when this reader can vouch for the file; undefined otherwise. */
 export function parseFlagFileFast(file: string, text: string): ParsedFlagFile | undefined {
   if (text.length > MAX_YAML_ITEMS || DOUBTFUL_CHARACTERS.test(text) || text.includes('__proto__')) return undefined;
+  // An indented first line: js-yaml takes ` ---` or ` %YAML 1.2` there for a
+  // marker or a directive, where yaml reads (and refuses) a plain scalar.
+  if (text.startsWith(' ')) return undefined;
   let events: Event[];
   let js: unknown;
   try {
