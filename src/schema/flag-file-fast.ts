@@ -39,6 +39,7 @@ const POP = 6;
 const PLAIN = 1;
 const SINGLE_QUOTED = 2;
 const DOUBLE_QUOTED = 3;
+const BLOCK = 1;
 
 /** Thrown inside the walk when the file is not one this reader vouches for. */
 const UNSURE = Symbol('unsure');
@@ -62,8 +63,12 @@ const CORE_FALSE: ReadonlySet<string> = new Set(['false', 'False', 'FALSE']);
 const CORE_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 /** The numbers vouched for: plain decimals that every parser reads as `Number(text)`; anything else (exponents, hex, a sign, leading zeros, many digits, -0) goes to `yaml`. */
 const PLAIN_DECIMAL = /^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?$/;
-/** yaml refuses implicit keys longer than this. */
-const MAX_KEY_LENGTH = 1024;
+/**
+ * yaml refuses an implicit key whose `:` is more than 1024 characters after
+ * the key's start (quotes and spaces before the `:` included); an implicit key
+ * and its `:` share a line, so a file whose lines are all this short has none.
+ */
+const MAX_LINE_LENGTH = 1024;
 
 /** Where a mapping the reader needs to place starts, and its `key` field's value. */
 interface MapInfo {
@@ -79,6 +84,8 @@ interface MapInfo {
 
 interface Frame {
   kind: 'map' | 'seq';
+  /** A block collection (not `[…]` or `{…}`). */
+  block: boolean;
   /** The collection js-yaml built for this node. */
   value: Record<string, unknown> | unknown[];
   /** Map: the key awaiting its value. */
@@ -103,6 +110,7 @@ export function parseFlagFileFast(file: string, text: string): ParsedFlagFile | 
   // An indented first line: js-yaml takes ` ---` or ` %YAML 1.2` there for a
   // marker or a directive, where yaml reads (and refuses) a plain scalar.
   if (text.startsWith(' ')) return undefined;
+  if (hasLongLine(text)) return undefined;
   let events: Event[];
   let js: unknown;
   try {
@@ -148,6 +156,11 @@ function outline(text: string, events: Event[], js: unknown): Outline {
       // A mapping key: a one-line plain or quoted string.
       if (ev.type !== SCALAR) unsure();
       parent.key = keyText(text, ev);
+      // A key of a block mapping starts its line (after the indentation and the
+      // `- ` or `? ` of compact collections). js-yaml takes the rest of a line
+      // after a quoted or flow item (`  - 'v2'c: 1`) for a key of the mapping
+      // above, where yaml reports an unexpected scalar.
+      if (parent.block && !/^(?: *[-?] )* *$/.test(text.slice(text.lastIndexOf('\n', scalarStart(ev) - 1) + 1, scalarStart(ev)))) unsure();
       parent.info?.keys.push(parent.key);
       continue;
     }
@@ -165,7 +178,7 @@ function outline(text: string, events: Event[], js: unknown): Outline {
     }
     const kind = ev.type === MAPPING ? 'map' : 'seq';
     if (kind === 'map' ? !isPlainRecord(value) : !Array.isArray(value)) unsure();
-    const frame: Frame = { kind, value: value as Frame['value'], key: undefined, index: 0 };
+    const frame: Frame = { kind, block: ev.style === BLOCK, value: value as Frame['value'], key: undefined, index: 0 };
     if (parent === undefined) {
       if (kind !== 'map') unsure(); // a list at the top level
       frame.info = { start: ev.start, keys: [] };
@@ -180,6 +193,15 @@ function outline(text: string, events: Event[], js: unknown): Outline {
   }
   if (result === undefined) unsure();
   return result;
+}
+
+function hasLongLine(text: string): boolean {
+  let start = 0;
+  for (let end = text.indexOf('\n'); ; end = text.indexOf('\n', start)) {
+    if ((end === -1 ? text.length : end) - start > MAX_LINE_LENGTH) return true;
+    if (end === -1) return false;
+    start = end + 1;
+  }
 }
 
 /** After a value: a map awaits its next key, a sequence its next item. */
@@ -204,7 +226,7 @@ function scalarStart(ev: Event & { type: typeof SCALAR }): number {
 function keyText(text: string, ev: Event & { type: typeof SCALAR }): string {
   if (ev.valueStart === -1) unsure();
   const source = text.slice(ev.valueStart, ev.valueEnd);
-  if (source.length > MAX_KEY_LENGTH || source.includes('\n')) unsure();
+  if (source.includes('\n')) unsure();
   if (ev.style === PLAIN) {
     if (!ev.fast || CORE_NULL.has(source) || CORE_TRUE.has(source) || CORE_FALSE.has(source) || CORE_NUMBER.test(source)) unsure();
     return source;
@@ -241,10 +263,30 @@ function checkScalar(text: string, ev: Event & { type: typeof SCALAR }, value: u
     if (value !== expected) unsure();
   } else if (ev.style === SINGLE_QUOTED || ev.style === DOUBLE_QUOTED) {
     if (value !== quotedValue(ev.style, source)) unsure();
-  } else if (typeof value !== 'string') {
+  } else {
     // A block scalar (`|`, `>`): js-yaml's string, which the tests compare with yaml's.
-    unsure();
+    if (typeof value !== 'string') unsure();
+    checkBlockScalar(text, ev);
   }
+}
+
+/**
+ * A block scalar is vouched for only in its everyday shape: its header alone
+ * on the line before its body, no indentation indicator (`|2`: js-yaml and
+ * yaml count the indentation from different places inside a list), and no line
+ * of only spaces in its body or the blank lines after it (the two parsers
+ * keep or drop those spaces differently).
+ */
+function checkBlockScalar(text: string, ev: Event & { type: typeof SCALAR }): void {
+  const body = ev.valueStart;
+  if (body < 1 || text[body - 1] !== '\n') unsure();
+  const header = text.slice(text.lastIndexOf('\n', body - 2) + 1, body - 1);
+  if (/[|>][-+]?[0-9]/.test(header)) unsure();
+  let end = ev.valueEnd;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\n')) end++;
+  // Up to the start of the next line with content (or the end of the text).
+  if (end < text.length) end = text.lastIndexOf('\n', end) + 1;
+  if (/(?:^|\n) +(?:\n|$)/.test(text.slice(body, end))) unsure();
 }
 
 /** The parsed file parseFlagFile would return, its YAML document built by parseFlagFile on first use. */

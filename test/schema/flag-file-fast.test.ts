@@ -428,3 +428,131 @@ describe('parseFlagFileFast on mutated flag files', () => {
     );
   });
 });
+
+// ---- particular files ----
+
+const DECLINED: [string, string][] = [
+  ['an anchor and an alias', 'key: a\nname: &n x\ndescription: *n\n'],
+  ['an anchor alone', 'key: a\nname: &n x\n'],
+  ['a tag', 'key: a\nname: !!str 5\n'],
+  ['a local tag', 'key: a\nname: !x y\n'],
+  ['a duplicated key', 'key: a\nname: x\nname: y\n'],
+  ['a duplicated key spelt two ways', 'key: a\nname: x\n"name": y\n'],
+  ['a __proto__ key', 'key: a\ndefaultValue:\n  __proto__: {x: 1}\ntype: json\n'],
+  ['a __proto__ key escaped', 'key: a\ndefaultValue: {"\\x5f_proto__": 1}\ntype: json\n'],
+  ['a byte order mark', '\ufeffkey: a\ntype: boolean\n'],
+  ['two documents', 'key: a\n---\nkey: b\n'],
+  ['a hex number', 'key: a\ndefaultValue: 0x1F\n'],
+  ['an octal number', 'key: a\ndefaultValue: 0o17\n'],
+  ['a YAML directive', '%YAML 1.2\n---\nkey: a\n'],
+  ['a YAML 1.1 directive', '%YAML 1.1\n---\nkey: a\nenabled: yes\n'],
+  ['a TAG directive', '%TAG !e! tag:example.com,2000:\n---\nkey: a\n'],
+  ['a tab', 'key: a\nname:\tx\n'],
+  ['CRLF line ends', 'key: a\r\nname: x\r\n'],
+  ['a merge key', 'key: a\nbase: &b {x: 1}\nrules:\n  <<: *b\n'],
+  ['a syntax error', 'key: a\nname: [x\n'],
+  ['a top-level list', '- key: a\n'],
+  ['a scalar document', 'key\n'],
+  ['an empty file', ''],
+  ['a mapping of no flag fields', 'hello: world\n'],
+  ['flags beside another key', 'owner: x\nflags:\n  - key: a\n'],
+  ['flags not a list', 'flags: {key: a}\n'],
+  ['an item of flags that is not a mapping', 'flags:\n  - a\n'],
+  ['a first line indented', ' ---\nkey: a\n'],
+  ['a number with an exponent', 'key: a\ndefaultValue: 1e3\n'],
+  ['minus zero', 'key: a\ndefaultValue: -0\n'],
+  ['not a number', 'key: a\ndefaultValue: .nan\n'],
+  ['an escape in a double-quoted string', 'key: a\nname: "a\\tb"\n'],
+  ['a multi-line plain scalar', 'key: a\nname: a\n  b\n'],
+  ['a key over 1024 characters', `key: a\n${'k'.repeat(1025)}: x\n`],
+];
+
+/** Places where YAML parsers are known to part ways, each inside a flag. */
+const EDGE_VALUES = [
+  '{a:1}', '{a: 1}', '{"a":1}', "{'a':1}", '{a:}', '{a}', '{a, b: c}', '{? a}', '{? a: b}', '[a:1]', '[a: 1]', '["a":1]', '[? a: b]', '[a, b: c]',
+  '[a,]', '[a, ]', '[,]', '[a,,b]', '{a: 1,}', '{,}', '[]', '{}', '[[]]', '[{}]', '[a]b', '[a] #c', '[a]#c', "'a'#c", "'a' #c", '"a"#c', '"a" #c',
+  'a#b', 'a #b', 'a:b', 'a: b', 'a :b', '-a', '- a', '?a', '? a', ':a', ': a', '%a', '@a', '`a', '!a', '&a', '*a', '|a', '>a', "a'", 'a"',
+  '[a\n  , b]', '[a,\nb]', '[a,\n b]', '[a,\n  b]', '{a: 1,\nb: 2}', '{a: 1,\n b: 2}', '{a: 1,\n  b: 2}', '[\na]', '[a\n]', '[a #c\n  ]', '[a, #c\n  b]',
+  '"a\n  b"', '"a\nb"', '"a \n  b"', '"a\n\n  b"', "'a\n  b'", "'a\n\n  b'", "'a \n  b'", "'a\nb'", '"a\\\n  b"', '"\\\n"',
+  'a\n  b', 'a\n\n  b', 'a\n  #b', 'a #b\n  c', 'a\n  - b', 'a\n  b: c',
+  '|\n  a\n   b\n  c', '|\n   \n  a', '|\n\n  a', '|\n  a\n\n', '|+\n  a\n\n', '|-\n  a\n\n', '|2\n   a', '|1\n  a', '|\n  a\n b', '>\n  a\n  b\n\n  c\n   d\n  e',
+  '>\n\n  a', '>\n  \n  a', '> #c\n  a', '>#c\n  a', '|-2\n  a', '|2-\n  a', '|0\n a', '|10\n  a', '|\n  #a', '|\n  a\n  # b', '|\n', '|', '>-\n', '|\n  a\n#c',
+  '|\n  a\n \n  b', '>\n  a\n \n  b', '>\n  a\n   \n  b', '|\n  a  \n  b ', '>\n  a  \n  b ',
+  '- a\n  - b', '\n- a\n- b', '\n  - a\n  - b', '\n  - a\n - b', '\n  - a\n   - b', '\n -\n  a', '\n- - a\n  - b', '\n- a: 1\n  b: 2', '\n- a: 1\n   b: 2', '\n-   a: 1\n    b: 2',
+  '\n  a: 1\n  b: 2', '\n  a: 1\n   b: 2', '\n  a: 1\n b: 2', '\n   a: 1\n   b:\n   - c', '\n  ? a\n  : b', '\n  ? a\n  ? b', '\n  ? |\n   a\n  : b', '\n  a:\n  b:',
+  '~', 'null', 'NULL', 'Null', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'yes', 'on', '0', '00', '01', '1', '-1', '+1', '1.0', '1.', '.1', '-.1', '0.0', '-0.0',
+  '1e3', '123456789012345', '1234567890123456', '12345678901234567890', '0.1234567890123456789', '2026-12-31', '12:30', '1_000',
+  'é', '😀', 'e\u0301', '\u2028', 'a\u2028b', 'a\u2029', '\u00a0', 'a\u00a0', '\u00a0a', 'a\u3000', '\ud800', 'a\udc00b', '\ufffd', "'\u2028'", '"\u2028"',
+  `${'x'.repeat(1030)}`, `'${'x'.repeat(1030)}'`,
+];
+const EDGE_KEYS = [
+  'a b', 'a  b', "'a'", '"a"', "'a''b'", '"a\\"b"', "''", '""', 'é', '😀', 'on', 'yes', 'true', '1', '-0', '~', 'null', '? a', '"a":', 'a #b', 'a#b', '-a', '.a',
+  'x'.repeat(1022), 'x'.repeat(1023), 'x'.repeat(1024), `'${'x'.repeat(1021)}'`, `'${'x'.repeat(1022)}'`, `'${'x'.repeat(1023)}'`, `"${'x'.repeat(1022)}"`,
+  `${'x'.repeat(1020)}   `, `${'x'.repeat(1023)} `, `${'é'.repeat(1023)}`, `${'😀'.repeat(512)}`, `${'😀'.repeat(511)}`,
+];
+const EDGE_CASES = [
+  ...EDGE_VALUES.flatMap((v) => [`key: a\nvalue: ${v}\n`, `flags:\n  - key: a\n    value: ${v}\n    name: n\n`, `flags:\n- value: ${v}\n  key: a\n`]),
+  ...EDGE_KEYS.flatMap((k) => [`key: a\n${k}: 1\n`, `key: a\nvalue:\n  ${k}: 1\n`, `key: a\nvalue: {${k}: 1}\n`, `flags:\n- ${k}: 1\n  key: a\n`]),
+  ...['key', "'key'", '"key"', '? key\n'].flatMap((k) => EDGE_VALUES.slice(0, 60).map((v) => `flags:\n  - ${k}: ${v}\n    name: n\n`)),
+  '---\nkey: a\n', '--- \nkey: a\n', '--- # c\nkey: a\n', '---\n\nkey: a\n...\n', 'key: a\n...\n', 'key: a\n... # c\n', 'key: a\n...\n# c\n', 'key: a\n---\n',
+  '--- {key: a}\n', '--- {key: a, name: b}', '---\n{key: a}\n', '{key: a}', '{flags: [{key: a}]}', 'flags: [{key: a}, {key: b}]', 'flags:\n- {key: a}\n- key: b\n',
+  'key: a\n#\n', 'key: a # c\n# c\n  # c\n', '# only a comment\n', '#\n---\n#\nkey: a', 'key: a', 'key: a\n\n\n', '\n\nkey: a\n', 'key: a\nname: b\n  # c\n',
+  'key: a\n  name: b\n', 'key:\n  a\nname: b\n', 'key: a\n name: b\n', 'key: a\nname : b\n', 'key :a\n', 'key:a\n', 'key: a\n? name\n: b\n', '? key\n: a\n',
+  'flags:\n  - key: a\n  - key: b\n', 'flags:\n- key: a\n-   key: b\n    name: c\n', 'flags:\n  -\n    key: a\n', 'flags:\n  - # c\n    key: a\n', 'flags:\n  - key: a\n    # c\n  # c\n# c\n  - key: b\n',
+  'flags:\n  - key: a\n - key: b\n', 'flags:\n  - key: a\n   - key: b\n', 'flags:\n- key: a\n  name: b\n   x: c\n', 'flags:\n    - key: a\n      name: b\n',
+];
+
+describe('parseFlagFileFast on particular files', () => {
+  it.each(DECLINED)('declines %s', (_, text) => {
+    expect(parseFlagFileFast(FILE, text)).toBeUndefined();
+  });
+
+  it('reads the one-flag form and the list form, empty values and empty lists included', () => {
+    for (const text of [
+      'key: a\ntype: boolean\ndefaultValue: false\n',
+      'flags:\n  - key: a\n    name:\n  - key: b\n    tags: []\n',
+      'flags: []\n',
+      '# c\n---\nflags:\n- key: a\n  defaultValue: {x: [1, "2", \'3\'], y: ~}\n...\n',
+      'key: "a"\nname: \'it\'\'s\'\nvariants: {on: 1, yes: 2}\n',
+      'flags:\n  - name: no key here\n    defaultValue: -0.5\n  - key: 12\n',
+      'key: a\ndescription: |\n  two\n  lines\nnote: >-\n  folded\n  text\n',
+      'flags:\n  - key: a\n    description: |\n      x\n\n      y\n    name: b\n  - key: c\n    description: >-\n      folded\n',
+    ]) expect(check(text), text).toBe('accepted');
+  });
+
+  it('gives the yaml document, line counter and nodes of parseFlagFile when asked, and only then reads with yaml', () => {
+    const text = '# flags\nflags:\n  - key: a\n    type: boolean\n  - name: b\n    tags: [x]\n';
+    const fast = parseFlagFileFast(FILE, text)!;
+    const ref = parseFlagFile(FILE, text);
+    expect(Object.keys(fast).sort()).toEqual(Object.keys(ref).sort());
+    const positions = fast.entries.map((e) => ({ ...e.position }));
+    expect(positions).toEqual([{ line: 3, column: 10 }, { line: 5, column: 5 }]);
+    expect(isDocument(fast.doc)).toBe(true);
+    expect(fast.doc.toString()).toBe(ref.doc.toString());
+    expect(fast.doc.toJS()).toEqual(ref.js);
+    const list = fast.doc.get('flags', true) as { items: unknown[] };
+    fast.entries.forEach((entry, i) => {
+      expect(isMap(entry.node)).toBe(true);
+      expect(entry.node).toBe(list.items[i]);
+      expect(entry.node.range).toEqual(ref.entries[i].node.range);
+    });
+    expect(fast.lineCounter.linePos(text.indexOf('name'))).toEqual({ line: 5, col: 5 });
+    expect(fast.entries.map((e) => e.position)).toEqual(positions);
+
+    const single = parseFlagFileFast(FILE, 'key: a\ntype: boolean\n')!;
+    expect(single.entries[0].node).toBe(single.doc.contents);
+    expect(single.entries[0].raw).toBe(single.js);
+  });
+
+  it('agrees with parseFlagFile (or declines) on edge cases of YAML', () => {
+    const wrong: string[] = [];
+    for (const text of EDGE_CASES) {
+      try {
+        check(text);
+      } catch (e) {
+        wrong.push((e as Error).message);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
