@@ -90,7 +90,7 @@ interface Frame {
   value: Record<string, unknown> | unknown[];
   /** Map: the key awaiting its value. */
   key: string | undefined;
-  /** Seq: the index of the next item. */
+  /** Seq: the index of the next item; map: the keys met so far. */
   index: number;
   /** The root mapping and each mapping of the root's `flags` list. */
   info?: MapInfo;
@@ -146,6 +146,8 @@ function outline(text: string, events: Event[], js: unknown): Outline {
     }
     if (ev.type === POP) {
       const frame = stack.pop();
+      // The collection js-yaml built holds exactly the items or keys of the events (none merged, dropped or added).
+      if (frame && (frame.kind === 'seq' ? (frame.value as unknown[]).length : Object.keys(frame.value).length) !== frame.index) unsure();
       if (frame) advance(stack[stack.length - 1]);
       continue;
     }
@@ -156,6 +158,7 @@ function outline(text: string, events: Event[], js: unknown): Outline {
       // A mapping key: a one-line plain or quoted string.
       if (ev.type !== SCALAR) unsure();
       parent.key = keyText(text, ev);
+      parent.index++;
       // A key of a block mapping starts its line (after the indentation and the
       // `- ` or `? ` of compact collections). js-yaml takes the rest of a line
       // after a quoted or flow item (`  - 'v2'c: 1`) for a key of the mapping

@@ -493,13 +493,24 @@ const EDGE_KEYS = [
 const EDGE_CASES = [
   ...EDGE_VALUES.flatMap((v) => [`key: a\nvalue: ${v}\n`, `flags:\n  - key: a\n    value: ${v}\n    name: n\n`, `flags:\n- value: ${v}\n  key: a\n`]),
   ...EDGE_KEYS.flatMap((k) => [`key: a\n${k}: 1\n`, `key: a\nvalue:\n  ${k}: 1\n`, `key: a\nvalue: {${k}: 1}\n`, `flags:\n- ${k}: 1\n  key: a\n`]),
-  ...['key', "'key'", '"key"', '? key\n'].flatMap((k) => EDGE_VALUES.slice(0, 60).map((v) => `flags:\n  - ${k}: ${v}\n    name: n\n`)),
+  ...['key', "'key'", '"key"', '? key\n'].flatMap((k) => EDGE_VALUES.map((v) => `flags:\n  - ${k}: ${v}\n    name: n\n`)),
   '---\nkey: a\n', '--- \nkey: a\n', '--- # c\nkey: a\n', '---\n\nkey: a\n...\n', 'key: a\n...\n', 'key: a\n... # c\n', 'key: a\n...\n# c\n', 'key: a\n---\n',
   '--- {key: a}\n', '--- {key: a, name: b}', '---\n{key: a}\n', '{key: a}', '{flags: [{key: a}]}', 'flags: [{key: a}, {key: b}]', 'flags:\n- {key: a}\n- key: b\n',
   'key: a\n#\n', 'key: a # c\n# c\n  # c\n', '# only a comment\n', '#\n---\n#\nkey: a', 'key: a', 'key: a\n\n\n', '\n\nkey: a\n', 'key: a\nname: b\n  # c\n',
   'key: a\n  name: b\n', 'key:\n  a\nname: b\n', 'key: a\n name: b\n', 'key: a\nname : b\n', 'key :a\n', 'key:a\n', 'key: a\n? name\n: b\n', '? key\n: a\n',
   'flags:\n  - key: a\n  - key: b\n', 'flags:\n- key: a\n-   key: b\n    name: c\n', 'flags:\n  -\n    key: a\n', 'flags:\n  - # c\n    key: a\n', 'flags:\n  - key: a\n    # c\n  # c\n# c\n  - key: b\n',
-  'flags:\n  - key: a\n - key: b\n', 'flags:\n  - key: a\n   - key: b\n', 'flags:\n- key: a\n  name: b\n   x: c\n', 'flags:\n    - key: a\n      name: b\n',
+  'flags:\n  - key: a\n - key: b\n',
+  // Where an entry starts when its `key` is not a string: the mapping's first character, however the mapping is written.
+  ...['5', '[a]', '{a: 1}', '', '~', 'true', '|\n      x', "'a\n      b'", '"a\\tb"', 'a\n      b', '1.5', '-0'].flatMap((v) => [
+    `flags:\n  - key: ${v}\n    name: n\n`, `flags:\n  - name: n\n    key: ${v}\n`, `key: ${v}\nname: n\n`, `# c\n\nname: n\nkey: ${v}\n`,
+  ]),
+  'flags:\n- ? name\n  : n\n', 'flags:\n- ? key\n  : k\n', 'flags:\n-\n  name: n\n', 'flags:\n- # c\n  name: n\n', 'flags:\n-   name: n\n', 'flags:\n- {name: n}\n',
+  'flags:\n- { name: n, key: k }\n', 'flags:\n- {\n  name: n}\n', 'flags: [{name: n}, {key: k}]\n', 'flags: [\n  {name: n},\n  {key: k}\n]\n', '--- {name: n}\n', '---\n  name: n\n',
+  'flags:\n- name: n\n  "key": k\n', "flags:\n- name: n\n  'key': 'k'\n", 'flags:\n- name: n\n  ? key\n  : k\n', 'flags:\n- key:\n    k\n',
+  // Integer-like keys come first in a JavaScript object, whoever builds it.
+  'key: a\nvalue: {b: 1, "1": 2, \'0\': 3, "01": 4, "-1": 5, "4294967295": 6, "4294967294": 7}\n',
+  // Implicit keys across lines in flow collections.
+  'key: a\nvalue: {a\n  : 1}\n', 'key: a\nvalue: {"a"\n  : 1}\n', 'key: a\nvalue: [a\n  : 1]\n', 'key: a\nvalue: {a: 1\n  , b: 2}\n', 'key: a\nvalue: [? a : 1]\n', 'flags:\n  - key: a\n   - key: b\n', 'flags:\n- key: a\n  name: b\n   x: c\n', 'flags:\n    - key: a\n      name: b\n',
 ];
 
 describe('parseFlagFileFast on particular files', () => {
@@ -546,13 +557,16 @@ describe('parseFlagFileFast on particular files', () => {
 
   it('agrees with parseFlagFile (or declines) on edge cases of YAML', () => {
     const wrong: string[] = [];
+    let accepted = 0;
     for (const text of EDGE_CASES) {
       try {
-        check(text);
+        if (check(text) === 'accepted') accepted++;
       } catch (e) {
         wrong.push((e as Error).message);
       }
     }
     expect(wrong).toEqual([]);
+    if (process.env.FUZZ_STATS) console.log({ edgeCases: EDGE_CASES.length, accepted });
+    expect(accepted).toBeGreaterThan(EDGE_CASES.length / 3);
   });
 });
