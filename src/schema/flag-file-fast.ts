@@ -111,6 +111,9 @@ export function parseFlagFileFast(file: string, text: string): ParsedFlagFile | 
   // marker or a directive, where yaml reads (and refuses) a plain scalar.
   if (text.startsWith(' ')) return undefined;
   if (hasLongLine(text)) return undefined;
+  // A document end marker: js-yaml reads `...` twice at the end as one
+  // document, yaml as two (a finding).
+  if (/^\.\.\.(?:[ \n]|$)/m.test(text)) return undefined;
   let events: Event[];
   let js: unknown;
   try {
