@@ -282,10 +282,10 @@ function checkScalar(text: string, ev: Event & { type: typeof SCALAR }, value: u
 
 /**
  * A block scalar is vouched for only in its everyday shape: its header alone
- * on the line before its body, no indentation indicator (`|2`: js-yaml and
- * yaml count the indentation from different places inside a list), and no line
- * of only spaces in its body or the blank lines after it (the two parsers
- * keep or drop those spaces differently).
+ * on the line before its body, no indentation indicator, and no line of only
+ * spaces in its body or the blank lines after it. Found by fuzzing: `- |2`
+ * over a body of empty and space-only lines is "\n   \n" to js-yaml and ""
+ * to yaml; flag files need neither feature, so each alone is declined.
  */
 function checkBlockScalar(text: string, ev: Event & { type: typeof SCALAR }): void {
   const body = ev.valueStart;

@@ -437,6 +437,7 @@ describe('parseFlagFileFast on mutated flag files', () => {
     ...repositoryYaml.map((f) => f.text),
     ...fc.sample(generatedFile([0]), { numRuns: 200, seed: 21 }),
     ...fc.sample(generatedFile([0.02]), { numRuns: 100, seed: 22 }),
+    ...fc.sample(generatedFile([0.08]), { numRuns: 100, seed: 23 }),
   ].filter((text) => parseFlagFileFast(FILE, text) !== undefined);
 
   it('agrees with parseFlagFile (or declines) on every small edit of a valid file', () => {
@@ -479,13 +480,20 @@ const lineSoup = fc.integer().map((seed) => {
 describe('parseFlagFileFast on line soup', () => {
   it('agrees with parseFlagFile (or declines) on short files of random YAML tokens', () => {
     let accepted = 0;
+    let valid = 0;
+    const sample: string[] = [];
     fc.assert(
       fc.property(lineSoup, (text) => {
-        if (check(text) === 'accepted') accepted++;
+        const verdict = check(text);
+        if (verdict === 'accepted') accepted++;
+        if (process.env.FUZZ_STATS && parseFlagFile(FILE, text).diagnostics.length === 0) {
+          valid++;
+          if (verdict === 'declined' && sample.length < 10) sample.push(text);
+        }
       }),
       { numRuns: runs(5000) },
     );
-    if (process.env.FUZZ_STATS) console.log('soup', { accepted });
+    if (process.env.FUZZ_STATS) console.log('soup', { accepted, valid, sample });
     expect(accepted).toBeGreaterThan(0);
   });
 });
@@ -577,6 +585,10 @@ const EDGE_CASES = [
   'flags:\n- name: n\n  "key": k\n', "flags:\n- name: n\n  'key': 'k'\n", 'flags:\n- name: n\n  ? key\n  : k\n', 'flags:\n- key:\n    k\n',
   // Astral characters before a position on its line: offsets and columns count UTF-16 units in both readers.
   'flags:\n- {😀: 1, key: a}\n', 'flags: [{"é😀": 1, key: a}, {😀😀: 2, name: b}]\n', '{😀: 1, key: a}\n', 'flags:\n- {}\n', 'flags: [{}, {key: a}]\n',
+  // What fuzzing found js-yaml and yaml read differently (each declined by a rule of the reader).
+  'key: in\nowner:\n    "variants":\n    - |2\n\n       \n\n    - beta\n', 'key: a\nv:\n  - |2\n\n       \n\n  - b\n', 'key: a\nv:\n  - |1\n\n     \n',
+  'flags:\n- x-y:\n  - \'v2\'c: 1\n- t: p\n', 'flags:\n- x-y:\n  - [v2]c: 1\n- t: p\n', 'flags:\n- x-y:\n  - {v: 2} c: 1\n- t: p\n', 'flags:\n- x:\n  - "v2" c: 1\n',
+  ' ---\nkey: a\n', '  ---\n  key: a\n', ' %YAML 1.2\n---\nkey: a\n', ' --- {key: a}\n', 'key: a\n...\n...', 'key: a\n...\n...\n',
   // Integer-like keys come first in a JavaScript object, whoever builds it.
   'key: a\nvalue: {b: 1, "1": 2, \'0\': 3, "01": 4, "-1": 5, "4294967295": 6, "4294967294": 7}\n',
   // Implicit keys across lines in flow collections.
