@@ -567,7 +567,11 @@ const EDGE_KEYS = [
   `${'x'.repeat(1020)}   `, `${'x'.repeat(1023)} `, `${'é'.repeat(1023)}`, `${'😀'.repeat(512)}`, `${'😀'.repeat(511)}`,
 ];
 const EDGE_CASES = [
-  ...EDGE_VALUES.flatMap((v) => [`key: a\nvalue: ${v}\n`, `flags:\n  - key: a\n    value: ${v}\n    name: n\n`, `flags:\n- value: ${v}\n  key: a\n`]),
+  ...EDGE_VALUES.flatMap((v) => [
+    `key: a\nvalue: ${v}\n`, `flags:\n  - key: a\n    value: ${v}\n    name: n\n`, `flags:\n- value: ${v}\n  key: a\n`,
+    `flags:\n- key: a\n  v:\n  - ${v}\n  - x\n  w: 1\n`, `flags:\n- key: a\n  v: [${v}, x]\n`, `flags:\n- key: a\n  v: {k: ${v}, w: 1}\n`,
+    `flags:\n- key: a\n  v:\n    - - ${v}\n      - x\n    - y\n`, `key: a\nv:\n  - k: ${v}\n    w: 1\n  - z\n`,
+  ]),
   ...EDGE_KEYS.flatMap((k) => [`key: a\n${k}: 1\n`, `key: a\nvalue:\n  ${k}: 1\n`, `key: a\nvalue: {${k}: 1}\n`, `flags:\n- ${k}: 1\n  key: a\n`]),
   ...['key', "'key'", '"key"', '? key\n'].flatMap((k) => EDGE_VALUES.map((v) => `flags:\n  - ${k}: ${v}\n    name: n\n`)),
   '---\nkey: a\n', '--- \nkey: a\n', '--- # c\nkey: a\n', '---\n\nkey: a\n...\n', 'key: a\n...\n', 'key: a\n... # c\n', 'key: a\n...\n# c\n', 'key: a\n---\n',
