@@ -269,7 +269,9 @@ function flowValue(p: Pick, depth: number, st: Style, n: number): string {
   return isMap ? `{${sp()}${body}${sp()}}` : `[${sp()}${body}${sp()}]`;
 }
 
+/** What ends a line after a value or a key: mostly nothing, else a comment or trailing spaces. */
 function comment(p: Pick, st: Style): string {
+  if (odd(p, st, 0.5)) return p.one([' ', '  ', ' # c ']);
   return p.chance(0.05) || odd(p, st) ? p.one([' # note', ' #', ' # a: b', '  # - x', ' #: x']) : '';
 }
 
