@@ -385,10 +385,10 @@ describe('parseFlagFileFast on generated flag files', () => {
         if (ref.diagnostics.length === 0 && ref.syntaxOk) valid++;
         if (verdict === 'accepted') accepted++;
       }),
-      { numRuns: runs(1200) },
+      { numRuns: runs(800) },
     );
     if (process.env.FUZZ_STATS) console.log('everyday', { valid, accepted });
-    expect(valid).toBeGreaterThan(runs(600));
+    expect(valid).toBeGreaterThan(runs(400));
     expect(accepted / valid).toBeGreaterThan(0.9);
   });
 });
@@ -449,7 +449,7 @@ describe('parseFlagFileFast on mutated flag files', () => {
       fc.property(fc.nat(corpus.length - 1), fc.integer(), (i, seed) => {
         if (check(mutate(corpus[i], seed)) === 'accepted') accepted++;
       }),
-      { numRuns: runs(9000) },
+      { numRuns: runs(8000) },
     );
     if (process.env.FUZZ_STATS) console.log('mutants', { corpus: corpus.length, accepted });
   });
