@@ -123,7 +123,12 @@ describe('parseFlagFileFast on the repository YAML', () => {
   it('agrees with parseFlagFile (or declines) on every YAML file and YAML block of the repository', () => {
     expect(repositoryYaml.length).toBeGreaterThan(40);
     let accepted = 0;
-    for (const { text } of repositoryYaml) if (check(text) === 'accepted') accepted++;
+    let valid = 0;
+    for (const { text } of repositoryYaml) {
+      if (check(text) === 'accepted') accepted++;
+      if (process.env.FUZZ_STATS && parseFlagFile(FILE, text).diagnostics.length === 0) valid++;
+    }
+    if (process.env.FUZZ_STATS) console.log('repository', { files: repositoryYaml.length, valid, accepted });
     // The valid flag files and examples among them are read by the fast reader.
     expect(accepted).toBeGreaterThan(10);
   });
