@@ -205,6 +205,7 @@ function outline(text: string, events: Event[], js: unknown): Outline {
   return result;
 }
 
+/** Some line is longer than MAX_LINE_LENGTH: a key in it may be too long for yaml. */
 function hasLongLine(text: string): boolean {
   let start = 0;
   for (let end = text.indexOf('\n'); ; end = text.indexOf('\n', start)) {
