@@ -439,16 +439,16 @@ function mutate(text: string, seed: number): string {
 }
 
 describe('parseFlagFileFast on mutated flag files', () => {
-  // Valid files the fast reader accepts: the repository's, and everyday generated ones.
-  const corpus = [
-    ...repositoryYaml.map((f) => f.text),
-    ...fc.sample(generatedFile([0]), { numRuns: 200, seed: 21 }),
-    ...fc.sample(generatedFile([0.02]), { numRuns: 100, seed: 22 }),
-    ...fc.sample(generatedFile([0.08]), { numRuns: 100, seed: 23 }),
-  ].filter((text) => parseFlagFileFast(FILE, text) !== undefined);
-
   it('agrees with parseFlagFile (or declines) on every small edit of a valid file', () => {
-    expect(corpus.length).toBeGreaterThan(200);
+    // Files the fast reader accepts: the repository's, generated ones, and the edge cases (dense in odd constructs).
+    const corpus = [
+      ...repositoryYaml.map((f) => f.text),
+      ...fc.sample(generatedFile([0]), { numRuns: 200, seed: 21 }),
+      ...fc.sample(generatedFile([0.02]), { numRuns: 100, seed: 22 }),
+      ...fc.sample(generatedFile([0.08]), { numRuns: 100, seed: 23 }),
+      ...EDGE_CASES,
+    ].filter((text) => parseFlagFileFast(FILE, text) !== undefined);
+    expect(corpus.length).toBeGreaterThan(1000);
     let accepted = 0;
     fc.assert(
       fc.property(fc.nat(corpus.length - 1), fc.integer(), (i, seed) => {
