@@ -405,12 +405,13 @@ const MUTATION_CHARS = [...':-#|>\'"[]{},&*!%@`\t\r\n', ' ', ' ', ' ', 'a', 'z',
 /** Tokens worth inserting whole. */
 const MUTATION_TOKENS = ['%a', '@', '`', '? a\n: ', ' &a', ' !!str', '- - ', ': - ', '\n- ', '\n---\n', '\n...\n', '- ', ': ', ' #', '---', '...', '\n  ', '\n', '  ', '&a ', '*a', '!!str ', '!x ', '? ', '""', "''", '|', '>-', '|2', '{', '}', '[', ']', ', ', 'yes', '0x1F', '-0', '.nan', '1e3', '~', 'null', '__proto__', '<<: ', '%YAML 1.2\n---\n', '\r\n', '\t'];
 
-function mutate(text: string, seed: number): string {
+/** `text` after one to three small edits; `donor` gives lines to splice in. */
+function mutate(text: string, seed: number, donor: string): string {
   const p = pickFromSeed(seed);
   let out = text;
   for (let edits = 1 + p.int(3); edits > 0; edits--) {
     const at = p.int(out.length + 1);
-    const op = p.int(9);
+    const op = p.int(10);
     if (op === 0) out = out.slice(0, at) + p.one(MUTATION_CHARS) + out.slice(at);
     else if (op === 1) out = out.slice(0, at) + p.one(MUTATION_TOKENS) + out.slice(at);
     else if (op === 2) out = out.slice(0, at) + out.slice(at + 1 + p.int(3));
@@ -424,6 +425,14 @@ function mutate(text: string, seed: number): string {
     } else if (op === 8) {
       const sp = out.indexOf(' ', at);
       if (sp !== -1) out = `${out.slice(0, sp)}\n${spaces(p.int(8))}${out.slice(sp + 1)}`;
+    } else if (op === 9) {
+      // Splice in a few lines of another file, indented anew.
+      const from = donor.split('\n');
+      const i = p.int(from.length);
+      const moved = from.slice(i, i + 1 + p.int(3)).map((l) => spaces(p.int(5)) + l.trimStart());
+      const lines = out.split('\n');
+      lines.splice(p.int(lines.length + 1), 0, ...moved);
+      out = lines.join('\n');
     } else {
       // Re-indent a line, or duplicate or drop one: structure changes yaml and js-yaml may judge differently.
       const lines = out.split('\n');
@@ -451,8 +460,8 @@ describe('parseFlagFileFast on mutated flag files', () => {
     expect(corpus.length).toBeGreaterThan(1000);
     let accepted = 0;
     fc.assert(
-      fc.property(fc.nat(corpus.length - 1), fc.integer(), (i, seed) => {
-        if (check(mutate(corpus[i], seed)) === 'accepted') accepted++;
+      fc.property(fc.nat(corpus.length - 1), fc.integer(), fc.nat(corpus.length - 1), (i, seed, j) => {
+        if (check(mutate(corpus[i], seed, corpus[j])) === 'accepted') accepted++;
       }),
       { numRuns: runs(8000) },
     );
