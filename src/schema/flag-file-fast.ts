@@ -177,6 +177,11 @@ function outline(text: string, events: Event[], js: unknown): Outline {
     const value = parent === undefined ? js : parent.kind === 'seq' ? (parent.value as unknown[])[parent.index] : (parent.value as Record<string, unknown>)[parent.key!];
     if (ev.type === SCALAR) {
       if (parent === undefined) unsure(); // a scalar document is no flag file
+      // A plain value of a block collection sits on the line of its key or
+      // `- `. One alone on a later line, after a comment line, is
+      // where the readers part: `-\n#b\n  a\n- c` is ["a", "c"] to js-yaml,
+      // ["a - c"] to yaml.
+      if (parent.block && ev.style === PLAIN && ev.valueStart !== -1 && startsLine(text, ev.valueStart)) unsure();
       checkScalar(text, ev, value);
       if (parent.info && parent.key === 'key') {
         parent.info.keyValue = value;
@@ -203,6 +208,11 @@ function outline(text: string, events: Event[], js: unknown): Outline {
   }
   if (result === undefined) unsure();
   return result;
+}
+
+/** Only spaces stand before `offset` on its line. */
+function startsLine(text: string, offset: number): boolean {
+  return /^ *$/.test(text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset));
 }
 
 /** Some line is longer than MAX_LINE_LENGTH: a key in it may be too long for yaml. */
