@@ -292,6 +292,11 @@ function value(p: Pick, field: string, depth: number, n: number, st: Style): str
   const kind = p.int(10);
   if (depth <= 0 || kind < 5) {
     if (odd(p, st, 0.3)) return p.one(ODD_NODES);
+    if (odd(p, st, 0.3)) {
+      // The value on a later line, maybe after a comment line at some indentation.
+      const between = p.chance(0.6) ? `${spaces(p.int(n + st.w + 2))}#c\n` : p.one(['', '\n']);
+      return `${comment(p, st)}\n${between}${spaces(n + st.w)}${inlineScalar(p, st, false)}\n`;
+    }
     if (p.chance(0.08) && field !== 'key') return blockScalar(p, n, st);
     return ` ${inlineScalar(p, st, false)}${comment(p, st)}\n`;
   }
