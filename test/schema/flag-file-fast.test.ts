@@ -470,7 +470,11 @@ describe('parseFlagFileFast on mutated flag files', () => {
     let accepted = 0;
     fc.assert(
       fc.property(fc.nat(corpus.length - 1), fc.integer(), fc.nat(corpus.length - 1), (i, seed, j) => {
-        if (check(mutate(corpus[i], seed, corpus[j])) === 'accepted') accepted++;
+        const mutant = mutate(corpus[i], seed, corpus[j]);
+        if (check(mutant) !== 'accepted') return;
+        accepted++;
+        // A mutant the reader took is edited again: a walk along the edge of what it accepts.
+        if (check(mutate(mutant, seed ^ 0x5bd1e995, corpus[i])) === 'accepted') accepted++;
       }),
       { numRuns: runs(8000) },
     );
