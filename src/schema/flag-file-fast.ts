@@ -15,8 +15,9 @@
  * returns, control characters, byte order mark or `__proto__`; nor the
  * places where the fuzzing in the tests caught js-yaml and yaml parting ways:
  * an indented first line, a line over 1024 characters, a `...` marker, a
- * block-mapping key that does not start its line, a block scalar with an
- * indentation indicator or a line of only spaces. Every scalar
+ * block-mapping key that does not start its line, a plain value of a block
+ * collection alone on its line, a block scalar with an indentation indicator
+ * or a line of only spaces. Every scalar
  * js-yaml built is checked against the YAML 1.2 core schema's table (a plain
  * `12` is the number 12, a plain `yes` the string "yes"); numbers other than
  * plain decimals are left to `yaml`. So a file that would get any finding from
