@@ -264,13 +264,25 @@ function keyText(text: string, ev: Event & { type: typeof SCALAR }): string {
   return quotedValue(ev.style, source);
 }
 
-/** The value of a one-line quoted scalar whose source (between the quotes) is `source`: no escapes, no folding. */
+/**
+ * The value of a one-line quoted scalar whose source (between the quotes) is
+ * `source`, without folding. In double quotes only the escapes a regular
+ * expression or a path needs are read here, `\\`, `\"` and `\/` (each one
+ * character, the same in every YAML reader); any other (`\n`, `\x41`,
+ * `\u00e9`, an escaped line break) is left to yaml. None of the three can
+ * spell `__proto__` (the file is declined when the word is written out).
+ */
 function quotedValue(style: number, source: string): string {
   if (source.includes('\n')) unsure();
   if (style === SINGLE_QUOTED) return source.replaceAll("''", "'");
-  if (style === DOUBLE_QUOTED && !source.includes('\\')) return source;
-  return unsure();
+  if (style !== DOUBLE_QUOTED) unsure();
+  if (!source.includes('\\')) return source;
+  if (!SIMPLE_ESCAPES.test(source)) unsure();
+  return source.replace(/\\([\\"/])/g, '$1');
 }
+
+/** A double-quoted source whose every backslash starts `\\`, `\"` or `\/`. */
+const SIMPLE_ESCAPES = /^(?:[^\\]|\\[\\"/])*$/;
 
 /**
  * What the core schema makes of a plain one-line scalar: null, a boolean, a

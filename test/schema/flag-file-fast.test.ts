@@ -124,6 +124,15 @@ describe('parseFlagFileFast on the repository YAML', () => {
     expect(check(text)).toBe('accepted');
   });
 
+  it('reads a regex condition written in double quotes with \\\\, \\" and \\/ escapes itself, as yaml does', () => {
+    const text = 'key: a\ntype: boolean\ndefaultValue: false\nrules:\n  - id: r\n    conditions:\n      - attribute: user.email\n        operator: regex\n        value: "^[a-z.]+@(example|team)\\\\.com$ \\"q\\" a\\/b"\n    value: true\n';
+    expect(check(text)).toBe('accepted');
+    const rules = (parseFlagFileFast(FILE, text)!.js as { rules: { conditions: { value: string }[] }[] }).rules;
+    expect(rules[0]!.conditions[0]!.value).toBe('^[a-z.]+@(example|team)\\.com$ "q" a/b');
+    // Any other escape is yaml's to read.
+    expect(check(text.replace('a\\/b', 'a\\tb'))).toBe('declined');
+  });
+
   it('agrees with parseFlagFile (or declines) on every YAML file and YAML block of the repository', () => {
     expect(repositoryYaml.length).toBeGreaterThan(40);
     let accepted = 0;
