@@ -54,7 +54,9 @@ function unsure(): never {
 
 /**
  * Characters that send a file to `yaml`: tab, carriage return, the other C0
- * and C1 controls, DEL, a byte order mark or noncharacter anywhere. Each is
+ * and C1 controls, DEL, the Unicode line and paragraph separators (line
+ * breaks to YAML 1.1 and to JavaScript, not to YAML 1.2), a byte order mark
+ * or noncharacter anywhere. Each is
  * legal somewhere in YAML, but where the two parsers could part ways (a tab
  * beside indentation, a CRLF in a block scalar) is not worth the doubt.
  * (A loop, not a regular expression: compiling one costs more at start-up
@@ -63,7 +65,7 @@ function unsure(): never {
 function hasDoubtfulCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 ? c !== 0x0a : (c >= 0x7f && c <= 0x9f) || c === 0xfeff || c === 0xfffe || c === 0xffff) return true;
+    if (c < 0x20 ? c !== 0x0a : (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff || c === 0xfffe || c === 0xffff) return true;
   }
   return false;
 }
@@ -126,7 +128,7 @@ export function parseFlagFileFast(file: string, text: string): ParsedFlagFile | 
   if (hasLongLine(text)) return undefined;
   // A document end marker: js-yaml reads `...` twice at the end as one
   // document, yaml as two (a finding).
-  if (/^\.\.\.(?:[ \n]|$)/m.test(text)) return undefined;
+  if (hasDocumentEnd(text)) return undefined;
   let events: Event[];
   let js: unknown;
   try {
@@ -179,7 +181,7 @@ function outline(text: string, events: Event[], js: unknown): Outline {
       // `- ` or `? ` of compact collections). js-yaml takes the rest of a line
       // after a quoted or flow item (`  - 'v2'c: 1`) for a key of the mapping
       // above, where yaml reports an unexpected scalar.
-      if (parent.block && !/^(?: *[-?] )* *$/.test(text.slice(text.lastIndexOf('\n', scalarStart(ev) - 1) + 1, scalarStart(ev)))) unsure();
+      if (parent.block && !onlyIndentBefore(text, scalarStart(ev), true)) unsure();
       parent.info?.keys.push(parent.key);
       continue;
     }
@@ -221,7 +223,31 @@ function outline(text: string, events: Event[], js: unknown): Outline {
 
 /** Only spaces stand before `offset` on its line. */
 function startsLine(text: string, offset: number): boolean {
-  return /^ *$/.test(text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset));
+  return onlyIndentBefore(text, offset, false);
+}
+
+/**
+ * Only spaces stand before `offset` on its line, and with `indicators` also
+ * the `- ` and `? ` of compact collections (`/^(?: *[-?] )* *$/` over the
+ * line's start; a loop, as compiling expressions costs more at start-up).
+ */
+function onlyIndentBefore(text: string, offset: number, indicators: boolean): boolean {
+  for (let i = text.lastIndexOf('\n', offset - 1) + 1; i < offset; ) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) i++;
+    else if (indicators && (c === 0x2d || c === 0x3f) && i + 1 < offset && text.charCodeAt(i + 1) === 0x20) i += 2;
+    else return false;
+  }
+  return true;
+}
+
+/** A line that starts with the document end marker `...` (followed by a space, a line break or the end). */
+function hasDocumentEnd(text: string): boolean {
+  for (let i = text.indexOf('...'); i !== -1; i = text.indexOf('...', i + 1)) {
+    const next = text.charCodeAt(i + 3);
+    if ((i === 0 || text.charCodeAt(i - 1) === 0x0a) && (i + 3 === text.length || next === 0x20 || next === 0x0a)) return true;
+  }
+  return false;
 }
 
 /** Some line is longer than MAX_LINE_LENGTH: a key in it may be too long for yaml. */
