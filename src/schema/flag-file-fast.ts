@@ -374,7 +374,8 @@ function fileOf(file: string, text: string, js: unknown, { root, flags }: Outlin
   const entryOf = (index: number | null, raw: unknown, info: MapInfo): FlagEntry => {
     const key = typeof info.keyValue === 'string' ? info.keyValue : undefined;
     const position = positionIn(lines, key !== undefined ? info.keyValueStart! : info.start);
-    return { file, index, node: undefined as never, raw, key, position, yamlError: false };
+    // `node` is defined below as a getter: a data property turned into one would put every entry in dictionary mode.
+    return { file, index, raw, key, position, yamlError: false } as Omit<FlagEntry, 'node'> as FlagEntry;
   };
   let form: ParsedFlagFile['form'];
   const hasFlags = root.keys.includes('flags');
@@ -389,13 +390,47 @@ function fileOf(file: string, text: string, js: unknown, { root, flags }: Outlin
   } else {
     return unsure();
   }
-  let full: ParsedFlagFile | undefined;
-  const yamlRead = () => (full ??= parseFlagFile(file, text));
+  const source: YamlSource = { file, text };
   const parsed = { file, text, bom: false, js, diagnostics: [], syntaxOk: true, form, entries } as unknown as ParsedFlagFile;
-  Object.defineProperty(parsed, 'doc', { get: () => yamlRead().doc, enumerable: true });
-  Object.defineProperty(parsed, 'lineCounter', { get: () => yamlRead().lineCounter, enumerable: true });
-  entries.forEach((entry, i) => Object.defineProperty(entry, 'node', { get: () => yamlRead().entries[i]?.node, enumerable: true }));
+  Object.defineProperty(parsed, SOURCE, { value: source });
+  Object.defineProperty(parsed, 'doc', { get: docOfFile, enumerable: true });
+  Object.defineProperty(parsed, 'lineCounter', { get: lineCounterOfFile, enumerable: true });
+  entries.forEach((entry, index) => {
+    Object.defineProperty(entry, SOURCE, { value: { source, index } });
+    Object.defineProperty(entry, 'node', { get: nodeOfEntry, enumerable: true });
+  });
   return parsed;
+}
+
+// The YAML document of a fast-read file, built by parseFlagFile on first use.
+// The getters are shared functions reading the file's source from a hidden
+// property: V8 gives an object a hidden class of its own for an accessor made
+// of a function of its own, and those classes (and their descriptor arrays)
+// live in the old generation, so a closure per file made every validate of
+// 5,000 files promote megabytes that only a full collection took back.
+const SOURCE = Symbol('flag file source');
+
+interface YamlSource {
+  file: string;
+  text: string;
+  full?: ParsedFlagFile;
+}
+
+function yamlRead(source: YamlSource): ParsedFlagFile {
+  return (source.full ??= parseFlagFile(source.file, source.text));
+}
+
+function docOfFile(this: { [SOURCE]: YamlSource }): ParsedFlagFile['doc'] {
+  return yamlRead(this[SOURCE]).doc;
+}
+
+function lineCounterOfFile(this: { [SOURCE]: YamlSource }): ParsedFlagFile['lineCounter'] {
+  return yamlRead(this[SOURCE]).lineCounter;
+}
+
+function nodeOfEntry(this: { [SOURCE]: { source: YamlSource; index: number } }): FlagEntry['node'] {
+  const { source, index } = this[SOURCE];
+  return yamlRead(source).entries[index]?.node as FlagEntry['node'];
 }
 
 /** The offset where each line starts (yaml's LineCounter.lineStarts for the same text). */
